@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseAssignments } from './parse-assignments.js';
+import { parseSecretsFile } from './parse-secrets-file.js';
+
+describe('parseAssignments', () => {
+  it('splits at the first equals sign', () => {
+    expect(parseAssignments(['a=1', 'url=x=y', 'empty='], '--param')).toEqual({ a: '1', url: 'x=y', empty: '' });
+  });
+
+  it('says what to write when a value has no name', () => {
+    expect(() => parseAssignments(['=1'], '--param')).toThrow('--param expects NAME=VALUE, got "=1"');
+  });
+});
+
+describe('parseSecretsFile', () => {
+  it('reads plain, quoted and multi-line values', () => {
+    const text = [
+      '# deploy keys',
+      'TOKEN=abc123 # comment',
+      'export QUOTED="a \\"b\\" c"',
+      "RAW='x\\ny'",
+      'KEY="-----BEGIN KEY-----',
+      'line2',
+      '-----END KEY-----"',
+      'ESCAPED="one\\ntwo"',
+    ].join('\n');
+    expect(parseSecretsFile(text, 's.env')).toEqual({
+      TOKEN: 'abc123',
+      QUOTED: 'a "b" c',
+      RAW: 'x\\ny',
+      KEY: '-----BEGIN KEY-----\nline2\n-----END KEY-----',
+      ESCAPED: 'one\ntwo',
+    });
+  });
+
+  it('points at the line of a malformed entry', () => {
+    expect(() => parseSecretsFile('A=1\nnot a secret', 's.env')).toThrow('s.env:2: expected NAME=VALUE');
+    expect(() => parseSecretsFile('A="open', 's.env')).toThrow('s.env:1: the quoted value of A is not closed');
+  });
+});

@@ -1,0 +1,17 @@
+import { UserError, UserErrorKind } from '@slipway/core';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** `['a=1', 'b=x=y']` from repeated flags → `{ a: '1', b: 'x=y' }`; bad input says what to write. */
+export function parseAssignments(values: readonly string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    const name = at > 0 ? value.slice(0, at) : '';
+    if (!NAME.test(name)) {
+      throw new UserError(UserErrorKind.Usage, `${flag} expects NAME=VALUE, got "${value}"`);
+    }
+    out[name] = value.slice(at + 1);
+  }
+  return out;
+}

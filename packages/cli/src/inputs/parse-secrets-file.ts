@@ -1,0 +1,41 @@
+import { UserError, UserErrorKind } from '@slipway/core';
+
+/**
+ * Reads a secrets file in the dotenv form: `NAME=value` lines, `#` comments, and values
+ * in double quotes that may span lines or use `\n`; single quotes keep text as is.
+ */
+export function parseSecretsFile(text: string, file: string): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) {
+      throw new UserError(UserErrorKind.Usage, `${file}:${i + 1}: expected NAME=VALUE (a secret per line)`);
+    }
+    const [, name = '', rest = ''] = match;
+    const quote = rest[0];
+    if (quote === '"' || quote === "'") {
+      let value = rest.slice(1);
+      const startLine = i + 1;
+      while (!closes(value, quote)) {
+        i++;
+        if (i >= lines.length) {
+          throw new UserError(UserErrorKind.Usage, `${file}:${startLine}: the quoted value of ${name} is not closed`);
+        }
+        value += `\n${lines[i] ?? ''}`;
+      }
+      value = value.slice(0, value.lastIndexOf(quote));
+      secrets[name] = quote === '"' ? value.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\') : value;
+    } else {
+      secrets[name] = rest.replace(/\s+#.*$/, '').trim();
+    }
+  }
+  return secrets;
+}
+
+function closes(value: string, quote: string): boolean {
+  const trimmed = value.trimEnd();
+  return trimmed.endsWith(quote) && !(quote === '"' && trimmed.endsWith('\\"') && !trimmed.endsWith('\\\\"'));
+}

@@ -1,0 +1,2 @@
+export * from './find-cycle.js';
+export * from './topological-order.js';

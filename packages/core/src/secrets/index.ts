@@ -1,0 +1,3 @@
+export type { MaskingStream } from './secret-masker.js';
+export { MASK, SecretMasker } from './secret-masker.js';
+export { MIN_SECRET_LENGTH } from './secret-forms.js';

@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import {
+  OutputStream,
+  StepEnd,
+  type Executor,
+  type StepControls,
+  type StepOutcome,
+  type StepOutput,
+  type StepRequest,
+} from '@slipway/core';
+
+/**
+ * How long output may keep arriving after a step's main process exited and its process
+ * group was killed. Only a process that left the group (for example with `setsid`) can
+ * hold the pipes open that long; the step ends without waiting for it.
+ */
+const OUTPUT_DRAIN_MS = 2000;
+
+type StopReason = typeof StepEnd.TimedOut | typeof StepEnd.Cancelled;
+
+/**
+ * Runs each step as a local process: `[...shell, script]` in its own process group, with
+ * exactly the request's environment. Stopping a step signals the whole group, so
+ * processes the script started in the background stop with it, and whatever is left of
+ * the group when the script exits is killed.
+ */
+export class ProcessExecutor implements Executor {
+  readonly name = 'process';
+
+  async runStep(
+    request: StepRequest,
+    output: StepOutput,
+    controls: StepControls,
+  ): Promise<StepOutcome> {
+    if (request.image !== undefined) {
+      throw new Error(
+        `the process executor was asked to run image ${request.image} for task ${request.taskId}; image tasks belong to the container executor`,
+      );
+    }
+    const [command, ...args] = request.shell;
+    if (command === undefined) {
+      throw new Error(`step ${request.stepName} of task ${request.taskId} has an empty shell`);
+    }
+    const startedAt = performance.now();
+    if (controls.cancel.aborted || controls.kill.aborted) {
+      return { end: StepEnd.Cancelled, exitCode: null, durationMs: 0 };
+    }
+    args.push(request.script);
+
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, {
+        cwd: request.workingDirectory,
+        env: request.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      return startFailed(startedAt, `cannot start ${command}: ${messageOf(error)}`);
+    }
+    if (child.pid === undefined) {
+      return await new Promise<StepOutcome>((resolve) => {
+        child.once('error', (error) => {
+          void describeSpawnError(error, command, request.workingDirectory).then((message) => {
+            resolve(startFailed(startedAt, message));
+          });
+        });
+      });
+    }
+    return await supervise(child, child.pid, request, output, controls, startedAt);
+  }
+}
+
+/*
+ * Supervision of one running step. The step ends when its main process has exited and
+ * both output pipes have closed (or OUTPUT_DRAIN_MS after the exit, whichever is first).
+ * Stop requests arrive from three sources (timeout, cancel, kill); the first one fixes
+ * the outcome, later ones can only make the stop harsher. Timers exist only while they
+ * can matter: the timeout timer when a timeout is set, the grace timer after a graceful
+ * stop, the drain timer when output is still open after the exit.
+ */
+function supervise(
+  child: ChildProcess,
+  pid: number,
+  request: StepRequest,
+  output: StepOutput,
+  controls: StepControls,
+  startedAt: number,
+): Promise<StepOutcome> {
+  return new Promise<StepOutcome>((resolve) => {
+    let stopReason: StopReason | undefined;
+    let exit: { code: number | null } | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    let finished = false;
+
+    const stdout = child.stdout;
+    const stderr = child.stderr;
+    stdout?.on('data', (chunk: Buffer) => {
+      output.write(OutputStream.Stdout, chunk);
+    });
+    stderr?.on('data', (chunk: Buffer) => {
+      output.write(OutputStream.Stderr, chunk);
+    });
+
+    const stopGracefully = (reason: StopReason): void => {
+      if (stopReason !== undefined || exit !== undefined) return;
+      stopReason = reason;
+      signalGroup(pid, 'SIGTERM');
+      graceTimer = setTimeout(() => {
+        signalGroup(pid, 'SIGKILL');
+      }, request.killGraceMs);
+    };
+    const onCancel = (): void => {
+      stopGracefully(StepEnd.Cancelled);
+    };
+    const onKill = (): void => {
+      if (exit !== undefined) return;
+      stopReason ??= StepEnd.Cancelled;
+      signalGroup(pid, 'SIGKILL');
+    };
+    controls.cancel.addEventListener('abort', onCancel, { once: true });
+    controls.kill.addEventListener('abort', onKill, { once: true });
+    if (request.timeoutMs !== undefined) {
+      timeoutTimer = setTimeout(() => {
+        stopGracefully(StepEnd.TimedOut);
+      }, request.timeoutMs);
+    }
+
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(drainTimer);
+      controls.cancel.removeEventListener('abort', onCancel);
+      controls.kill.removeEventListener('abort', onKill);
+      const durationMs = Math.round(performance.now() - startedAt);
+      if (stopReason !== undefined) {
+        resolve({ end: stopReason, exitCode: null, durationMs });
+      } else {
+        resolve({ end: StepEnd.Exited, exitCode: exit?.code ?? null, durationMs });
+      }
+    };
+
+    child.on('error', () => {
+      // Spawning succeeded (there is a pid); later errors only concern signalling, which
+      // this module does itself.
+    });
+    child.once('exit', (code) => {
+      exit = { code };
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
+      signalGroup(pid, 'SIGKILL');
+      if (!finished && (stdout?.readableEnded === false || stderr?.readableEnded === false)) {
+        drainTimer = setTimeout(() => {
+          stdout?.destroy();
+          stderr?.destroy();
+          finish();
+        }, OUTPUT_DRAIN_MS);
+      }
+    });
+    child.once('close', finish);
+  });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function startFailed(startedAt: number, error: string): StepOutcome {
+  return {
+    end: StepEnd.StartFailed,
+    exitCode: null,
+    durationMs: Math.round(performance.now() - startedAt),
+    error,
+  };
+}
+
+/** Node reports a missing working directory as a missing command; tell them apart. */
+async function describeSpawnError(
+  error: Error,
+  command: string,
+  workingDirectory: string,
+): Promise<string> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const directory = await stat(workingDirectory).catch(() => undefined);
+    if (directory === undefined) {
+      return `cannot start the step: working directory ${workingDirectory} does not exist`;
+    }
+    if (!directory.isDirectory()) {
+      return `cannot start the step: working directory ${workingDirectory} is not a directory`;
+    }
+    return `cannot start the step: shell ${command} not found`;
+  }
+  if (code === 'EACCES') {
+    return `cannot start the step: shell ${command} or working directory ${workingDirectory} is not accessible`;
+  }
+  return `cannot start the step with shell ${command} in ${workingDirectory}: ${error.message}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
