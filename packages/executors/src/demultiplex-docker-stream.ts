@@ -33,7 +33,8 @@ export class DockerStreamDemultiplexer {
         continue;
       }
       const take = Math.min(this.remaining, chunk.length - offset);
-      if (this.stream !== undefined) this.onChunk(this.stream, chunk.subarray(offset, offset + take));
+      if (this.stream !== undefined)
+        this.onChunk(this.stream, chunk.subarray(offset, offset + take));
       this.remaining -= take;
       offset += take;
     }
@@ -47,9 +48,11 @@ export class DockerStreamDemultiplexer {
 
 /** Stdin frames carry nothing a step produced and are dropped; type 3 is an engine error. */
 function streamOfFrame(header: Uint8Array): OutputStream | undefined {
-  const type = header[0];
+  const type = header[0] ?? -1;
   if (header[1] !== 0 || header[2] !== 0 || header[3] !== 0) {
-    throw new Error(`not a multiplexed Docker stream: frame header ${Array.from(header).join(',')}`);
+    throw new Error(
+      `not a multiplexed Docker stream: frame header ${Array.from(header).join(',')}`,
+    );
   }
   switch (type) {
     case 0:

@@ -192,7 +192,7 @@ export function engineMessage(body: Buffer): string {
   try {
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) {
-      const message = (parsed as { message: unknown }).message;
+      const message = parsed.message;
       if (typeof message === 'string' && message !== '') return message;
     }
   } catch {

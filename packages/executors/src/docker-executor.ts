@@ -10,7 +10,7 @@ import {
 } from '@slipway/core';
 import { DockerApiClient, DockerApiError } from './docker-api-client.js';
 import { ensureDockerImage } from './ensure-docker-image.js';
-import { DockerStreamDemultiplexer } from './demultiplex-docker-stream.js';
+import { ContainerLogReader } from './container-log-reader.js';
 import type { DockerHost } from './docker-host.js';
 
 /** Settings of a {@link DockerExecutor}. */
@@ -23,8 +23,6 @@ export interface DockerExecutorOptions {
 
 /** Timeout for API calls that should answer at once (inspect, create, start, remove). */
 const API_TIMEOUT_MS = 60_000;
-/** How long followed logs may keep arriving after the container has exited. */
-const LOG_DRAIN_MS = 5000;
 
 type StopReason = typeof StepEnd.TimedOut | typeof StepEnd.Cancelled;
 
@@ -58,6 +56,7 @@ export class DockerExecutor implements Executor {
     const startedAt = performance.now();
     const elapsed = (): number => Math.round(performance.now() - startedAt);
     const stopRequested = AbortSignal.any([controls.cancel, controls.kill]);
+    const isStopRequested = (): boolean => stopRequested.aborted;
     const cancelled = (): StepOutcome => ({
       end: StepEnd.Cancelled,
       exitCode: null,
@@ -69,19 +68,19 @@ export class DockerExecutor implements Executor {
       durationMs: elapsed(),
       error,
     });
-    if (stopRequested.aborted) return cancelled();
+    if (isStopRequested()) return cancelled();
 
     let missing: string | undefined;
     try {
       missing = await ensureDockerImage(this.api, image, stopRequested);
     } catch (error) {
-      if (stopRequested.aborted) return cancelled();
+      if (isStopRequested()) return cancelled();
       throw error;
     }
     if (missing !== undefined) {
       return startFailed(`image ${image} could not be found or pulled: ${missing}`);
     }
-    if (stopRequested.aborted) return cancelled();
+    if (isStopRequested()) return cancelled();
 
     let id: string;
     try {
@@ -93,7 +92,7 @@ export class DockerExecutor implements Executor {
       throw error;
     }
     try {
-      if (stopRequested.aborted) return cancelled();
+      if (isStopRequested()) return cancelled();
       try {
         await this.api.call({
           method: 'POST',
@@ -152,7 +151,7 @@ export class DockerExecutor implements Executor {
    * While the container runs, three things can stop it: the step's timeout, cancel (both
    * a graceful `stop` with the grace period, after which the engine kills) and kill. The
    * first one fixes the outcome. Logs are followed in parallel with the wait for the exit
-   * code; after the exit the log stream gets LOG_DRAIN_MS to deliver its tail.
+   * code, and completed from the stored log after the exit.
    */
   private async superviseContainer(
     id: string,
@@ -196,7 +195,8 @@ export class DockerExecutor implements Executor {
     if (controls.kill.aborted) onKill();
     else if (controls.cancel.aborted) onCancel();
 
-    const logs = this.followLogs(id, output);
+    const logs = new ContainerLogReader(this.api, id, output);
+    logs.follow();
     try {
       const waited = await this.api.json<{ StatusCode: number }>({
         method: 'POST',
@@ -204,76 +204,15 @@ export class DockerExecutor implements Executor {
       });
       exited = true;
       clearTimeout(timeoutTimer);
-      await logs.drained(LOG_DRAIN_MS);
+      await logs.finish();
       return { stopReason, exitCode: waited.StatusCode < 0 ? null : waited.StatusCode };
     } finally {
       exited = true;
       clearTimeout(timeoutTimer);
       controls.cancel.removeEventListener('abort', onCancel);
       controls.kill.removeEventListener('abort', onKill);
-      logs.close();
+      logs.stop();
     }
-  }
-
-  private followLogs(
-    id: string,
-    output: StepOutput,
-  ): { drained(withinMs: number): Promise<void>; close(): void } {
-    const demultiplexer = new DockerStreamDemultiplexer((stream, chunk) => {
-      output.write(stream, chunk);
-    });
-    let closed = false;
-    let close = (): void => {
-      closed = true;
-    };
-    const done = this.api
-      .stream({
-        method: 'GET',
-        path: `/containers/${id}/logs`,
-        query: { follow: 1, stdout: 1, stderr: 1 },
-      })
-      .then(
-        (response) =>
-          new Promise<void>((resolve, reject) => {
-            close = () => {
-              response.destroy();
-              resolve();
-            };
-            if (closed) {
-              close();
-              return;
-            }
-            response.on('data', (chunk: Buffer) => {
-              try {
-                demultiplexer.push(chunk);
-              } catch (error) {
-                response.destroy();
-                reject(error instanceof Error ? error : new Error(String(error)));
-              }
-            });
-            response.once('end', resolve);
-            response.once('close', resolve);
-            response.once('error', reject);
-          }),
-      );
-    // A failure surfaces through drained(); until then it must not count as unhandled.
-    done.catch(() => undefined);
-    return {
-      drained: async (withinMs) => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, withinMs);
-        });
-        try {
-          await Promise.race([done, late]);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-      close: () => {
-        close();
-      },
-    };
   }
 
   private kill(id: string): void {

@@ -5,3 +5,5 @@ export * from './probe-docker-host.js';
 export * from './docker-api-client.js';
 export * from './demultiplex-docker-stream.js';
 export * from './ensure-docker-image.js';
+export * from './container-log-reader.js';
+export * from './local-workspace.js';

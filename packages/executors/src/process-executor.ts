@@ -58,7 +58,11 @@ export class ProcessExecutor implements Executor {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (error) {
-      return startFailed(startedAt, `cannot start ${command}: ${messageOf(error)}`);
+      const reason = error instanceof Error ? error : new Error(String(error));
+      return startFailed(
+        startedAt,
+        await describeSpawnError(reason, command, request.workingDirectory),
+      );
     }
     if (child.pid === undefined) {
       return await new Promise<StepOutcome>((resolve) => {
@@ -203,8 +207,4 @@ async function describeSpawnError(
     return `cannot start the step: shell ${command} or working directory ${workingDirectory} is not accessible`;
   }
   return `cannot start the step with shell ${command} in ${workingDirectory}: ${error.message}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

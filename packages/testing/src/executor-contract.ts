@@ -30,7 +30,6 @@ export interface ExecutorContractSetup {
 }
 
 const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const PARENT_ONLY_VARIABLE = 'SLIPWAY_CONTRACT_PARENT_ONLY';
 
 /**
  * Declares the tests every {@link Executor} must pass, with real processes (or
@@ -181,18 +180,18 @@ function declareContract(context: ExecutorContractSetup): void {
   });
 
   it('passes exactly the request env, nothing from the parent environment', async () => {
-    const previous = process.env[PARENT_ONLY_VARIABLE];
-    process.env[PARENT_ONLY_VARIABLE] = 'leaked';
+    const previous = process.env.SLIPWAY_CONTRACT_PARENT_ONLY;
+    process.env.SLIPWAY_CONTRACT_PARENT_ONLY = 'leaked';
     try {
       const step = start(
-        `echo "given=$GIVEN_VALUE"; echo "parent=\${${PARENT_ONLY_VARIABLE}:-absent}"`,
+        'echo "given=$GIVEN_VALUE"; echo "parent=${SLIPWAY_CONTRACT_PARENT_ONLY:-absent}"',
         { env: { PATH: STANDARD_PATH, GIVEN_VALUE: 'two words' } },
       );
       expect(await step.outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
       expect(step.output.text(OutputStream.Stdout)).toBe('given=two words\nparent=absent\n');
     } finally {
-      if (previous === undefined) delete process.env[PARENT_ONLY_VARIABLE];
-      else process.env[PARENT_ONLY_VARIABLE] = previous;
+      if (previous === undefined) delete process.env.SLIPWAY_CONTRACT_PARENT_ONLY;
+      else process.env.SLIPWAY_CONTRACT_PARENT_ONLY = previous;
     }
   });
 
@@ -226,6 +225,13 @@ function declareContract(context: ExecutorContractSetup): void {
     expect(outcome).toMatchObject({ end: StepEnd.TimedOut, exitCode: null });
     expect(outcome.durationMs).toBeLessThan(10_000);
     await delay(3500);
+    expect(await exists('late-marker')).toBe(false);
+  });
+
+  it('stops background processes a script leaves behind when it exits', async () => {
+    const step = start('(sleep 2; touch late-marker) & echo started');
+    expect(await step.outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
+    await delay(2500);
     expect(await exists('late-marker')).toBe(false);
   });
 

@@ -1,1 +1,2 @@
 export * from './executor-contract.js';
+export * from './fake-executor.js';

@@ -30,11 +30,17 @@ export async function validateCommand(options: ValidateOptions, colors: Colors):
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ ok, pipelines, diagnostics }, null, 2)}\n`);
   } else {
-    for (const d of diagnostics) process.stderr.write(`${colors.red('error')} ${formatDiagnostic(d)}\n`);
+    for (const d of diagnostics)
+      process.stderr.write(`${colors.red('error')} ${formatDiagnostic(d)}\n`);
     for (const p of pipelines.filter((p) => p.ok)) {
-      process.stdout.write(`${colors.green('✓')} ${p.file}: pipeline ${p.name}, ${p.tasks} task${p.tasks === 1 ? '' : 's'}\n`);
+      process.stdout.write(
+        `${colors.green('✓')} ${p.file}: pipeline ${p.name}, ${p.tasks} task${p.tasks === 1 ? '' : 's'}\n`,
+      );
     }
-    if (!ok) process.stderr.write(`${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} found\n`);
+    if (!ok)
+      process.stderr.write(
+        `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} found\n`,
+      );
   }
   return ok ? ExitCode.Succeeded : ExitCode.ConfigOrUsage;
 }

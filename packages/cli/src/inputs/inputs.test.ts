@@ -4,11 +4,17 @@ import { parseSecretsFile } from './parse-secrets-file.js';
 
 describe('parseAssignments', () => {
   it('splits at the first equals sign', () => {
-    expect(parseAssignments(['a=1', 'url=x=y', 'empty='], '--param')).toEqual({ a: '1', url: 'x=y', empty: '' });
+    expect(parseAssignments(['a=1', 'url=x=y', 'empty='], '--param')).toEqual({
+      a: '1',
+      url: 'x=y',
+      empty: '',
+    });
   });
 
   it('says what to write when a value has no name', () => {
-    expect(() => parseAssignments(['=1'], '--param')).toThrow('--param expects NAME=VALUE, got "=1"');
+    expect(() => parseAssignments(['=1'], '--param')).toThrow(
+      '--param expects NAME=VALUE, got "=1"',
+    );
   });
 });
 
@@ -34,7 +40,11 @@ describe('parseSecretsFile', () => {
   });
 
   it('points at the line of a malformed entry', () => {
-    expect(() => parseSecretsFile('A=1\nnot a secret', 's.env')).toThrow('s.env:2: expected NAME=VALUE');
-    expect(() => parseSecretsFile('A="open', 's.env')).toThrow('s.env:1: the quoted value of A is not closed');
+    expect(() => parseSecretsFile('A=1\nnot a secret', 's.env')).toThrow(
+      's.env:2: expected NAME=VALUE',
+    );
+    expect(() => parseSecretsFile('A="open', 's.env')).toThrow(
+      's.env:1: the quoted value of A is not closed',
+    );
   });
 });

@@ -12,7 +12,10 @@ export function parseSecretsFile(text: string, file: string): Record<string, str
     if (line === '' || line.startsWith('#')) continue;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!match) {
-      throw new UserError(UserErrorKind.Usage, `${file}:${i + 1}: expected NAME=VALUE (a secret per line)`);
+      throw new UserError(
+        UserErrorKind.Usage,
+        `${file}:${i + 1}: expected NAME=VALUE (a secret per line)`,
+      );
     }
     const [, name = '', rest = ''] = match;
     const quote = rest[0];
@@ -22,12 +25,18 @@ export function parseSecretsFile(text: string, file: string): Record<string, str
       while (!closes(value, quote)) {
         i++;
         if (i >= lines.length) {
-          throw new UserError(UserErrorKind.Usage, `${file}:${startLine}: the quoted value of ${name} is not closed`);
+          throw new UserError(
+            UserErrorKind.Usage,
+            `${file}:${startLine}: the quoted value of ${name} is not closed`,
+          );
         }
         value += `\n${lines[i] ?? ''}`;
       }
       value = value.slice(0, value.lastIndexOf(quote));
-      secrets[name] = quote === '"' ? value.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\') : value;
+      secrets[name] =
+        quote === '"'
+          ? value.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\')
+          : value;
     } else {
       secrets[name] = rest.replace(/\s+#.*$/, '').trim();
     }
@@ -37,5 +46,8 @@ export function parseSecretsFile(text: string, file: string): Record<string, str
 
 function closes(value: string, quote: string): boolean {
   const trimmed = value.trimEnd();
-  return trimmed.endsWith(quote) && !(quote === '"' && trimmed.endsWith('\\"') && !trimmed.endsWith('\\\\"'));
+  return (
+    trimmed.endsWith(quote) &&
+    !(quote === '"' && trimmed.endsWith('\\"') && !trimmed.endsWith('\\\\"'))
+  );
 }

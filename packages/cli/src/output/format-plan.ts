@@ -25,10 +25,13 @@ function planAsText(plan: Plan): string {
     for (const reason of inferred.reasons) lines.push(`  - ${reason}`);
   }
   const params = Object.entries(plan.params);
-  if (params.length) lines.push(`params: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+  if (params.length)
+    lines.push(`params: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
   if (plan.concurrency) {
     const c = plan.concurrency;
-    lines.push(`concurrency: group ${c.group}, limit ${c.limit}${c.cancelInProgress ? ', cancels in-progress runs' : ''}`);
+    lines.push(
+      `concurrency: group ${c.group}, limit ${c.limit}${c.cancelInProgress ? ', cancels in-progress runs' : ''}`,
+    );
   }
   for (const task of plan.tasks) lines.push('', ...taskAsText(task));
   return lines.join('\n');
@@ -51,7 +54,9 @@ function taskAsText(task: PlanTask): string[] {
   return [
     head,
     ...details.map((d) => `  ${d}`),
-    ...task.steps.map((s, i) => `  ${i + 1}. ${s.name}${s.continueOnError ? ' (continue on error)' : ''}`),
+    ...task.steps.map(
+      (s, i) => `  ${i + 1}. ${s.name}${s.continueOnError ? ' (continue on error)' : ''}`,
+    ),
   ];
 }
 
@@ -68,10 +73,13 @@ function planAsMermaid(plan: Plan): string {
   const lines = ['graph LR'];
   for (const task of plan.tasks) {
     const label = task.id.replace(/"/g, '#quot;');
-    lines.push(`  ${node.get(task.id) ?? ''}${task.kind === 'finally' ? `(["${label}"])` : `["${label}"]`}`);
+    lines.push(
+      `  ${node.get(task.id) ?? ''}${task.kind === 'finally' ? `(["${label}"])` : `["${label}"]`}`,
+    );
   }
   for (const task of plan.tasks) {
-    for (const need of task.needs) lines.push(`  ${node.get(need) ?? ''} --> ${node.get(task.id) ?? ''}`);
+    for (const need of task.needs)
+      lines.push(`  ${node.get(need) ?? ''} --> ${node.get(task.id) ?? ''}`);
   }
   return lines.join('\n');
 }

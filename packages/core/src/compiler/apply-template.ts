@@ -9,7 +9,11 @@ import {
 import type { TemplateProvenance } from '../plan/plan.js';
 import type { TaskSpec } from '../spec/pipeline-schema.js';
 import { didYouMean } from '../text/closest-match.js';
-import { type ResolvedTemplates, describeUses, templateKey } from '../templates/resolved-template.js';
+import {
+  type ResolvedTemplates,
+  describeUses,
+  templateKey,
+} from '../templates/resolved-template.js';
 import { Problems } from './problems.js';
 
 type InputValue = string | number | boolean;
@@ -107,7 +111,9 @@ export function applyTemplate(
   const spec: TaskSpec = {
     ...task,
     image:
-      image !== undefined && task.image === undefined ? substitute(image, ['task', 'image']) : image,
+      image !== undefined && task.image === undefined
+        ? substitute(image, ['task', 'image'])
+        : image,
     'runs-on': task['runs-on'] ?? body['runs-on'],
     timeout: task.timeout ?? body.timeout,
     retries: task.retries ?? body.retries,

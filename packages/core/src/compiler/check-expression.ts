@@ -74,7 +74,7 @@ export function checkExpression(
     }
   }
   for (const ref of referencedPaths(expression)) {
-    const [root, key, field, result] = ref;
+    const [root = '', key, field, result] = ref;
     switch (root) {
       case 'params':
         if (key !== undefined && !scope.params.has(key)) {
@@ -111,7 +111,7 @@ export function checkExpression(
       default:
         problems.add(
           path,
-          `unknown context "${root ?? ''}"${didYouMean(root ?? '', CONTEXTS)} ${where}; use ${CONTEXTS.join(', ')}`,
+          `unknown context "${root}"${didYouMean(root, CONTEXTS)} ${where}; use ${CONTEXTS.join(', ')}`,
         );
     }
   }

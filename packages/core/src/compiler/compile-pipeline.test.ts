@@ -12,7 +12,8 @@ function load(yaml: string) {
 
 function compile(yaml: string, options: CompileOptions = {}): Plan {
   const result = compilePipeline(load(yaml), options);
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => `${d.line}: ${d.message}`).join('\n'));
+  if (!result.ok)
+    throw new Error(result.diagnostics.map((d) => `${d.line}: ${d.message}`).join('\n'));
   return result.plan;
 }
 
@@ -73,7 +74,11 @@ tasks:
       'report',
     ]);
     expect(plan.tasks[4]?.needs).toEqual(ids.slice(0, 4));
-    expect(plan.tasks[1]?.env).toMatchObject({ MATRIX_OS: 'linux', MATRIX_NODE: '20', MATRIX_EXPERIMENTAL: 'true' });
+    expect(plan.tasks[1]?.env).toMatchObject({
+      MATRIX_OS: 'linux',
+      MATRIX_NODE: '20',
+      MATRIX_EXPERIMENTAL: 'true',
+    });
     expect(plan.tasks[0]?.matrixGroup).toEqual({ name: 'test', maxParallel: 2, failFast: true });
   });
 
@@ -103,7 +108,10 @@ tasks:
     const test = plan.tasks[1];
     expect(test?.image).toBe('node:20-slim');
     expect(test?.runsOn).toEqual(['main']);
-    expect(test?.env).toMatchObject({ VERSION: '${{ tasks.build.results.version }}', GLOBAL: 'two' });
+    expect(test?.env).toMatchObject({
+      VERSION: '${{ tasks.build.results.version }}',
+      GLOBAL: 'two',
+    });
   });
 
   it('names the path of a cycle in needs', () => {
@@ -114,7 +122,7 @@ tasks:
   b: { needs: a, steps: [x] }
   c: { needs: b, steps: [x] }
 `),
-    ).toEqual(['3:3 tasks.a.needs: tasks need each other in a cycle: a → c → b → a']);
+    ).toEqual(['3:8 tasks.a.needs: tasks need each other in a cycle: a → c → b → a']);
   });
 
   it('suggests the task meant by an unknown need', () => {
@@ -273,8 +281,13 @@ tasks:
   });
 
   it('compiles a 1,000-task pipeline with a matrix to stable ids', () => {
-    const tasks = Array.from({ length: 900 }, (_, i) => `  t${i}: { needs: [${i ? `t${i - 1}` : ''}], steps: [true] }`);
-    const plan = compile(`tasks:\n${tasks.join('\n')}\n  m:\n    matrix: { axes: { a: [${Array.from({ length: 100 }, (_, i) => i).join(',')}] } }\n    steps: [true]\n`);
+    const tasks = Array.from(
+      { length: 900 },
+      (_, i) => `  t${i}: { needs: [${i ? `t${i - 1}` : ''}], steps: ['true'] }`,
+    );
+    const plan = compile(
+      `tasks:\n${tasks.join('\n')}\n  m:\n    matrix: { axes: { a: [${Array.from({ length: 100 }, (_, i) => i).join(',')}] } }\n    steps: ['true']\n`,
+    );
     expect(plan.tasks).toHaveLength(1000);
     expect(plan.tasks[899]?.needs).toEqual(['t898']);
   });

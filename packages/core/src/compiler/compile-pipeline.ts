@@ -8,7 +8,6 @@ import {
   TriggerEvent,
   type ConcurrencyPolicy,
   type MakefileInference,
-  type MatrixValue,
   type ParamValue,
   type Plan,
   type PlanStep,
@@ -68,7 +67,10 @@ interface TaskEntry {
  * and every expression, expands matrices and fills defaults. Pure: the same input gives
  * the same plan, and bad input gives diagnostics, never an exception.
  */
-export function compilePipeline(pipeline: LoadedPipeline, options: CompileOptions = {}): CompileResult {
+export function compilePipeline(
+  pipeline: LoadedPipeline,
+  options: CompileOptions = {},
+): CompileResult {
   const { spec } = pipeline;
   const problems = new Problems(pipeline.file, pipeline.source);
   const params = resolveParams(
@@ -92,7 +94,10 @@ export function compilePipeline(pipeline: LoadedPipeline, options: CompileOption
   const tasks: PlanTask[] = [];
   for (const entry of entries) {
     const built = buildTasks(entry, spec, { params, trigger }, paramNames, visibility, problems);
-    ids.set(entry.name, built.map((t) => t.id));
+    ids.set(
+      entry.name,
+      built.map((t) => t.id),
+    );
     tasks.push(...built);
   }
   const concurrency = compileConcurrency(spec, params, trigger, paramNames, problems);
@@ -129,13 +134,20 @@ export function pipelineNameFromFile(file: string): string {
   return stem === '.slipway' || stem === '' ? 'default' : stem;
 }
 
-function collectTasks(spec: PipelineSpec, templates: ResolvedTemplates, problems: Problems): TaskEntry[] {
+function collectTasks(
+  spec: PipelineSpec,
+  templates: ResolvedTemplates,
+  problems: Problems,
+): TaskEntry[] {
   const entries: TaskEntry[] = [];
   const add = (tasks: Record<string, TaskSpec> | undefined, kind: TaskKind, key: string) => {
     for (const [name, task] of Object.entries(tasks ?? {})) {
       const path = [key, name];
       if (kind === TaskKind.Finally && Object.hasOwn(spec.tasks, name)) {
-        problems.add(path, `"${name}" is already a task under \`tasks\`: give the finally task another name`);
+        problems.add(
+          path,
+          `"${name}" is already a task under \`tasks\`: give the finally task another name`,
+        );
         continue;
       }
       entries.push({ name, kind, path, inlined: applyTemplate(task, path, templates, problems) });
@@ -143,11 +155,16 @@ function collectTasks(spec: PipelineSpec, templates: ResolvedTemplates, problems
   };
   add(spec.tasks, TaskKind.Main, 'tasks');
   add(spec.finally, TaskKind.Finally, 'finally');
-  if (Object.keys(spec.tasks).length === 0) problems.add(['tasks'], 'the pipeline has no tasks: add one under `tasks`');
+  if (Object.keys(spec.tasks).length === 0)
+    problems.add(['tasks'], 'the pipeline has no tasks: add one under `tasks`');
   return entries;
 }
 
-function checkNeeds(entries: readonly TaskEntry[], byName: ReadonlyMap<string, TaskEntry>, problems: Problems): boolean {
+function checkNeeds(
+  entries: readonly TaskEntry[],
+  byName: ReadonlyMap<string, TaskEntry>,
+  problems: Problems,
+): boolean {
   const before = problems.list.length;
   for (const kind of [TaskKind.Main, TaskKind.Finally]) {
     const sameKind = entries.filter((e) => e.kind === kind);
@@ -171,7 +188,10 @@ function checkNeeds(entries: readonly TaskEntry[], byName: ReadonlyMap<string, T
     const cycle = findCycle(new Map(sameKind.map((e) => [e.name, e.inlined.spec.needs ?? []])));
     if (cycle) {
       const first = byName.get(cycle[0] ?? '');
-      problems.add([...(first?.path ?? []), 'needs'], `tasks need each other in a cycle: ${cycle.join(' → ')}`);
+      problems.add(
+        [...(first?.path ?? []), 'needs'],
+        `tasks need each other in a cycle: ${cycle.join(' → ')}`,
+      );
     }
   }
   return problems.list.length === before;
@@ -191,12 +211,18 @@ function taskVisibility(entries: readonly TaskEntry[], byName: ReadonlyMap<strin
       const target = byName.get(name);
       if (!target) return 'unknown';
       if (reader.kind === TaskKind.Finally && target.kind === TaskKind.Main) return 'ok';
-      return target.kind === reader.kind && needsTransitively(reader, name, byName) ? 'ok' : 'not-needed';
+      return target.kind === reader.kind && needsTransitively(reader, name, byName)
+        ? 'ok'
+        : 'not-needed';
     },
   });
 }
 
-function needsTransitively(from: TaskEntry, target: string, byName: ReadonlyMap<string, TaskEntry>): boolean {
+function needsTransitively(
+  from: TaskEntry,
+  target: string,
+  byName: ReadonlyMap<string, TaskEntry>,
+): boolean {
   const seen = new Set<string>();
   const stack = [...(from.inlined.spec.needs ?? [])];
   for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
@@ -250,7 +276,13 @@ function buildTasks(
   checkEnv(env, runtimeScope, [...path, 'env'], problems);
   if (spec.when !== undefined && typeof spec.when === 'string') {
     const condition = parseConditionAt(spec.when, [...path, 'when'], problems);
-    if (condition) checkExpression(condition, { ...runtimeScope, statusFunctions: true }, [...path, 'when'], problems);
+    if (condition)
+      checkExpression(
+        condition,
+        { ...runtimeScope, statusFunctions: true },
+        [...path, 'when'],
+        problems,
+      );
   }
   const planSteps = steps.map((step, index) =>
     compileStep(step, [...path, 'steps', index], runtimeScope, problems),
@@ -258,10 +290,17 @@ function buildTasks(
   const image = spec.image;
   if (image !== undefined) checkTemplate(image, compileTimeScope, [...path, 'image'], problems);
   const labels = spec['runs-on'] ?? [];
-  labels.forEach((label, i) => { checkTemplate(label, compileTimeScope, [...path, 'runs-on', i], problems); });
+  labels.forEach((label, i) => {
+    checkTemplate(label, compileTimeScope, [...path, 'runs-on', i], problems);
+  });
 
   const retries = compileRetries(spec);
-  const when = spec.when === undefined ? (entry.kind === TaskKind.Finally ? 'always()' : null) : String(spec.when);
+  const when =
+    spec.when === undefined
+      ? entry.kind === TaskKind.Finally
+        ? 'always()'
+        : null
+      : String(spec.when);
   const group = spec.matrix
     ? {
         name: entry.name,
@@ -271,7 +310,11 @@ function buildTasks(
     : null;
 
   return combinations.map((combination) => {
-    const context = { params: facts.params, trigger: { ...facts.trigger }, matrix: combination ?? {} };
+    const context = {
+      params: facts.params,
+      trigger: { ...facts.trigger },
+      matrix: combination ?? {},
+    };
     const evaluate = (text: string, at: Path) => {
       try {
         return interpolate(parseTemplate(text), context);
@@ -288,7 +331,7 @@ function buildTasks(
       id: combination ? matrixTaskId(entry.name, combination) : entry.name,
       name: entry.name,
       kind: entry.kind,
-      matrix: combination as Readonly<Record<string, MatrixValue>> | null,
+      matrix: combination,
       needs: spec.needs ?? [],
       when,
       image: image === undefined ? null : evaluate(image, [...path, 'image']),
@@ -306,7 +349,12 @@ function buildTasks(
   });
 }
 
-function compileStep(step: StepSpec, path: Path, scope: ExpressionScope, problems: Problems): PlanStep {
+function compileStep(
+  step: StepSpec,
+  path: Path,
+  scope: ExpressionScope,
+  problems: Problems,
+): PlanStep {
   const body = typeof step === 'string' ? { run: step } : step;
   const runPath = typeof step === 'string' ? path : [...path, 'run'];
   const match = /\$\{\{\s*(.*?)\s*\}\}/s.exec(body.run);
@@ -326,13 +374,20 @@ function compileStep(step: StepSpec, path: Path, scope: ExpressionScope, problem
     run: body.run,
     shell: shellArgv(typeof step === 'string' ? undefined : step.shell),
     env,
-    timeoutMs: typeof step === 'string' || step.timeout === undefined ? null : durationToMs(step.timeout),
+    timeoutMs:
+      typeof step === 'string' || step.timeout === undefined ? null : durationToMs(step.timeout),
     continueOnError: typeof step === 'string' ? false : (step['continue-on-error'] ?? false),
   };
 }
 
-function checkEnv(env: Readonly<Record<string, string>>, scope: ExpressionScope, path: Path, problems: Problems): void {
-  for (const [name, value] of Object.entries(env)) checkTemplate(value, scope, [...path, name], problems);
+function checkEnv(
+  env: Readonly<Record<string, string>>,
+  scope: ExpressionScope,
+  path: Path,
+  problems: Problems,
+): void {
+  for (const [name, value] of Object.entries(env))
+    checkTemplate(value, scope, [...path, name], problems);
 }
 
 function checkTemplate(text: string, scope: ExpressionScope, path: Path, problems: Problems): void {
@@ -349,7 +404,10 @@ function compileRetries(spec: TaskSpec): RetryPolicy {
   return {
     count: retries.count,
     backoffMs: retries.backoff === undefined ? 0 : durationToMs(retries.backoff),
-    maxBackoffMs: retries['max-backoff'] === undefined ? DEFAULT_MAX_BACKOFF_MS : durationToMs(retries['max-backoff']),
+    maxBackoffMs:
+      retries['max-backoff'] === undefined
+        ? DEFAULT_MAX_BACKOFF_MS
+        : durationToMs(retries['max-backoff']),
   };
 }
 
@@ -364,7 +422,12 @@ function compileConcurrency(
   if (concurrency === undefined) return null;
   const body = typeof concurrency === 'string' ? { group: concurrency } : concurrency;
   const path = typeof concurrency === 'string' ? ['concurrency'] : ['concurrency', 'group'];
-  const scope: ExpressionScope = { params: paramNames, matrixKeys: null, tasks: null, statusFunctions: false };
+  const scope: ExpressionScope = {
+    params: paramNames,
+    matrixKeys: null,
+    tasks: null,
+    statusFunctions: false,
+  };
   checkTemplate(body.group, scope, path, problems);
   let group = body.group;
   try {
@@ -387,7 +450,9 @@ function inDependencyOrder(tasks: PlanTask[]): PlanTask[] {
   });
 }
 
-function stringValues(env: Readonly<Record<string, string | number | boolean>> | undefined): Record<string, string> {
+function stringValues(
+  env: Readonly<Record<string, string | number | boolean>> | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env ?? {})) out[name] = String(value);
   return out;

@@ -24,7 +24,9 @@ export function resolveParams(
       problems.add(
         ['params'],
         `unknown parameter "${name}"${didYouMean(name, known)}; ` +
-          (known.length ? `declared parameters: ${known.join(', ')}` : 'this pipeline declares none'),
+          (known.length
+            ? `declared parameters: ${known.join(', ')}`
+            : 'this pipeline declares none'),
       );
     }
   }
@@ -32,7 +34,10 @@ export function resolveParams(
     const raw = Object.hasOwn(given, name) ? given[name] : spec.default;
     if (raw === undefined) {
       if (requireAll) {
-        problems.add(['params', name], `parameter "${name}" is required: pass --param ${name}=VALUE`);
+        problems.add(
+          ['params', name],
+          `parameter "${name}" is required: pass --param ${name}=VALUE`,
+        );
       }
       values[name] = placeholder(spec);
       continue;

@@ -34,7 +34,9 @@ describe('topologicalOrder', () => {
       .chain((n) =>
         fc.tuple(
           ...Array.from({ length: n }, (_, i) =>
-            fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i ? 4 : 0 }),
+            fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), {
+              maxLength: i ? 4 : 0,
+            }),
           ),
         ),
       );

@@ -2,7 +2,7 @@ import type { Expression, ExpressionNode } from './ast.js';
 import { ExpressionError } from './expression-error.js';
 import type { ExpressionValue } from './expression-value.js';
 import { isTruthy, numericValue, valueToString } from './expression-value.js';
-import type { RunStatus } from './functions.js';
+import type { OutcomeFacts } from './functions.js';
 import { FunctionFailure, findFunction } from './functions.js';
 
 /** What an expression can read about one task: `tasks.NAME.status`, `tasks.NAME.results.X`. */
@@ -22,7 +22,7 @@ export interface ExpressionContext {
   readonly inputs?: Readonly<Record<string, string | number | boolean>>;
   readonly tasks?: Readonly<Record<string, TaskFacts>>;
   /** Outcome of the needed tasks and the run, for success(), failure(), cancelled(). */
-  readonly status?: RunStatus;
+  readonly status?: OutcomeFacts;
 }
 
 /**

@@ -3,7 +3,7 @@ import { valueToString } from './expression-value.js';
 import { compileFormat } from './format-string.js';
 
 /** How a run has gone so far, for the status functions. */
-export interface RunStatus {
+export interface OutcomeFacts {
   readonly failed: boolean;
   readonly cancelled: boolean;
 }
@@ -16,10 +16,10 @@ interface FunctionSpec {
   readonly maxArgs: number;
   /** Set for functions that read the run's status. */
   readonly needsStatus: boolean;
-  call(args: readonly ExpressionValue[], status: RunStatus | undefined): ExpressionValue;
+  call(args: readonly ExpressionValue[], status: OutcomeFacts | undefined): ExpressionValue;
 }
 
-const statusFunction = (read: (s: RunStatus) => boolean): FunctionSpec => ({
+const statusFunction = (read: (s: OutcomeFacts) => boolean): FunctionSpec => ({
   minArgs: 0,
   maxArgs: 0,
   needsStatus: true,

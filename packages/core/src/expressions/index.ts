@@ -3,6 +3,7 @@ export { ExpressionError } from './expression-error.js';
 export type { ExpressionValue } from './expression-value.js';
 export { formatLiteral, isTruthy, valueToString } from './expression-value.js';
 export type { ExpressionContext, TaskFacts } from './evaluate-expression.js';
+export type { OutcomeFacts } from './functions.js';
 export { evaluateExpression } from './evaluate-expression.js';
 export {
   MAX_EXPRESSION_DEPTH,

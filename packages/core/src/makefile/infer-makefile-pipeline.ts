@@ -37,23 +37,34 @@ export function inferMakefilePipeline(file: string, text: string): InferredPipel
   const specificSecurity = checks.some((t) => t.startsWith('security-'));
   if (!specificSecurity && has(STANDARD_TARGETS.checksUmbrella)) {
     checks.push(STANDARD_TARGETS.checksUmbrella);
-    reasons.push('security: the umbrella target stands in, as there is no security-sast or security-dependency-scan');
+    reasons.push(
+      'security: the umbrella target stands in, as there is no security-sast or security-dependency-scan',
+    );
   }
-  if (checks.length) reasons.push(`${checks.join(', ')}: checks, run in parallel${setup.length ? ' after init' : ''}`);
+  if (checks.length)
+    reasons.push(
+      `${checks.join(', ')}: checks, run in parallel${setup.length ? ' after init' : ''}`,
+    );
 
   const tests: string[] = STANDARD_TARGETS.tests.filter(has);
   if (!tests.length && has(STANDARD_TARGETS.testsUmbrella)) {
     tests.push(STANDARD_TARGETS.testsUmbrella);
-    reasons.push('test: the umbrella target stands in, as there is no test-unit, test-functional or test-integration');
+    reasons.push(
+      'test: the umbrella target stands in, as there is no test-unit, test-functional or test-integration',
+    );
   }
-  const before = (stage: readonly string[], fallback: readonly string[]) => (stage.length ? stage : fallback);
+  const before = (stage: readonly string[], fallback: readonly string[]) =>
+    stage.length ? stage : fallback;
   const testNeeds = before(checks, setup);
   if (tests.length) {
-    reasons.push(`${tests.join(', ')}: tests, run in parallel${testNeeds.length ? ` after ${testNeeds.join(', ')}` : ''}`);
+    reasons.push(
+      `${tests.join(', ')}: tests, run in parallel${testNeeds.length ? ` after ${testNeeds.join(', ')}` : ''}`,
+    );
   }
   const build = STANDARD_TARGETS.build.filter(has);
   const buildNeeds = before(tests, testNeeds);
-  if (build.length) reasons.push(`build: runs last${buildNeeds.length ? `, after ${buildNeeds.join(', ')}` : ''}`);
+  if (build.length)
+    reasons.push(`build: runs last${buildNeeds.length ? `, after ${buildNeeds.join(', ')}` : ''}`);
 
   const missing = [
     ...STANDARD_TARGETS.setup,
@@ -67,7 +78,10 @@ export function inferMakefilePipeline(file: string, text: string): InferredPipel
 
   const task = (target: string, needs: readonly string[]): [string, TaskSpec] => [
     target,
-    { steps: [{ name: `make ${target}`, run: `make ${target}` }], ...(needs.length ? { needs: [...needs] } : {}) },
+    {
+      steps: [{ name: `make ${target}`, run: `make ${target}` }],
+      ...(needs.length ? { needs: [...needs] } : {}),
+    },
   ];
   const spec: PipelineSpec = {
     name: 'default',
@@ -80,7 +94,7 @@ export function inferMakefilePipeline(file: string, text: string): InferredPipel
   };
   const locate = (path: readonly (string | number)[]) => {
     const target = path[0] === 'tasks' && typeof path[1] === 'string' ? path[1] : undefined;
-    return { line: (target && defined.get(target)) || 1, column: 1 };
+    return { line: (target === undefined ? undefined : defined.get(target)) ?? 1, column: 1 };
   };
   return {
     pipeline: { file, spec, source: { locate } },

@@ -11,9 +11,13 @@ export function selectTasks(plan: Plan, wanted: readonly string[]): Plan {
   const keep = new Set<string>();
   const stack: string[] = [];
   for (const name of wanted) {
-    const matching = plan.tasks.filter((t) => t.kind === TaskKind.Main && (t.id === name || t.name === name));
+    const matching = plan.tasks.filter(
+      (t) => t.kind === TaskKind.Main && (t.id === name || t.name === name),
+    );
     if (matching.length === 0) {
-      const known = [...new Set(plan.tasks.filter((t) => t.kind === TaskKind.Main).map((t) => t.name))];
+      const known = [
+        ...new Set(plan.tasks.filter((t) => t.kind === TaskKind.Main).map((t) => t.name)),
+      ];
       throw new UserError(
         UserErrorKind.Usage,
         `no task "${name}" in pipeline ${plan.pipeline}${didYouMean(name, known)}; its tasks are ${known.join(', ')}`,

@@ -37,7 +37,10 @@ const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
  * pipeline the Makefile convention infers. Throws a {@link UserError} when there is
  * neither.
  */
-export async function loadPipelines(root: string, resolver: TemplateResolver): Promise<LoadedPipelines> {
+export async function loadPipelines(
+  root: string,
+  resolver: TemplateResolver,
+): Promise<LoadedPipelines> {
   const files = await discoverPipelineFiles(root);
   if (files.length === 0) return inferFromMakefile(root);
 
@@ -55,7 +58,13 @@ export async function loadPipelines(root: string, resolver: TemplateResolver): P
     const other = seen.get(name);
     if (other !== undefined) {
       const { line, column } = pipeline.source.locate(['name']);
-      diagnostics.push({ file, line, column, key: 'name', message: `pipeline "${name}" is also defined in ${other}: names must be unique` });
+      diagnostics.push({
+        file,
+        line,
+        column,
+        key: 'name',
+        message: `pipeline "${name}" is also defined in ${other}: names must be unique`,
+      });
       continue;
     }
     seen.set(name, file);
@@ -69,7 +78,7 @@ export async function loadPipelines(root: string, resolver: TemplateResolver): P
 async function fetchTemplates(pipeline: LoadedPipeline, resolver: TemplateResolver) {
   const resolved = new Map<string, ResolvedTemplate>();
   const diagnostics: Diagnostic[] = [];
-  const uses: Array<{ path: string[]; uses: UsesSpec }> = [];
+  const uses: { path: string[]; uses: UsesSpec }[] = [];
   for (const group of ['tasks', 'finally'] as const) {
     for (const [name, task] of Object.entries(pipeline.spec[group] ?? {})) {
       if (task.uses !== undefined) uses.push({ path: [group, name, 'uses'], uses: task.uses });
@@ -92,7 +101,13 @@ async function fetchTemplates(pipeline: LoadedPipeline, resolver: TemplateResolv
     } catch (error) {
       if (!isUserError(error)) throw error;
       const { line, column } = pipeline.source.locate(use.path);
-      diagnostics.push({ file: pipeline.file, line, column, key: use.path.join('.'), message: error.message });
+      diagnostics.push({
+        file: pipeline.file,
+        line,
+        column,
+        key: use.path.join('.'),
+        message: error.message,
+      });
     }
   }
   return { resolved, diagnostics };
@@ -109,7 +124,14 @@ async function inferFromMakefile(root: string): Promise<LoadedPipelines> {
     const inferred = inferMakefilePipeline(file, text);
     if (inferred) {
       return {
-        pipelines: [{ name: 'default', pipeline: inferred.pipeline, templates: new Map(), inferredFrom: inferred.inference }],
+        pipelines: [
+          {
+            name: 'default',
+            pipeline: inferred.pipeline,
+            templates: new Map(),
+            inferredFrom: inferred.inference,
+          },
+        ],
         diagnostics: [],
       };
     }

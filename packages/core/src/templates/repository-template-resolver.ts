@@ -22,14 +22,21 @@ export class RepositoryTemplateResolver implements TemplateResolver {
     if (typeof uses !== 'string') return this.git.fetch(uses);
     const path = await insideRoot(this.root, uses);
     const text = await readTemplate(path, uses);
-    return { file: uses.replace(/^\.\//, ''), text, provenance: { kind: 'file', path: relative(this.root, path) } };
+    return {
+      file: uses.replace(/^\.\//, ''),
+      text,
+      provenance: { kind: 'file', path: relative(this.root, path) },
+    };
   }
 }
 
 /** The real path of `reference` under `root`; a UserError if it leaves the root. */
 export async function insideRoot(root: string, reference: string): Promise<string> {
   if (isAbsolute(reference)) {
-    throw new UserError(UserErrorKind.Config, `template path "${reference}" must be relative to the repository root`);
+    throw new UserError(
+      UserErrorKind.Config,
+      `template path "${reference}" must be relative to the repository root`,
+    );
   }
   const realRoot = await realpath(root);
   const target = resolve(realRoot, reference);
@@ -41,10 +48,16 @@ export async function insideRoot(root: string, reference: string): Promise<strin
   try {
     real = await realpath(target);
   } catch {
-    throw new UserError(UserErrorKind.Config, `template "${reference}" does not exist in the repository`);
+    throw new UserError(
+      UserErrorKind.Config,
+      `template "${reference}" does not exist in the repository`,
+    );
   }
   if (escapes(real)) {
-    throw new UserError(UserErrorKind.Config, `template path "${reference}" links outside the repository`);
+    throw new UserError(
+      UserErrorKind.Config,
+      `template path "${reference}" links outside the repository`,
+    );
   }
   return real;
 }

@@ -1,0 +1,137 @@
+// Runs the same three task graphs with `make -j2` and with `slipway run --parallelism 2`
+// and reports the ratio of their wall-clock times. Every task runs `true` through
+// `bash -eo pipefail -c`, so both spawn the same shell per task; what differs is the
+// scheduling and bookkeeping around it.
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { median, ms, pick, seededRandom } from './stats.js';
+
+const RUNS = 3;
+const PARALLELISM = 2;
+const TARGET_RATIO = 3;
+
+/** Each graph is a list of tasks `{ name, needs }` in an order where needs come first. */
+const GRAPHS = [
+  { name: 'independent-1000', build: () => independent(1000) },
+  { name: 'chain-500', build: () => chain(500) },
+  { name: 'layers-10x100', build: () => layers(10, 100, 3, seededRandom(20240601)) },
+];
+
+const id = (n) => `t${String(n).padStart(4, '0')}`;
+
+function independent(count) {
+  return Array.from({ length: count }, (_, i) => ({ name: id(i), needs: [] }));
+}
+
+function chain(length) {
+  return Array.from({ length }, (_, i) => ({ name: id(i), needs: i === 0 ? [] : [id(i - 1)] }));
+}
+
+function layers(depth, width, parents, random) {
+  const tasks = [];
+  let previous = [];
+  for (let layer = 0; layer < depth; layer++) {
+    const current = [];
+    for (let i = 0; i < width; i++) {
+      const name = id(layer * width + i);
+      tasks.push({ name, needs: pick(previous, parents, random).sort() });
+      current.push(name);
+    }
+    previous = current;
+  }
+  return tasks;
+}
+
+function asPipeline(tasks) {
+  const lines = ['name: bench', 'tasks:'];
+  for (const task of tasks) {
+    lines.push(`  ${task.name}:`);
+    if (task.needs.length) lines.push(`    needs: [${task.needs.join(', ')}]`);
+    lines.push(`    steps: ["true"]`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function asMakefile(tasks) {
+  const names = tasks.map((t) => t.name);
+  const lines = [
+    'SHELL := /bin/bash',
+    '.SHELLFLAGS := -eo pipefail -c',
+    `.PHONY: all ${names.join(' ')}`,
+    `all: ${names.join(' ')}`,
+  ];
+  for (const task of tasks) lines.push(`${task.name}: ${task.needs.join(' ')}`.trimEnd(), '\ttrue');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs a command to its end and returns its wall-clock time in milliseconds. */
+function timed(command, args, cwd) {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const start = performance.now();
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const elapsed = performance.now() - start;
+      if (code === 0) resolve(elapsed);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${stderr}`));
+    });
+  });
+}
+
+export async function run({ root, log }) {
+  const cli = join(root, 'packages/cli/dist/main.js');
+  const results = [];
+  for (const graph of GRAPHS) {
+    const tasks = graph.build();
+    const dir = await mkdtemp(join(tmpdir(), `slipway-bench-${graph.name}-`));
+    try {
+      const makeDir = join(dir, 'make');
+      const slipwayDir = join(dir, 'slipway');
+      await mkdir(makeDir);
+      await mkdir(slipwayDir);
+      await writeFile(join(makeDir, 'Makefile'), asMakefile(tasks));
+      await writeFile(join(slipwayDir, '.slipway.yml'), asPipeline(tasks));
+
+      const make = () => timed('make', [`-j${PARALLELISM}`, '-s'], makeDir);
+      const slipway = () =>
+        timed(
+          process.execPath,
+          [cli, 'run', '-C', slipwayDir, '--parallelism', String(PARALLELISM), '--json'],
+          root,
+        );
+
+      await make();
+      await slipway();
+      const makeTimes = [];
+      const slipwayTimes = [];
+      for (let i = 0; i < RUNS; i++) {
+        makeTimes.push(await make());
+        slipwayTimes.push(await slipway());
+      }
+      const makeMs = { best: ms(Math.min(...makeTimes)), median: ms(median(makeTimes)) };
+      const slipwayMs = { best: ms(Math.min(...slipwayTimes)), median: ms(median(slipwayTimes)) };
+      const ratio = Math.round((slipwayMs.median / makeMs.median) * 100) / 100;
+      log(
+        `  dag/${graph.name}: make ${makeMs.median} ms, slipway ${slipwayMs.median} ms, ratio ${ratio}`,
+      );
+      results.push({
+        name: `dag/${graph.name}`,
+        tasks: tasks.length,
+        makeMs,
+        slipwayMs,
+        ratio,
+        target: TARGET_RATIO,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}

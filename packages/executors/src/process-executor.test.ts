@@ -1,0 +1,110 @@
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StepEnd, type StepOutput, type StepRequest } from '@slipway/core';
+import { describeExecutorContract } from '@slipway/testing';
+import { ProcessExecutor } from './process-executor.js';
+
+describeExecutorContract('process', () => Promise.resolve({ executor: new ProcessExecutor() }));
+
+describe('ProcessExecutor', () => {
+  const executor = new ProcessExecutor();
+  const discard: StepOutput = { write: () => undefined };
+  const controls = () => ({
+    cancel: new AbortController().signal,
+    kill: new AbortController().signal,
+  });
+  let workspace = '';
+
+  beforeEach(async () => {
+    workspace = await realpath(await mkdtemp(join(tmpdir(), 'slipway-process-')));
+  });
+  afterEach(async () => {
+    await rm(workspace, { recursive: true, force: true });
+  });
+
+  function request(overrides: Partial<StepRequest> = {}): StepRequest {
+    return {
+      taskId: 'build',
+      attempt: 1,
+      stepIndex: 0,
+      stepName: 'compile',
+      script: 'true',
+      shell: ['sh', '-c'],
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+      workingDirectory: workspace,
+      mounts: [],
+      killGraceMs: 300,
+      ...overrides,
+    };
+  }
+
+  it('is named process', () => {
+    expect(executor.name).toBe('process');
+  });
+
+  it('refuses a step that declares an image', async () => {
+    await expect(
+      executor.runStep(request({ image: 'alpine:3' }), discard, controls()),
+    ).rejects.toThrow(/container executor/);
+  });
+
+  it('reports start_failed naming the directory when the working directory is missing', async () => {
+    const missing = join(workspace, 'missing');
+    const outcome = await executor.runStep(
+      request({ workingDirectory: missing }),
+      discard,
+      controls(),
+    );
+    expect(outcome.end).toBe(StepEnd.StartFailed);
+    expect(outcome.error).toContain(missing);
+  });
+
+  it('reports start_failed when the working directory is a file', async () => {
+    const file = join(workspace, 'file');
+    await writeFile(file, '');
+    const outcome = await executor.runStep(
+      request({ workingDirectory: file }),
+      discard,
+      controls(),
+    );
+    expect(outcome.end).toBe(StepEnd.StartFailed);
+    expect(outcome.error).toContain(file);
+  });
+
+  it('finds a shell given by name on the PATH of the request env', async () => {
+    const outcome = await executor.runStep(request({ script: 'exit 4' }), discard, controls());
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 4 });
+  });
+
+  it('ends the step when the script exits, even if a background job keeps the output open', async () => {
+    const startedAt = performance.now();
+    const outcome = await executor.runStep(
+      request({ script: 'sleep 30 & echo started' }),
+      discard,
+      controls(),
+    );
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
+    expect(performance.now() - startedAt).toBeLessThan(5000);
+  });
+
+  it('ends the step even when a process that left its group keeps the output open', async () => {
+    const pidFile = join(workspace, 'escaped.pid');
+    const startedAt = performance.now();
+    const outcome = await executor.runStep(
+      request({ script: `setsid sh -c 'echo $$ > "${pidFile}"; exec sleep 30' & sleep 0.2` }),
+      discard,
+      controls(),
+    );
+    const escaped = Number(await readFile(pidFile, 'utf8'));
+    process.kill(escaped, 'SIGKILL');
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
+    expect(performance.now() - startedAt).toBeLessThan(10_000);
+  });
+
+  it('reports a script ended by a signal as exited without an exit code', async () => {
+    const outcome = await executor.runStep(request({ script: 'kill -9 $$' }), discard, controls());
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: null });
+  });
+});
