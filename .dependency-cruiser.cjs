@@ -40,7 +40,17 @@ module.exports = {
       comment: `core may use only the standard library and: ${coreLibraries.join(', ')}`,
       severity: 'error',
       from: { path: '^packages/core/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: `node_modules/(${coreLibraries.join('|')})/` },
+      to: {
+        dependencyTypes: [
+          'npm',
+          'npm-dev',
+          'npm-optional',
+          'npm-peer',
+          'npm-no-pkg',
+          'npm-unknown',
+        ],
+        pathNot: `node_modules/(${coreLibraries.join('|')})/`,
+      },
     },
     {
       name: 'testing-is-for-tests',
@@ -61,6 +71,9 @@ module.exports = {
     exclude: { path: '\.test\.ts$' },
     tsConfig: { fileName: 'tsconfig.check.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'default', 'types'],
+    },
   },
 };

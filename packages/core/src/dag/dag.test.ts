@@ -29,17 +29,15 @@ describe('topologicalOrder', () => {
   });
 
   it('puts every node after its needs, for any DAG', () => {
-    const dag = fc
-      .integer({ min: 1, max: 60 })
-      .chain((n) =>
-        fc.tuple(
-          ...Array.from({ length: n }, (_, i) =>
-            fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), {
-              maxLength: i ? 4 : 0,
-            }),
-          ),
+    const dag = fc.integer({ min: 1, max: 60 }).chain((n) =>
+      fc.tuple(
+        ...Array.from({ length: n }, (_, i) =>
+          fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), {
+            maxLength: i ? 4 : 0,
+          }),
         ),
-      );
+      ),
+    );
     fc.assert(
       fc.property(dag, (parents) => {
         const needs = new Map(parents.map((ps, i) => [`t${i}`, ps.map((p) => `t${p}`)]));

@@ -1,4 +1,5 @@
 import {
+  Composer,
   CST,
   isAlias,
   isMap,
@@ -6,7 +7,6 @@ import {
   isSeq,
   Lexer,
   LineCounter,
-  parseDocument,
   Parser,
   visit,
   type Document,
@@ -67,30 +67,33 @@ export function readYamlDocument(
     return { ok: false, diagnostics: [at(1, 1, message)] };
   }
 
-  const structure = checkStructure(text, hints.oneDocument);
-  if (structure !== undefined) {
-    return { ok: false, diagnostics: [at(structure.line, structure.column, structure.message)] };
+  const lineCounter = new LineCounter();
+  const locate = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const tokens = readTokens(text, lineCounter, hints.oneDocument);
+  if (!Array.isArray(tokens)) {
+    const { line, column } = locate(tokens.offset);
+    return { ok: false, diagnostics: [at(line, column, tokens.message)] };
   }
 
-  const lineCounter = new LineCounter();
-  let doc: Document.Parsed;
+  let doc: Document.Parsed | undefined;
   try {
-    doc = parseDocument(text, {
-      lineCounter,
-      prettyErrors: true,
+    const composer = new Composer({
       uniqueKeys: true,
       stringKeys: true,
       merge: true,
       logLevel: 'error',
     });
+    [doc] = composer.compose(tokens, true, text.length);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, diagnostics: [at(1, 1, `this file could not be read as YAML: ${reason}`)] };
   }
-  const locate = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  if (doc === undefined) {
+    return { ok: false, diagnostics: [at(1, 1, `the file is empty; ${hints.needs}`)] };
+  }
 
   const duplicates = findDuplicateKeys(doc);
   const problems = [...doc.errors, ...doc.warnings].filter(
@@ -149,74 +152,52 @@ export function readYamlDocument(
 }
 
 /**
- * Looks at the token tree, which the YAML library builds without recursion, so that
- * documents nested deep enough to exhaust the stack, or holding several documents, are
- * refused before the recursive steps run.
+ * Lexes and parses the text into the library's token tree, which is built without
+ * recursion, and refuses documents nested deep enough to exhaust the stack in the
+ * recursive steps that follow, or holding more than one document. Flow collections are
+ * counted as the lexer streams, so a file of a million `[` stops after a few dozen.
  */
-function checkStructure(
+function readTokens(
   text: string,
+  lineCounter: LineCounter,
   oneDocumentHint: string,
-): { line: number; column: number; message: string } | undefined {
-  const position = (offset: number) => {
-    const before = text.slice(0, offset);
-    const lineStart = before.lastIndexOf('\n') + 1;
-    return { line: before.split('\n').length, column: offset - lineStart + 1 };
-  };
-  const tooDeepFlow = firstTooDeepFlow(text);
-  if (tooDeepFlow !== undefined) {
-    return { ...position(tooDeepFlow), message: tooDeepMessage };
+): CST.Token[] | { offset: number; message: string } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let flowDepth = 0;
+  let atScalar = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    const type: string | null = atScalar ? 'scalar-source' : CST.tokenType(lexeme);
+    atScalar = type === 'scalar';
+    if (type === 'doc-mode' || type === 'flow-error-end') flowDepth = 0;
+    else if (type === 'flow-map-end' || type === 'flow-seq-end')
+      flowDepth = Math.max(0, flowDepth - 1);
+    else if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      flowDepth += 1;
+      if (flowDepth > MAX_NESTING_DEPTH) return { offset: parser.offset, message: TOO_DEEP };
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
   }
+  for (const token of parser.end()) tokens.push(token);
+
   let documents = 0;
-  for (const token of new Parser().parse(text)) {
+  for (const token of tokens) {
     if (token.type !== 'document') continue;
     documents += 1;
     if (documents > 1) {
       return {
-        ...position(token.offset),
+        offset: token.offset,
         message: `a second YAML document starts here; ${oneDocumentHint}`,
       };
     }
     const tooDeep = firstTooDeep(token);
-    if (tooDeep !== undefined) return { ...position(tooDeep), message: tooDeepMessage };
+    if (tooDeep !== undefined) return { offset: tooDeep, message: TOO_DEEP };
   }
-  return undefined;
+  return tokens;
 }
 
-const tooDeepMessage = `mappings and lists are nested more than ${String(MAX_NESTING_DEPTH)} levels deep here; flatten the structure`;
-
-/**
- * Offset of the first flow collection (`[` or `{`) opened inside more than the allowed
- * number of others. The lexer streams, so a file of a million `[` stops after a few dozen.
- */
-function firstTooDeepFlow(text: string): number | undefined {
-  let offset = 0;
-  let depth = 0;
-  let atScalar = false;
-  for (const token of new Lexer().lex(text)) {
-    if (atScalar) {
-      atScalar = false;
-      offset += token.length;
-      continue;
-    }
-    const type = CST.tokenType(token);
-    if (type === 'scalar') {
-      atScalar = true;
-      continue;
-    }
-    if (type === 'doc-mode' || type === 'flow-error-end') {
-      depth = 0;
-      continue;
-    }
-    if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      depth += 1;
-      if (depth > MAX_NESTING_DEPTH) return offset;
-    } else if (type === 'flow-map-end' || type === 'flow-seq-end') {
-      depth = Math.max(0, depth - 1);
-    }
-    offset += token.length;
-  }
-  return undefined;
-}
+const TOO_DEEP = `mappings and lists are nested more than ${String(MAX_NESTING_DEPTH)} levels deep here; flatten the structure`;
 
 function firstTooDeep(document: CST.Document): number | undefined {
   const stack: [CST.Token | null | undefined, number][] = [[document.value, 0]];

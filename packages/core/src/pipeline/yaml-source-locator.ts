@@ -1,4 +1,14 @@
-import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { SourceLocator } from './parse-result.js';
 
 interface Found {
@@ -6,14 +16,18 @@ interface Found {
   readonly node: unknown;
 }
 
+/** Each mapping's pairs by key text, built on first use so that lookups stay cheap. */
+type KeyIndex = WeakMap<YAMLMap, Map<string, Pair>>;
+
 /** A {@link SourceLocator} over a parsed YAML document. */
 export function yamlSourceLocator(doc: Document, lineCounter: LineCounter): SourceLocator {
+  const index: KeyIndex = new WeakMap();
   return {
     locate(path) {
       let node: unknown = doc.contents;
       let offset = startOf(node) ?? 0;
       for (const segment of path) {
-        const found = childOf(doc, node, segment, new Set());
+        const found = childOf(doc, index, node, segment, new Set());
         if (!found) break;
         offset = found.offset;
         node = found.node;
@@ -35,6 +49,7 @@ function startOf(node: unknown): number | undefined {
 
 function childOf(
   doc: Document,
+  index: KeyIndex,
   node: unknown,
   segment: string | number,
   seen: Set<unknown>,
@@ -43,17 +58,16 @@ function childOf(
   if (seen.has(target)) return undefined;
   seen.add(target);
   if (isMap(target)) {
-    for (const pair of target.items) {
-      if (isScalar(pair.key) && keyText(pair.key.value) === String(segment)) {
-        return { offset: startOf(pair.key) ?? startOf(target) ?? 0, node: pair.value };
-      }
+    const pair = pairsByKey(index, target).get(String(segment));
+    if (pair !== undefined) {
+      return { offset: startOf(pair.key) ?? startOf(target) ?? 0, node: pair.value };
     }
     // A key brought in by a `<<` merge is written where its anchor was defined.
-    for (const pair of target.items) {
-      if (!isScalar(pair.key) || !isMergeKey(pair.key.value)) continue;
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const merge of target.items) {
+      if (!isScalar(merge.key) || !isMergeKey(merge.key.value)) continue;
+      const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
       for (const source of sources) {
-        const found = childOf(doc, source, segment, seen);
+        const found = childOf(doc, index, source, segment, seen);
         if (found) return found;
       }
     }
@@ -65,6 +79,19 @@ function childOf(
     return offset === undefined ? undefined : { offset, node: item };
   }
   return undefined;
+}
+
+function pairsByKey(index: KeyIndex, map: YAMLMap): Map<string, Pair> {
+  let pairs = index.get(map);
+  if (pairs === undefined) {
+    pairs = new Map();
+    for (const pair of map.items) {
+      const text = isScalar(pair.key) ? keyText(pair.key.value) : undefined;
+      if (text !== undefined && !pairs.has(text)) pairs.set(text, pair);
+    }
+    index.set(map, pairs);
+  }
+  return pairs;
 }
 
 function keyText(value: unknown): string | undefined {

@@ -275,7 +275,8 @@ const taskBodyShape = {
   artifacts: globs.optional().describe('Files to keep after the run, as globs.'),
   steps: z
     .array(StepSchema, {
-      error: (issue) =>
+      // Zod also passes the issues of the array's checks (`min`) to this map.
+      error: (issue: z.core.$ZodRawIssue) =>
         issue.code === 'invalid_type' ? 'expected a list of steps, such as [make test]' : undefined,
     })
     .min(1)
