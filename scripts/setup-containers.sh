@@ -19,7 +19,7 @@ fi
 
 # 1. Packages.
 missing=()
-for pkg in podman runc busybox-static; do
+for pkg in podman runc busybox-static curl; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$pkg")
   fi
@@ -29,7 +29,7 @@ if ((${#missing[@]} > 0)); then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 else
-  say "podman, runc and busybox-static are installed"
+  say "podman, runc, busybox-static and curl are installed"
 fi
 
 # 2. Engine configuration: crun does not work on this kind of machine, and the default

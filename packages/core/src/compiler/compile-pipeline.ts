@@ -84,9 +84,7 @@ export function compilePipeline(
 
   const entries = collectTasks(spec, options.templates ?? new Map(), problems);
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const needsOk = checkNeeds(entries, byName, problems);
-  const templateDiagnostics = () => entries.flatMap((e) => e.inlined.templateProblems?.list ?? []);
-  if (!needsOk) return { ok: false, diagnostics: [...problems.list, ...templateDiagnostics()] };
+  checkNeeds(entries, byName, problems);
 
   const paramNames = new Set(Object.keys(spec.params ?? {}));
   const visibility = taskVisibility(entries, byName);
@@ -102,7 +100,10 @@ export function compilePipeline(
   }
   const concurrency = compileConcurrency(spec, params, trigger, paramNames, problems);
 
-  const diagnostics = [...problems.list, ...templateDiagnostics()];
+  const diagnostics = [
+    ...problems.list,
+    ...entries.flatMap((e) => e.inlined.templateProblems?.list ?? []),
+  ];
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
   const expanded = tasks.map((t) => ({
@@ -164,8 +165,7 @@ function checkNeeds(
   entries: readonly TaskEntry[],
   byName: ReadonlyMap<string, TaskEntry>,
   problems: Problems,
-): boolean {
-  const before = problems.list.length;
+): void {
   for (const kind of [TaskKind.Main, TaskKind.Finally]) {
     const sameKind = entries.filter((e) => e.kind === kind);
     const names = sameKind.map((e) => e.name);
@@ -174,7 +174,8 @@ function checkNeeds(
         const target = byName.get(need);
         const at = [...entry.path, 'needs', index];
         if (!target) {
-          problems.add(at, `unknown task "${need}"${didYouMean(need, names)}`);
+          const others = names.filter((n) => n !== entry.name);
+          problems.add(at, `unknown task "${need}"${didYouMean(need, others)}`);
         } else if (target.kind !== kind) {
           problems.add(
             at,
@@ -194,7 +195,6 @@ function checkNeeds(
       );
     }
   }
-  return problems.list.length === before;
 }
 
 /** Which tasks each task may read through `tasks.NAME`: those it needs, directly or not. */

@@ -1,16 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { compilePipeline } from '../compiler/compile-pipeline.js';
 import { parsePipelineDocument } from './parse-pipeline-document.js';
 import { parseTemplateDocument } from './parse-template-document.js';
 import { FULL_PIPELINE, FULL_TEMPLATE } from './test-samples.js';
 
-/** The parsers' whole contract for any input: a value, or well-formed diagnostics. */
+/**
+ * The whole contract of parsing and compiling, for any input: a plan, or well-formed
+ * configuration errors; never an exception.
+ */
 function expectValueOrDiagnostics(text: string): void {
-  for (const result of [
-    parsePipelineDocument('p.yml', text),
-    parseTemplateDocument('t.yml', text),
-  ]) {
+  const pipeline = parsePipelineDocument('p.yml', text);
+  const compiled = pipeline.ok
+    ? compilePipeline(pipeline.value, { requireParams: false })
+    : { ok: true as const, plan: null };
+  if (compiled.ok) expect(compiled.plan?.tasks.length ?? 0).toBeGreaterThanOrEqual(0);
+  for (const result of [pipeline, parseTemplateDocument('t.yml', text), compiled]) {
     if (result.ok) continue;
     expect(result.diagnostics.length).toBeGreaterThan(0);
     for (const d of result.diagnostics) {
@@ -155,7 +161,7 @@ function mutate(text: string, m: Mutation): string {
   }
 }
 
-describe('parsePipelineDocument and parseTemplateDocument never throw', () => {
+describe('parsing and compiling never throw', () => {
   it('for arbitrary strings', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), expectValueOrDiagnostics), {
       numRuns: 300,

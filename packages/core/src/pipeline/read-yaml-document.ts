@@ -72,14 +72,13 @@ export function readYamlDocument(
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const tokens = readTokens(text, lineCounter, hints.oneDocument);
-  if (!Array.isArray(tokens)) {
-    const { line, column } = locate(tokens.offset);
-    return { ok: false, diagnostics: [at(line, column, tokens.message)] };
-  }
-
   let doc: Document.Parsed | undefined;
   try {
+    const tokens = readTokens(text, lineCounter, hints.oneDocument);
+    if (!Array.isArray(tokens)) {
+      const { line, column } = locate(tokens.offset);
+      return { ok: false, diagnostics: [at(line, column, tokens.message)] };
+    }
     const composer = new Composer({
       uniqueKeys: true,
       stringKeys: true,
@@ -247,9 +246,9 @@ function yamlMessage(problem: YAMLError, oneDocumentHint: string): string {
   }
 }
 
-/** The library's message without the position and source excerpt it appends. */
+/** The library's message, starting in lower case like the others. */
 function plainMessage(message: string): string {
-  const base = message.replace(/ at line \d+, column \d+(:\n[\s\S]*)?$/, '').trim();
+  const base = message.trim();
   return /^[A-Z][a-z]/.test(base) ? base.charAt(0).toLowerCase() + base.slice(1) : base;
 }
 
