@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach } from 'vitest';
@@ -180,7 +180,11 @@ export function useTempRepos() {
     /** A fresh copy of `examples/NAME`, made a git repository on `main` when asked. */
     async copyExample(name: string, options: { git?: boolean } = {}): Promise<string> {
       const dir = await create();
-      await cp(join(EXAMPLES, name), dir, { recursive: true });
+      const from = join(EXAMPLES, name);
+      await cp(from, dir, {
+        recursive: true,
+        filter: (path) => !isGenerated(relative(from, path)),
+      });
       if (options.git) await gitInit(dir);
       return dir;
     },
@@ -194,6 +198,16 @@ export function useTempRepos() {
       return dir;
     },
   };
+}
+
+/** Files an example produces when it runs (see examples/.gitignore); copies leave them out. */
+function isGenerated(path: string): boolean {
+  const parts = path.split(sep);
+  return (
+    ['reports', 'dist', 'build'].includes(parts[0] ?? '') ||
+    path.startsWith(join('.slipway', 'runs')) ||
+    path.endsWith('.marker')
+  );
 }
 
 /** Makes `dir` a git repository on branch `main` with everything in one commit. */
