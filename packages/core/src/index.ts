@@ -20,3 +20,4 @@ export * from './ports/clock.js';
 export * from './ports/task-workspace.js';
 export * from './scheduler/index.js';
 export * from './engine/index.js';
+export * from './ports/control-store.js';

@@ -9,7 +9,7 @@ import {
   type StepOutcome,
   type StepOutput,
   type StepRequest,
-} from '@slipway/core';
+} from '@slipway/core/ports';
 
 /**
  * How long output may keep arriving after a step's main process exited and its process
@@ -20,6 +20,15 @@ const OUTPUT_DRAIN_MS = 2000;
 
 type StopReason = typeof StepEnd.TimedOut | typeof StepEnd.Cancelled;
 
+/** Options of a {@link ProcessExecutor}. */
+export interface ProcessExecutorOptions {
+  /**
+   * Called once a step's main process has started, with its process id, which is also
+   * the id of the step's process group. Not called for a step that could not start.
+   */
+  readonly onStarted?: (request: StepRequest, pid: number) => void;
+}
+
 /**
  * Runs each step as a local process: `[...shell, script]` in its own process group, with
  * exactly the request's environment. Stopping a step signals the whole group, so
@@ -28,6 +37,8 @@ type StopReason = typeof StepEnd.TimedOut | typeof StepEnd.Cancelled;
  */
 export class ProcessExecutor implements Executor {
   readonly name = 'process';
+
+  constructor(private readonly options: ProcessExecutorOptions = {}) {}
 
   async runStep(
     request: StepRequest,
@@ -73,6 +84,7 @@ export class ProcessExecutor implements Executor {
         });
       });
     }
+    this.options.onStarted?.(request, child.pid);
     return await supervise(child, child.pid, request, output, controls, startedAt);
   }
 }

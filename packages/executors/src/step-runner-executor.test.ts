@@ -1,0 +1,307 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { access, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  OutputStream,
+  StepEnd,
+  UserError,
+  UserErrorKind,
+  type StepOutput,
+  type StepRequest,
+} from '@slipway/core';
+import { describeExecutorContract } from '@slipway/testing';
+import { StepRunnerExecutor } from './step-runner-executor.js';
+
+// The runner is a separate Node.js process, so it runs the built JavaScript.
+const runnerModule = new URL('../dist/step-runner-main.js', import.meta.url);
+const builtIndex = new URL('../dist/index.js', import.meta.url);
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const contractExecutor = new StepRunnerExecutor({ runnerModule });
+afterAll(() => contractExecutor.close());
+describeExecutorContract('step runner', () => Promise.resolve({ executor: contractExecutor }));
+
+/** True while `pid` names a process that has not ended (a zombie has ended). */
+async function isAlive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return false;
+  return !/^\d+ \(.*\) Z/.test(stat);
+}
+
+async function waitUntilGone(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (!(await isAlive(pid))) return true;
+    await delay(50);
+  }
+  return false;
+}
+
+class TextOutput implements StepOutput {
+  stdout = '';
+  stderr = '';
+  write(stream: OutputStream, chunk: Uint8Array): void {
+    this[stream] += Buffer.from(chunk).toString('utf8');
+  }
+}
+
+describe('StepRunnerExecutor', () => {
+  const executors: StepRunnerExecutor[] = [];
+  let workspace = '';
+
+  beforeEach(async () => {
+    workspace = await realpath(await mkdtemp(join(tmpdir(), 'slipway-runner-')));
+  });
+  afterEach(async () => {
+    await Promise.all(executors.splice(0).map((executor) => executor.close()));
+    await rm(workspace, { recursive: true, force: true });
+  });
+
+  function newExecutor(module = runnerModule): StepRunnerExecutor {
+    const executor = new StepRunnerExecutor({ runnerModule: module });
+    executors.push(executor);
+    return executor;
+  }
+
+  function request(script: string, overrides: Partial<StepRequest> = {}): StepRequest {
+    return {
+      taskId: 'build',
+      attempt: 1,
+      stepIndex: 0,
+      stepName: 'compile',
+      script,
+      shell: ['sh', '-c'],
+      env: { PATH: STANDARD_PATH },
+      workingDirectory: workspace,
+      mounts: [],
+      killGraceMs: 300,
+      ...overrides,
+    };
+  }
+
+  const controls = () => ({
+    cancel: new AbortController().signal,
+    kill: new AbortController().signal,
+  });
+
+  async function exists(fileName: string): Promise<boolean> {
+    return access(join(workspace, fileName)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  it('is named process, like the executor whose steps it runs', () => {
+    expect(newExecutor().name).toBe('process');
+  });
+
+  it('starts no runner before the first step', () => {
+    expect(newExecutor().runnerPid).toBeUndefined();
+  });
+
+  it('forks every step from one runner, reused across sequential and concurrent steps', async () => {
+    const executor = newExecutor();
+    const parents: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const output = new TextOutput();
+      await executor.runStep(request('echo $PPID'), output, controls());
+      parents.push(output.stdout.trim());
+    }
+    const concurrent = Array.from({ length: 4 }, () => new TextOutput());
+    await Promise.all(
+      concurrent.map((output) => executor.runStep(request('echo $PPID'), output, controls())),
+    );
+    parents.push(...concurrent.map((output) => output.stdout.trim()));
+    const runnerPid = executor.runnerPid;
+    expect(runnerPid).toBeDefined();
+    expect(runnerPid).not.toBe(process.pid);
+    expect(new Set(parents)).toEqual(new Set([String(runnerPid)]));
+  });
+
+  it('rejects a step with an image with a bug error, as the process executor does', async () => {
+    const executor = newExecutor();
+    const rejection = executor.runStep(request('true', { image: 'alpine:3' }), new TextOutput(), {
+      ...controls(),
+    });
+    await expect(rejection).rejects.toThrow(/container executor/);
+    await expect(rejection).rejects.not.toBeInstanceOf(UserError);
+  });
+
+  it('fails the running steps with a bug error and kills their processes when the runner dies, then starts a new runner', async () => {
+    const executor = newExecutor();
+    const output = new TextOutput();
+    const running = executor.runStep(
+      request('(sleep 2; touch late-marker) & echo ready; sleep 30'),
+      output,
+      controls(),
+    );
+    const settled = running.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    while (!output.stdout.includes('ready')) await delay(20);
+    const firstRunner = executor.runnerPid;
+    expect(firstRunner).toBeDefined();
+    process.kill(firstRunner ?? 0, 'SIGKILL');
+
+    const error = await settled;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UserError);
+    expect(String(error)).toMatch(
+      /step runner \(process \d+\) ended unexpectedly \(signal SIGKILL\) while step "compile" of task build was running/,
+    );
+    await delay(2500);
+    expect(await exists('late-marker')).toBe(false);
+
+    const next = new TextOutput();
+    const outcome = await executor.runStep(request('echo $PPID'), next, controls());
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
+    expect(executor.runnerPid).toBeDefined();
+    expect(executor.runnerPid).not.toBe(firstRunner);
+    expect(next.stdout.trim()).toBe(String(executor.runnerPid));
+  });
+
+  it('close ends the runner, and a later step starts a new one', async () => {
+    const executor = newExecutor();
+    await executor.runStep(request('true'), new TextOutput(), controls());
+    const pid = executor.runnerPid ?? 0;
+    await executor.close();
+    expect(executor.runnerPid).toBeUndefined();
+    expect(await isAlive(pid)).toBe(false);
+    const outcome = await executor.runStep(request('exit 5'), new TextOutput(), controls());
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 5 });
+    expect(executor.runnerPid).not.toBe(pid);
+  });
+
+  it('close kills steps still running and rejects them', async () => {
+    const executor = newExecutor();
+    const output = new TextOutput();
+    const running = executor.runStep(
+      request('(sleep 2; touch late-marker) & echo ready; sleep 30'),
+      output,
+      controls(),
+    );
+    const settled = running.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    while (!output.stdout.includes('ready')) await delay(20);
+    await executor.close();
+    expect(String(await settled)).toMatch(/closed while step "compile" of task build was running/);
+    await delay(2500);
+    expect(await exists('late-marker')).toBe(false);
+  });
+
+  it('passes a user error thrown in the runner back as a user error of the same kind', async () => {
+    // A stand-in runner: the real one runs the process executor, which throws no user errors.
+    const fake = join(workspace, 'fake-runner.mjs');
+    await writeFile(
+      fake,
+      `process.on('message', (m) => {
+        if (m.type !== 'run') return;
+        process.send({ type: 'output', id: m.id, stream: 'stdout', chunk: Buffer.from('partial') });
+        process.send({ type: 'failed', id: m.id, message: 'no engine here', userError: true, kind: 'environment' });
+      });
+      process.on('disconnect', () => process.exit(0));`,
+    );
+    const executor = newExecutor(pathToFileURL(fake));
+    const output = new TextOutput();
+    const rejection = executor.runStep(request('true'), output, controls());
+    await expect(rejection).rejects.toBeInstanceOf(UserError);
+    await expect(rejection).rejects.toMatchObject({
+      kind: UserErrorKind.Environment,
+      message: 'no engine here',
+    });
+    expect(output.stdout).toBe('partial');
+  });
+
+  it('keeps the runner small: it never loads the pipeline language or its libraries', async () => {
+    const loaded = await staticImports(fileURLToPath(runnerModule));
+    const packages = [...loaded].filter((specifier) => !specifier.startsWith('/'));
+    expect(packages.filter((name) => !name.startsWith('node:')).sort()).toEqual([
+      '@slipway/core/ports',
+    ]);
+    const files = [...loaded].filter((specifier) => specifier.startsWith('/'));
+    expect(files.some((file) => file.includes('process-executor.js'))).toBe(true);
+  });
+
+  it('lets a process that used it exit without closing it, and stops when that process is killed', async () => {
+    // A process that runs one step, then another that never ends, and reports the pids.
+    const script = `
+      import { StepRunnerExecutor } from ${JSON.stringify(builtIndex.href)};
+      const executor = new StepRunnerExecutor();
+      const controls = { cancel: new AbortController().signal, kill: new AbortController().signal };
+      const request = (script) => ({
+        taskId: 't', attempt: 1, stepIndex: 0, stepName: 's', script, shell: ['sh', '-c'],
+        env: { PATH: ${JSON.stringify(STANDARD_PATH)} }, workingDirectory: ${JSON.stringify(workspace)},
+        mounts: [], killGraceMs: 300,
+      });
+      const outcome = await executor.runStep(request('true'), { write() {} }, controls);
+      console.log('first', outcome.end, executor.runnerPid);
+      if (process.argv[1] === 'hang') {
+        void executor.runStep(
+          request('(sleep 2; touch late-marker) & echo $$ > step.pid; sleep 30'),
+          { write() {} },
+          controls,
+        );
+      }
+    `;
+    const idle = spawn(process.execPath, ['--input-type=module', '-e', script, 'idle'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const idleLines = createInterface({ input: idle.stdout });
+    const idleFirst = (await once(idleLines, 'line')) as [string];
+    const [code] = (await once(idle, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(idleFirst[0]).toMatch(/^first exited \d+$/);
+    const idleRunner = Number(idleFirst[0].split(' ')[2]);
+    expect(await waitUntilGone(idleRunner)).toBe(true);
+
+    const hanging = spawn(process.execPath, ['--input-type=module', '-e', script, 'hang'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: hanging.stdout });
+    const [first] = (await once(lines, 'line')) as [string];
+    const runner = Number(first.split(' ')[2]);
+    while (!(await exists('step.pid'))) await delay(20);
+    const step = Number(await readFile(join(workspace, 'step.pid'), 'utf8'));
+    hanging.kill('SIGKILL');
+    await once(hanging, 'exit');
+    expect(await waitUntilGone(runner)).toBe(true);
+    expect(await waitUntilGone(step)).toBe(true);
+    await delay(2500);
+    expect(await exists('late-marker')).toBe(false);
+  });
+});
+
+/** Every module the runner's entry imports, transitively: absolute paths and bare package names. */
+async function staticImports(entry: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = await readFile(file, 'utf8');
+    for (const match of text.matchAll(
+      /(?:import|export)\s[^'";]*?from\s*'([^']+)'|import\s*\(?\s*'([^']+)'/g,
+    )) {
+      const specifier = match[1] ?? match[2] ?? '';
+      if (specifier.startsWith('.')) {
+        pending.push(resolve(dirname(file), specifier));
+      } else {
+        seen.add(specifier);
+        if (specifier === '@slipway/core/ports') {
+          pending.push(createRequire(import.meta.url).resolve(specifier));
+        }
+      }
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,233 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  UserError,
+  type Executor,
+  type StepControls,
+  type StepOutcome,
+  type StepOutput,
+  type StepRequest,
+} from '@slipway/core/ports';
+import type { ParentMessage, RunnerMessage } from './step-runner-protocol.js';
+
+/** How long {@link StepRunnerExecutor.close} waits for the runner to exit before killing it. */
+const CLOSE_GRACE_MS = 5000;
+
+/** Options of a {@link StepRunnerExecutor}. */
+export interface StepRunnerExecutorOptions {
+  /** The runner's entry module; by default the built `step-runner-main.js` beside this one. */
+  readonly runnerModule?: URL;
+  /** Node.js flags of the runner; by default a small heap. */
+  readonly execArgv?: readonly string[];
+}
+
+interface PendingStep {
+  readonly request: StepRequest;
+  readonly output: StepOutput;
+  readonly resolve: (outcome: StepOutcome) => void;
+  readonly reject: (error: Error) => void;
+  readonly detach: () => void;
+  /** The step's process (and process group) id, once the runner reported it. */
+  pid: number | undefined;
+}
+
+interface Runner {
+  readonly child: ChildProcess;
+  readonly steps: Map<number, PendingStep>;
+  closing: boolean;
+}
+
+/**
+ * Runs steps exactly as {@link ProcessExecutor} does, but from a small, long-lived child
+ * process (the step runner) instead of this one: forking is slow from a process with a
+ * large heap, and a misbehaving step cannot take this process down with it.
+ *
+ * The runner starts with the first step and serves every later step, concurrently. It
+ * keeps this process alive only while steps run, and exits by itself when this process
+ * goes away. It runs in its own process group, so a Ctrl-C in the terminal reaches only
+ * this process, which decides how steps stop.
+ *
+ * If the runner dies while steps run, each of those steps' process groups is killed and
+ * its `runStep` rejects with an Error (a bug: the step's outcome is unknown); the next
+ * step starts a new runner. Call {@link StepRunnerExecutor.close} when done.
+ */
+export class StepRunnerExecutor implements Executor {
+  readonly name = 'process';
+  private runner: Runner | undefined;
+  private nextId = 1;
+  private readonly runnerModule: URL;
+  private readonly execArgv: readonly string[];
+
+  constructor(options: StepRunnerExecutorOptions = {}) {
+    this.runnerModule = options.runnerModule ?? new URL('./step-runner-main.js', import.meta.url);
+    this.execArgv = options.execArgv ?? ['--max-old-space-size=64'];
+  }
+
+  /** The process id of the current runner, if one is running; for diagnostics and tests. */
+  get runnerPid(): number | undefined {
+    return this.runner?.child.pid;
+  }
+
+  runStep(request: StepRequest, output: StepOutput, controls: StepControls): Promise<StepOutcome> {
+    const runner = this.runner ?? this.startRunner();
+    const id = this.nextId++;
+    return new Promise<StepOutcome>((resolve, reject) => {
+      const onCancel = (): void => {
+        post(runner, { type: 'cancel', id });
+      };
+      const onKill = (): void => {
+        post(runner, { type: 'kill', id });
+      };
+      controls.cancel.addEventListener('abort', onCancel, { once: true });
+      controls.kill.addEventListener('abort', onKill, { once: true });
+      runner.steps.set(id, {
+        request,
+        output,
+        resolve,
+        reject,
+        pid: undefined,
+        detach: () => {
+          controls.cancel.removeEventListener('abort', onCancel);
+          controls.kill.removeEventListener('abort', onKill);
+        },
+      });
+      if (runner.steps.size === 1) keepAlive(runner, true);
+      post(runner, {
+        type: 'run',
+        id,
+        request,
+        cancelled: controls.cancel.aborted,
+        killed: controls.kill.aborted,
+      });
+    });
+  }
+
+  /**
+   * Ends the runner and resolves once it has exited. Steps still running are killed and
+   * their `runStep` rejects. A later `runStep` starts a new runner.
+   */
+  async close(): Promise<void> {
+    const runner = this.runner;
+    if (runner === undefined) return;
+    this.runner = undefined;
+    runner.closing = true;
+    const { child } = runner;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      // Referenced, so that this process waits for the runner's exit.
+      child.ref();
+      const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (child.connected) child.disconnect();
+    });
+  }
+
+  private startRunner(): Runner {
+    const child = fork(fileURLToPath(this.runnerModule), [], {
+      execArgv: [...this.execArgv],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      detached: true,
+    });
+    const runner: Runner = { child, steps: new Map(), closing: false };
+    this.runner = runner;
+    keepAlive(runner, false);
+    child.on('message', (message: RunnerMessage) => {
+      receive(runner, message);
+    });
+    const ended = (how: string): void => {
+      if (this.runner === runner) this.runner = undefined;
+      runnerEnded(runner, how);
+    };
+    child.on('error', (error) => {
+      // Without a pid the runner never started and no 'close' follows; other errors
+      // (a failed signal or send) are followed by 'close' if the runner is gone.
+      if (child.pid === undefined) ended(`it could not start: ${error.message}`);
+    });
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      ended(signal === null ? `exit code ${code ?? 'unknown'}` : `signal ${signal}`);
+    });
+    return runner;
+  }
+}
+
+function post(runner: Runner, message: ParentMessage): void {
+  if (!runner.child.connected) return;
+  // Sending fails only once the runner is gone, which its 'close' handles.
+  runner.child.send(message, undefined, undefined, () => undefined);
+}
+
+/*
+ * The runner and its channel keep this process alive only while steps are in flight:
+ * an idle runner must not hold a finished CLI open, and a busy one must, or this process
+ * could exit with steps pending.
+ */
+function keepAlive(runner: Runner, on: boolean): void {
+  const { child } = runner;
+  if (on) {
+    child.ref();
+    child.channel?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+  }
+}
+
+function receive(runner: Runner, message: RunnerMessage): void {
+  const step = runner.steps.get(message.id);
+  if (step === undefined) return;
+  switch (message.type) {
+    case 'started':
+      step.pid = message.pid;
+      break;
+    case 'output':
+      step.output.write(message.stream, message.chunk);
+      break;
+    case 'done':
+      settle(runner, message.id, step);
+      step.resolve(message.outcome);
+      break;
+    case 'failed': {
+      settle(runner, message.id, step);
+      const error =
+        message.userError && message.kind !== undefined
+          ? new UserError(message.kind, message.message)
+          : new Error(message.message);
+      if (!message.userError && message.stack !== undefined) error.stack = message.stack;
+      step.reject(error);
+      break;
+    }
+  }
+}
+
+function settle(runner: Runner, id: number, step: PendingStep): void {
+  runner.steps.delete(id);
+  step.detach();
+  if (runner.steps.size === 0 && !runner.closing) keepAlive(runner, false);
+}
+
+function runnerEnded(runner: Runner, how: string): void {
+  for (const [id, step] of runner.steps) {
+    if (step.pid !== undefined) killGroup(step.pid);
+    settle(runner, id, step);
+    const { stepName, taskId } = step.request;
+    step.reject(
+      new Error(
+        runner.closing
+          ? `the process executor was closed while step "${stepName}" of task ${taskId} was running; the step was killed`
+          : `the step runner (process ${runner.child.pid ?? 'unknown'}) ended unexpectedly (${how}) while step "${stepName}" of task ${taskId} was running; the step was killed`,
+      ),
+    );
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+}
