@@ -1,1 +1,12 @@
-export {};
+export * from './schemas/common.js';
+export * from './schemas/error-body.js';
+export * from './schemas/health.js';
+export * from './schemas/plan.js';
+export * from './schemas/projects.js';
+export * from './schemas/runs.js';
+export * from './schemas/logs.js';
+export * from './schemas/agent.js';
+export * from './routes.js';
+export * from './openapi/openapi-document.js';
+export * from './client/api-error.js';
+export * from './client/slipway-client.js';

@@ -7,6 +7,7 @@ export * from './spec/pipeline-schema.js';
 export * from './plan/plan.js';
 export * from './plan/select-tasks.js';
 export * from './text/closest-match.js';
+export * from './text/format-duration.js';
 export * from './dag/index.js';
 export * from './expressions/index.js';
 export * from './secrets/index.js';

@@ -9,10 +9,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  OutputStream,
   StepEnd,
   UserError,
   UserErrorKind,
+  type OutputStream,
   type StepOutput,
   type StepRequest,
 } from '@slipway/core';

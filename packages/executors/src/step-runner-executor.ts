@@ -34,6 +34,8 @@ interface PendingStep {
 interface Runner {
   readonly child: ChildProcess;
   readonly steps: Map<number, PendingStep>;
+  /** Resolves once the runner has ended and its pending steps were settled. */
+  readonly ended: Promise<void>;
   closing: boolean;
 }
 
@@ -68,10 +70,14 @@ export class StepRunnerExecutor implements Executor {
     return this.runner?.child.pid;
   }
 
-  runStep(request: StepRequest, output: StepOutput, controls: StepControls): Promise<StepOutcome> {
+  async runStep(
+    request: StepRequest,
+    output: StepOutput,
+    controls: StepControls,
+  ): Promise<StepOutcome> {
     const runner = this.runner ?? this.startRunner();
     const id = this.nextId++;
-    return new Promise<StepOutcome>((resolve, reject) => {
+    return await new Promise<StepOutcome>((resolve, reject) => {
       const onCancel = (): void => {
         post(runner, { type: 'cancel', id });
       };
@@ -112,19 +118,19 @@ export class StepRunnerExecutor implements Executor {
     this.runner = undefined;
     runner.closing = true;
     const { child } = runner;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      // Referenced, so that this process waits for the runner's exit.
-      child.ref();
-      const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
-      child.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (child.connected) child.disconnect();
-    });
+    // Referenced, so that this process waits for the runner's exit.
+    child.ref();
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+    if (child.connected) child.disconnect();
+    await runner.ended;
+    clearTimeout(timer);
   }
 
+  /*
+   * The runner has ended once it has exited and its channel has closed: the channel
+   * closes after the last message the runner sent was read, so every step that finished
+   * before the runner died is settled with its real outcome.
+   */
   private startRunner(): Runner {
     const child = fork(fileURLToPath(this.runnerModule), [], {
       execArgv: [...this.execArgv],
@@ -132,23 +138,35 @@ export class StepRunnerExecutor implements Executor {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       detached: true,
     });
-    const runner: Runner = { child, steps: new Map(), closing: false };
+    let markEnded = (): void => undefined;
+    const ended = new Promise<void>((resolve) => {
+      markEnded = resolve;
+    });
+    const runner: Runner = { child, steps: new Map(), ended, closing: false };
     this.runner = runner;
     keepAlive(runner, false);
+
+    let exit: string | undefined;
+    let disconnected = false;
+    const end = (how: string): void => {
+      if (this.runner === runner) this.runner = undefined;
+      failPendingSteps(runner, how);
+      markEnded();
+    };
     child.on('message', (message: RunnerMessage) => {
       receive(runner, message);
     });
-    const ended = (how: string): void => {
-      if (this.runner === runner) this.runner = undefined;
-      runnerEnded(runner, how);
-    };
     child.on('error', (error) => {
-      // Without a pid the runner never started and no 'close' follows; other errors
-      // (a failed signal or send) are followed by 'close' if the runner is gone.
-      if (child.pid === undefined) ended(`it could not start: ${error.message}`);
+      // Without a pid the runner never started, and neither exits nor disconnects.
+      if (child.pid === undefined) end(`could not start: ${error.message}`);
     });
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      ended(signal === null ? `exit code ${code ?? 'unknown'}` : `signal ${signal}`);
+    child.once('disconnect', () => {
+      disconnected = true;
+      if (exit !== undefined) end(exit);
+    });
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      exit = `ended unexpectedly (${signal === null ? `exit code ${code ?? 'unknown'}` : `signal ${signal}`})`;
+      if (disconnected) end(exit);
     });
     return runner;
   }
@@ -156,7 +174,7 @@ export class StepRunnerExecutor implements Executor {
 
 function post(runner: Runner, message: ParentMessage): void {
   if (!runner.child.connected) return;
-  // Sending fails only once the runner is gone, which its 'close' handles.
+  // Sending fails only once the runner is gone, which its 'exit' handles.
   runner.child.send(message, undefined, undefined, () => undefined);
 }
 
@@ -209,16 +227,17 @@ function settle(runner: Runner, id: number, step: PendingStep): void {
   if (runner.steps.size === 0 && !runner.closing) keepAlive(runner, false);
 }
 
-function runnerEnded(runner: Runner, how: string): void {
+function failPendingSteps(runner: Runner, how: string): void {
   for (const [id, step] of runner.steps) {
     if (step.pid !== undefined) killGroup(step.pid);
     settle(runner, id, step);
     const { stepName, taskId } = step.request;
+    const running = `while step "${stepName}" of task ${taskId} was running; the step was killed`;
     step.reject(
       new Error(
         runner.closing
-          ? `the process executor was closed while step "${stepName}" of task ${taskId} was running; the step was killed`
-          : `the step runner (process ${runner.child.pid ?? 'unknown'}) ended unexpectedly (${how}) while step "${stepName}" of task ${taskId} was running; the step was killed`,
+          ? `the process executor was closed ${running}`
+          : `the step runner (process ${runner.child.pid ?? 'not started'}) ${how} ${running}`,
       ),
     );
   }

@@ -1,2 +1,3 @@
 export * from './executor-contract.js';
 export * from './fake-executor.js';
+export * from './control-store-contract.js';

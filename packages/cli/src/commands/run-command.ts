@@ -18,7 +18,7 @@ import {
 import {
   DockerExecutor,
   LocalWorkspace,
-  ProcessExecutor,
+  StepRunnerExecutor,
   formatDockerHost,
   probeDockerHost,
   resolveDockerHost,
@@ -50,7 +50,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
   let plan = compileForRun(source, options.params, await localTrigger(options.dir));
   if (options.only.length) plan = selectTasks(plan, options.only);
   const containers = await containerExecutorFor(plan);
-  const processes = new ProcessExecutor();
+  const processes = new StepRunnerExecutor();
 
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
   const scratch = await mkdtemp(join(tmpdir(), 'slipway-run-'));
@@ -84,6 +84,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
   } finally {
     stopSignals();
     reporter.flush();
+    await processes.close();
     await rm(scratch, { recursive: true, force: true });
   }
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(summary), null, 2)}\n`);

@@ -1,5 +1,5 @@
 import type { Colors } from './colors.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '@slipway/core';
 
 export interface SummaryRow {
   readonly id: string;

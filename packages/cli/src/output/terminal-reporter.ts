@@ -1,5 +1,6 @@
 import {
   TaskStatus,
+  formatDuration,
   type OutputStream,
   type Plan,
   type RunObserver,
@@ -8,7 +9,6 @@ import {
 } from '@slipway/core';
 import { BufferedWriter } from './buffered-writer.js';
 import type { Colors } from './colors.js';
-import { formatDuration } from './format-duration.js';
 import { paintStatus, summaryTable } from './summary-table.js';
 
 const PROGRESS_AFTER_MS = 3000;

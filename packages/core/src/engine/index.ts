@@ -2,4 +2,9 @@ export { runPlan, type RunPlanOptions } from './run-plan.js';
 export { RunControls } from './run-controls.js';
 export { silentObserver, type RunObserver } from './run-observer.js';
 export type { ArtifactFile, RunSummary, TaskSummary } from './run-summary.js';
-export { formatDuration } from './run-attempt.js';
+export {
+  runAttempt,
+  type AttemptInput,
+  type AttemptReport,
+  type AttemptStop,
+} from './run-attempt.js';

@@ -1,3 +1,4 @@
+import { formatDuration } from '../text/format-duration.js';
 import { isUserError } from '../errors/user-error.js';
 import type { ExpressionContext } from '../expressions/index.js';
 import type { Plan, PlanStep, PlanTask } from '../plan/plan.js';
@@ -260,18 +261,4 @@ async function readReports(
     }
   }
   return reports.length > 0 ? mergeReports(reports).totals : null;
-}
-
-/** `500ms`, `1.5s`, `45s`, `1m30s`, `2h`, `1h0m5s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000 && ms % 1000 !== 0) return `${Math.round(ms / 100) / 10}s`;
-  const total = Math.round(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  let out = hours > 0 ? `${hours}h` : '';
-  if (minutes > 0 || (hours > 0 && seconds > 0)) out += `${minutes}m`;
-  if (seconds > 0) out += `${seconds}s`;
-  return out;
 }

@@ -23,7 +23,10 @@ export interface ControlStore {
   /** Stores a run with its frozen plan, numbered per project (1, 2, …), status `queued`. */
   createRun(run: NewRun): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
-  /** Newest first. `before` is the run number to page from (exclusive). */
+  /**
+   * Newest first: by number within a project, by creation time across projects. `before`
+   * is the run number to page from (exclusive); it needs `projectId`.
+   */
   listRuns(filter: RunFilter): Promise<RunRecord[]>;
   /** Tasks of a run in plan order, with their latest attempt. */
   listTasks(runId: string): Promise<TaskRecord[]>;
@@ -106,6 +109,7 @@ export interface RunRecord {
   readonly trigger: TriggerFacts;
   readonly plan: Plan;
   readonly createdAt: number;
+  /** When the run first left `queued` and `waiting`; null while it has not. */
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
 }
@@ -145,7 +149,11 @@ export interface RunUpdate<T> {
   readonly tasks: readonly TaskChange[];
   /** Attempts to queue for agents. */
   readonly queue: readonly QueuedAttempt[];
-  /** Running attempts whose agents should stop them. */
+  /**
+   * Running attempts whose agents should stop them. An attempt no agent has claimed yet is
+   * settled at once with outcome `cancelled`, recorded like any outcome (see
+   * {@link ControlStore.unappliedOutcomes}).
+   */
   readonly stop: readonly {
     readonly taskId: string;
     readonly attempt: number;
@@ -155,6 +163,8 @@ export interface RunUpdate<T> {
   readonly applied: readonly string[];
   /** When the run next needs a `tick` (retry backoff, timeout), or null. */
   readonly wakeAt: number | null;
+  /** The time of this change: start and finish times of the run and its tasks, queue times. */
+  readonly now: number;
   readonly result: T;
 }
 
@@ -209,6 +219,10 @@ export interface AttemptFinish {
 export interface LogChunk {
   readonly attemptId: string;
   readonly step: number;
+  /**
+   * Orders the chunks of an attempt across all its steps (it does not restart per step);
+   * {@link ControlStore.readLogs} pages by it.
+   */
   readonly seq: number;
   readonly stream: 'stdout' | 'stderr';
   readonly text: string;

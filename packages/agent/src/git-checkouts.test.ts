@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '@slipway/core';
+import { GitCheckouts } from './git-checkouts.js';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+describe('GitCheckouts', () => {
+  let temp = '';
+  let repo = '';
+  let first = '';
+  let second = '';
+  let checkouts: GitCheckouts;
+
+  beforeEach(async () => {
+    temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-checkouts-')));
+    repo = join(temp, 'repo');
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    git(repo, 'config', 'user.email', 'dev@example.com');
+    git(repo, 'config', 'user.name', 'Dev');
+    await writeFile(join(repo, 'app.txt'), 'one\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'one');
+    first = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'tag', 'v1');
+    await writeFile(join(repo, 'app.txt'), 'two\n');
+    git(repo, 'commit', '-q', '-am', 'two');
+    second = git(repo, 'rev-parse', 'HEAD');
+    checkouts = new GitCheckouts(join(temp, 'cache'));
+  });
+
+  afterEach(async () => {
+    await rm(temp, { recursive: true, force: true });
+  });
+
+  it('checks out the exact commit asked for, not the branch head', async () => {
+    const checkout = await checkouts.checkout(repo, first, join(temp, 'a'));
+    expect(checkout.commit).toBe(first);
+    expect(await readFile(join(temp, 'a', 'app.txt'), 'utf8')).toBe('one\n');
+    expect(git(join(temp, 'a'), 'rev-parse', 'HEAD')).toBe(first);
+    await checkout.remove();
+    await expect(stat(join(temp, 'a'))).rejects.toThrow();
+  });
+
+  it('checks out branches and tags by name', async () => {
+    const branch = await checkouts.checkout(repo, 'main', join(temp, 'b'));
+    const tag = await checkouts.checkout(repo, 'v1', join(temp, 't'));
+    expect(branch.commit).toBe(second);
+    expect(tag.commit).toBe(first);
+    await Promise.all([branch.remove(), tag.remove()]);
+  });
+
+  it('serves a commit it fetched before from its cache', async () => {
+    const a = await checkouts.checkout(repo, first, join(temp, 'a'));
+    await rm(repo, { recursive: true, force: true });
+    const b = await checkouts.checkout(repo, first, join(temp, 'b'));
+    expect(await readFile(join(temp, 'b', 'app.txt'), 'utf8')).toBe('one\n');
+    await Promise.all([a.remove(), b.remove()]);
+  });
+
+  it('checks out many commits of one source at once', async () => {
+    const all = await Promise.all(
+      [first, second, first, second, 'main', 'v1'].map((commit, i) =>
+        checkouts.checkout(repo, commit, join(temp, `c${i}`)),
+      ),
+    );
+    expect(all.map((c) => c.commit)).toEqual([first, second, first, second, second, first]);
+    await Promise.all(all.map((c) => c.remove()));
+  });
+
+  it('says which commit is missing', async () => {
+    const missing = 'e'.repeat(40);
+    await expect(checkouts.checkout(repo, missing, join(temp, 'x'))).rejects.toThrow(
+      new RegExp(`has no commit, branch or tag "${missing}"`),
+    );
+  });
+
+  it('refuses sources and commits that would read as git options', async () => {
+    await expect(
+      checkouts.checkout('--upload-pack=touch /tmp/owned', first, join(temp, 'x')),
+    ).rejects.toBeInstanceOf(UserError);
+    await expect(checkouts.checkout(repo, '--output=/tmp/owned', join(temp, 'x'))).rejects.toThrow(
+      /not a commit id, branch or tag name/,
+    );
+    await expect(checkouts.checkout(repo, 'main:refs/heads/x', join(temp, 'x'))).rejects.toThrow(
+      /not a commit id, branch or tag name/,
+    );
+  });
+
+  it('hides passwords of sources it cannot fetch', async () => {
+    const wrongRef = await checkouts
+      .checkout('http://user:s3cret@127.0.0.1:9/repo.git', 'main', join(temp, 'x'))
+      .catch((e: unknown) => e);
+    expect(wrongRef).toBeInstanceOf(UserError);
+    expect(String(wrongRef)).toMatch(/cannot fetch http:\/\/\*\*\*@127\.0\.0\.1:9\/repo\.git/);
+    expect(String(wrongRef)).not.toContain('s3cret');
+  });
+});

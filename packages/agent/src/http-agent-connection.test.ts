@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentRequestError } from './agent-connection.js';
+import { HttpAgentConnection } from './http-agent-connection.js';
+
+interface Received {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+type Handler = (request: Received, response: ServerResponse) => void;
+
+async function serve(
+  handler: Handler,
+): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      const text = Buffer.concat(parts).toString('utf8');
+      const request: Received = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      };
+      received.push(request);
+      handler(request, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received, server };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+describe('HttpAgentConnection', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('posts each call as JSON with the bearer token and reads the answers', async () => {
+    const answers: Record<string, unknown> = {
+      '/ci/api/agent/register': { agentId: 'ag-1' },
+      '/ci/api/agent/claim': { attempts: [] },
+      '/ci/api/agent/heartbeat': { answers: { x: { status: 'stop', mode: 'kill' } } },
+      '/ci/api/agent/finish': { accepted: false },
+    };
+    const { url, received, server } = await serve((req, res) => {
+      if (req.url === '/ci/api/agent/logs') res.writeHead(204).end();
+      else if (req.url in answers) json(res, 200, answers[req.url]);
+      else json(res, 404, { error: { code: 'not_found', message: 'no such route' } });
+    });
+    servers.push(server);
+    const connection = new HttpAgentConnection({ server: `${url}/ci`, token: 't0ken' });
+
+    expect(await connection.register({ name: 'n', labels: ['a'], capacity: 2 })).toEqual({
+      agentId: 'ag-1',
+    });
+    expect(await connection.claim({ agentId: 'ag-1', labels: ['a'], free: 2, waitMs: 10 })).toEqual(
+      { attempts: [] },
+    );
+    expect(await connection.heartbeat({ agentId: 'ag-1', attemptIds: ['x'] })).toEqual({
+      answers: { x: { status: 'stop', mode: 'kill' } },
+    });
+    const chunk = { attemptId: 'x', step: 0, seq: 1, stream: 'stdout' as const, text: 'hi', at: 1 };
+    await connection.sendLogs({ agentId: 'ag-1', chunks: [chunk] });
+    expect(
+      await connection.finish({
+        agentId: 'ag-1',
+        attemptId: 'x',
+        outcome: 'succeeded',
+        results: {},
+        error: null,
+      }),
+    ).toEqual({ accepted: false });
+
+    expect(received.map((r) => [r.method, r.url, r.authorization])).toEqual(
+      ['register', 'claim', 'heartbeat', 'logs', 'finish'].map((call) => [
+        'POST',
+        `/ci/api/agent/${call}`,
+        'Bearer t0ken',
+      ]),
+    );
+    expect(received[3]?.body).toEqual({ agentId: 'ag-1', chunks: [chunk] });
+  });
+
+  it('marks refused tokens and bad requests as not worth retrying, busy servers as worth it', async () => {
+    const statuses = [401, 400, 503, 429];
+    const { url, server } = await serve((_req, res) => {
+      json(res, statuses.shift() ?? 500, {
+        error: { code: 'unauthorized', message: 'said the server' },
+      });
+    });
+    servers.push(server);
+    const connection = new HttpAgentConnection({ server: url, token: 'wrong' });
+    const call = () =>
+      connection.register({ name: 'n', labels: [], capacity: 1 }).catch((e: unknown) => e);
+
+    const refused = await call();
+    expect(refused).toBeInstanceOf(AgentRequestError);
+    expect(refused).toMatchObject({ retriable: false, status: 401 });
+    expect(String(refused)).toMatch(/refused the agent token: said the server/);
+    expect(await call()).toMatchObject({ retriable: false, status: 400 });
+    expect(await call()).toMatchObject({ retriable: true, status: 503 });
+    expect(await call()).toMatchObject({ retriable: true, status: 429 });
+  });
+
+  it('reports an unreachable server and a malformed answer as retriable', async () => {
+    const { url, server } = await serve((_req, res) => {
+      json(res, 200, { nothing: true });
+    });
+    servers.push(server);
+    const malformed = await new HttpAgentConnection({ server: url, token: 't' })
+      .finish({ agentId: 'a', attemptId: 'x', outcome: 'failed', results: {}, error: 'e' })
+      .catch((e: unknown) => e);
+    expect(malformed).toMatchObject({ retriable: true });
+    expect(String(malformed)).toMatch(/not what the agent protocol says/);
+
+    const closed = await serve(() => undefined);
+    closed.server.close();
+    const unreachable = await new HttpAgentConnection({ server: closed.url, token: 't' })
+      .register({ name: 'n', labels: [], capacity: 1 })
+      .catch((e: unknown) => e);
+    expect(unreachable).toMatchObject({ retriable: true });
+    expect(String(unreachable)).toMatch(/cannot reach/);
+  });
+
+  it('abandons a long-poll claim when asked to', async () => {
+    const { url, server } = await serve(() => undefined);
+    servers.push(server);
+    const connection = new HttpAgentConnection({ server: url, token: 't' });
+    const stop = new AbortController();
+    const claim = connection.claim(
+      { agentId: 'a', labels: [], free: 1, waitMs: 30_000 },
+      stop.signal,
+    );
+    setTimeout(() => {
+      stop.abort();
+    }, 50);
+    await expect(claim).rejects.toThrow(/abandoned/);
+  });
+
+  it('refuses a server address that is not an http URL', () => {
+    expect(() => new HttpAgentConnection({ server: 'ftp://example.com', token: 't' })).toThrow(
+      /http:\/\/ or https:\/\//,
+    );
+  });
+});

@@ -1,0 +1,186 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  AttemptOutcome,
+  SecretMasker,
+  runAttempt,
+  type AttemptStop,
+  type Clock,
+  type ExpressionContext,
+  type Executor,
+  type OutputStream,
+  type Plan,
+  type RunObserver,
+} from '@slipway/core';
+import { LocalWorkspace } from '@slipway/executors';
+import { FinishOutcome, type AssignedAttempt } from './agent-connection.js';
+import type { Checkout, GitCheckouts } from './git-checkouts.js';
+import { redactSource } from './run-git.js';
+
+/** The executors an agent runs steps with. */
+export interface AgentExecutors {
+  /** Runs steps of tasks without an image. */
+  readonly process: Executor;
+  /** Runs steps of tasks with an image; without it such tasks fail with an explanation. */
+  readonly container?: Executor | undefined;
+}
+
+/** What {@link runAssignedAttempt} needs besides the attempt. */
+export interface AssignedAttemptContext {
+  readonly checkouts: GitCheckouts;
+  /** Each attempt gets a folder here (checkout, results, artifacts), removed afterwards. */
+  readonly attemptsDir: string;
+  readonly executors: AgentExecutors;
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly killGraceMs: number;
+  readonly clock: Clock;
+  /** Masked output of step `step` (0-based), in order. */
+  readonly output: (step: number, stream: OutputStream, text: string) => void;
+}
+
+/** How an attempt ended; every text is masked. */
+export interface AttemptEnd {
+  readonly outcome: FinishOutcome;
+  readonly results: Readonly<Record<string, string>>;
+  readonly error: string | null;
+}
+
+/**
+ * Runs one attempt handed to this agent: checks out the project at the run's commit,
+ * runs the task's steps there with core's `runAttempt` (env, secrets, timeouts, results,
+ * reports, artifacts), and removes the checkout. A checkout that fails ends the attempt
+ * as failed with git's explanation. Rejects only for a bug.
+ */
+export async function runAssignedAttempt(
+  work: AssignedAttempt,
+  stop: AttemptStop,
+  context: AssignedAttemptContext,
+): Promise<AttemptEnd> {
+  const masker = new SecretMasker(Object.values(work.secrets));
+  const folder = join(context.attemptsDir, encodeURIComponent(work.attemptId));
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  let checkout: Checkout | undefined;
+  try {
+    try {
+      checkout = await context.checkouts.checkout(
+        work.project.source,
+        work.project.commit,
+        join(folder, 'src'),
+        stop.kill.signal,
+      );
+    } catch (error) {
+      if (stop.cancel.signal.aborted || stop.kill.signal.aborted) return stopped(stop);
+      const why = error instanceof Error ? error.message : String(error);
+      const message = `cannot check out ${work.project.commit} of ${redactSource(work.project.source)}: ${why}`;
+      return { outcome: FinishOutcome.Failed, results: {}, error: masker.mask(message) };
+    }
+    const executor = executorFor(work, context.executors);
+    if (typeof executor === 'string') {
+      return { outcome: FinishOutcome.Failed, results: {}, error: executor };
+    }
+    const report = await runAttempt({
+      runId: work.runId,
+      plan: planOf(work),
+      task: work.task,
+      attempt: work.attempt,
+      executor,
+      workspace: new LocalWorkspace({
+        root: checkout.path,
+        scratch: join(folder, 'scratch'),
+        artifactsDir: join(folder, 'artifacts'),
+      }),
+      baseEnv: context.baseEnv,
+      secrets: work.secrets,
+      masker,
+      killGraceMs: context.killGraceMs,
+      clock: context.clock,
+      observer: attemptObserver(context.output),
+      stop,
+      context: () => work.context ?? basicContext(work),
+    });
+    return { outcome: finishOutcome(report.outcome), results: report.results, error: report.error };
+  } finally {
+    await checkout?.remove().catch(() => undefined);
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function executorFor(work: AssignedAttempt, executors: AgentExecutors): Executor | string {
+  if (work.task.image === null) return executors.process;
+  if (executors.container) return executors.container;
+  return (
+    `task "${work.task.id}" runs in a container (image ${work.task.image}), but this agent has ` +
+    'no container engine: start Docker or Podman where the agent runs, or route the task to ' +
+    'an agent that has one with `runs-on`'
+  );
+}
+
+function stopped(stop: AttemptStop): AttemptEnd {
+  return {
+    outcome: FinishOutcome.Cancelled,
+    results: {},
+    error: stop.reason ?? 'the attempt was stopped',
+  };
+}
+
+/** The plan `runAttempt` sees: the one task, with the run's params and trigger. */
+function planOf(work: AssignedAttempt): Plan {
+  return {
+    schemaVersion: 1,
+    pipeline: work.run.pipeline,
+    source: { file: '' },
+    params: work.run.params,
+    trigger: work.run.trigger,
+    timeoutMs: null,
+    concurrency: null,
+    tasks: [work.task],
+  };
+}
+
+function basicContext(work: AssignedAttempt): ExpressionContext {
+  return {
+    params: work.run.params,
+    trigger: { ...work.run.trigger },
+    ...(work.task.matrix ? { matrix: work.task.matrix } : {}),
+    tasks: {},
+    status: { failed: false, cancelled: false },
+  };
+}
+
+/** Step output and warnings of one attempt, keyed by the step that was running. */
+function attemptObserver(
+  emit: (step: number, stream: OutputStream, text: string) => void,
+): RunObserver {
+  let step = 0;
+  return {
+    runStarted: () => undefined,
+    taskStatusChanged: () => undefined,
+    stepStarted: (_taskId, _attempt, index) => {
+      step = index;
+    },
+    stepFinished: () => undefined,
+    output: (_taskId, _attempt, stream, text) => {
+      emit(step, stream, text);
+    },
+    warning: (message) => {
+      emit(step, 'stderr', `[slipway] warning: ${message}\n`);
+    },
+    runFinished: () => undefined,
+  };
+}
+
+function finishOutcome(outcome: AttemptOutcome): FinishOutcome {
+  switch (outcome) {
+    case AttemptOutcome.Succeeded:
+      return FinishOutcome.Succeeded;
+    case AttemptOutcome.Failed:
+      return FinishOutcome.Failed;
+    case AttemptOutcome.TimedOut:
+      return FinishOutcome.TimedOut;
+    case AttemptOutcome.Cancelled:
+      return FinishOutcome.Cancelled;
+    case AttemptOutcome.Lost:
+      throw new Error('an attempt run by this agent cannot end as lost');
+  }
+}

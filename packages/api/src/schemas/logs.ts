@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+
+/** Largest body of one `POST /api/agent/logs`. */
+export const LOG_BATCH_MAX_BYTES = 1024 * 1024;
+
+export const LogStream = z.enum(['stdout', 'stderr']);
+export type LogStream = z.infer<typeof LogStream>;
+
+/**
+ * A piece of one step's output. `seq` orders the chunks of an attempt across all its
+ * steps; a chunk sent again with the same (attempt, step, seq) is ignored.
+ */
+export const LogChunk = z.object({
+  attemptId: Id,
+  step: z.number().int().nonnegative().describe('Index of the step in the task, from 0.'),
+  seq: z.number().int().nonnegative(),
+  stream: LogStream,
+  text: z.string(),
+  at: Timestamp,
+});
+export type LogChunk = z.infer<typeof LogChunk>;
+
+export const ReadLogsQuery = z.strictObject({
+  after: z.coerce
+    .number()
+    .int()
+    .min(-1)
+    .optional()
+    .describe('Return chunks with a greater `seq`; -1 (the default) returns them from the start.'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .optional()
+    .describe('At most this many chunks, 1 to 5000; 1000 when absent.'),
+});
+export type ReadLogsQuery = z.infer<typeof ReadLogsQuery>;
+
+/** Output of a task's latest attempt. */
+export const TaskLogs = z.object({
+  attemptId: Id.nullable().describe("Null before the task's first attempt."),
+  attempt: z.number().int().nonnegative(),
+  chunks: z.array(LogChunk),
+  next: z.number().int().describe('Pass as `after` to read on.'),
+});
+export type TaskLogs = z.infer<typeof TaskLogs>;

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import {
+  Id,
+  ParamValue,
+  RunStatus,
+  StringMap,
+  TaskStatus,
+  Timestamp,
+  TriggerFacts,
+} from './common.js';
+import { Plan } from './plan.js';
+
+/** A branch, a tag or a commit id. */
+export const GitRef = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^(?!-)[^\s~^:?*[\\\p{Cc}]+$/u, 'not a valid branch, tag or commit');
+
+export const CreateRunRequest = z.strictObject({
+  pipeline: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Which pipeline of the repository; may be left out when it has only one.'),
+  ref: GitRef.optional().describe(
+    "Branch, tag or commit to run; the project's default branch if absent.",
+  ),
+  params: z
+    .record(z.string().min(1).max(200), ParamValue)
+    .optional()
+    .describe('Parameter values; strings are read as the type the pipeline declares.'),
+});
+export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
+
+/** One execution of a plan at one commit. */
+export const Run = z.object({
+  id: Id,
+  projectId: Id,
+  projectName: z.string(),
+  number: z.number().int().positive().describe('Numbered per project: 1, 2, …'),
+  pipeline: z.string(),
+  status: RunStatus,
+  trigger: TriggerFacts,
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  finishedAt: Timestamp.nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const ListRunsQuery = z.strictObject({
+  project: z.string().min(1).max(200).optional().describe('Project id or name.'),
+  status: RunStatus.optional(),
+  pipeline: z.string().min(1).max(200).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('At most this many runs, 1 to 100; 20 when absent.'),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'The run number to page from (exclusive): the `nextBefore` of the previous page; needs `project`.',
+    ),
+});
+export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
+
+export const RunList = z.object({
+  runs: z.array(Run),
+  nextBefore: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'Pass as `before` for the next page; null on the last page and without a project filter.',
+    ),
+});
+export type RunList = z.infer<typeof RunList>;
+
+/** A task of a run with its latest attempt. */
+export const Task = z.object({
+  taskId: z.string(),
+  name: z.string(),
+  kind: z.enum(['main', 'finally']),
+  needs: z.array(z.string()),
+  status: TaskStatus,
+  attempt: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Number of the latest attempt; 0 before the first.'),
+  reason: z.string().nullable(),
+  results: StringMap,
+  attemptId: Id.nullable(),
+  startedAt: Timestamp.nullable(),
+  finishedAt: Timestamp.nullable(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const RunDetail = z.object({
+  run: Run,
+  plan: Plan,
+  tasks: z.array(Task),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const CancelRunRequest = z.strictObject({
+  mode: z
+    .enum(['cancel', 'kill'])
+    .optional()
+    .describe(
+      '`cancel` (default) asks running steps to stop and still runs `finally` tasks; `kill` does neither.',
+    ),
+});
+export type CancelRunRequest = z.infer<typeof CancelRunRequest>;
+
+export const RunPath = z.object({ id: Id });
+export const TaskPath = z.object({ id: Id, task: z.string().min(1).max(500) });

@@ -1,0 +1,72 @@
+import { LOG_BATCH_MAX_BYTES, routes, type LeaseAnswer } from '@slipway/api';
+import type { FastifyInstance } from 'fastify';
+import { defineRoute } from '../http/define-route.js';
+import type { SchedulerLoop } from '../scheduler/scheduler-loop.js';
+import type { AgentRegistry } from './agent-registry.js';
+import { claimAttempts, type ClaimContext } from './claim-attempts.js';
+
+/** What the agent routes work with. */
+export interface AgentRoutesContext extends ClaimContext {
+  readonly agents: AgentRegistry;
+  readonly scheduler: SchedulerLoop;
+}
+
+/** The agent protocol: register, claim (long-poll), heartbeat, logs, finish. */
+export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): void {
+  const { store, agents, scheduler, now } = context;
+
+  defineRoute(app, routes.registerAgent, ({ body }) => {
+    const agent = agents.register(body.name, body.labels, body.capacity, now());
+    return Promise.resolve({ agentId: agent.id });
+  });
+
+  defineRoute(app, routes.claim, async ({ body, request, reply }) => {
+    agents.seen(body.agentId, now());
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!reply.sent) gone.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      return { attempts: await claimAttempts(context, body, gone.signal) };
+    } finally {
+      reply.raw.off('close', onClose);
+      request.log.debug({ agentId: body.agentId }, 'claim answered');
+    }
+  });
+
+  defineRoute(app, routes.heartbeat, async ({ body }) => {
+    const at = now();
+    agents.seen(body.agentId, at);
+    const renewed = await store.renewLeases(body.agentId, body.attemptIds, at + context.leaseMs);
+    const answers: Record<string, LeaseAnswer> = {};
+    for (const id of body.attemptIds) answers[id] = renewed[id] ?? { status: 'gone' };
+    return { answers };
+  });
+
+  defineRoute(
+    app,
+    routes.sendLogs,
+    async ({ body }) => {
+      agents.seen(body.agentId, now());
+      if (body.chunks.length > 0) await store.appendLogs(body.chunks);
+      return null;
+    },
+    { bodyLimit: LOG_BATCH_MAX_BYTES },
+  );
+
+  defineRoute(app, routes.finish, async ({ body }) => {
+    const at = now();
+    agents.seen(body.agentId, at);
+    const accepted = await store.finishAttempt({
+      attemptId: body.attemptId,
+      agentId: body.agentId,
+      outcome: body.outcome,
+      results: body.results,
+      error: body.error,
+      now: at,
+    });
+    if (accepted) scheduler.wake();
+    return { accepted };
+  });
+}

@@ -1,0 +1,102 @@
+import type { ClaimedAttempt, ClaimRequest } from '@slipway/api';
+import type {
+  ClaimedAttempt as StoredClaim,
+  ControlStore,
+  Project,
+  RunRecord,
+  TaskRecord,
+} from '@slipway/core';
+import type { DeepReadonly } from '../http/define-route.js';
+import type { WorkSignal } from '../scheduler/work-signal.js';
+import { attemptContext } from './attempt-context.js';
+
+/** A claimed attempt as sent to the agent (readonly: it holds the frozen plan's parts). */
+export type AttemptForAgent = DeepReadonly<ClaimedAttempt>;
+
+/** What {@link claimAttempts} works with. */
+export interface ClaimContext {
+  readonly store: ControlStore;
+  readonly work: WorkSignal;
+  readonly now: () => number;
+  readonly leaseMs: number;
+  readonly claimWaitMaxMs: number;
+  readonly claimPollMs: number;
+}
+
+/**
+ * Claims attempts for an agent, waiting up to `waitMs` for some to be queued: woken at
+ * once by work queued in this process, and polling for work queued by other replicas.
+ * Gives up early, with none, when `signal` aborts (the agent went away) or the server
+ * stops.
+ */
+export async function claimAttempts(
+  context: ClaimContext,
+  request: ClaimRequest,
+  signal: AbortSignal,
+): Promise<readonly AttemptForAgent[]> {
+  const { store, work } = context;
+  const until = Date.now() + Math.min(request.waitMs, context.claimWaitMaxMs);
+  for (;;) {
+    const seen = work.version;
+    const now = context.now();
+    const claimed = await store.claimAttempts({
+      agentId: request.agentId,
+      labels: request.labels,
+      max: request.free,
+      now,
+      leaseUntil: now + context.leaseMs,
+    });
+    if (claimed.length > 0) return describe(context, claimed);
+    const left = until - Date.now();
+    if (left <= 0 || signal.aborted || work.isClosed) return [];
+    await work.wait(Math.min(left, context.claimPollMs), signal, seen);
+  }
+}
+
+interface LoadedRun {
+  readonly run: RunRecord;
+  readonly project: Project;
+  readonly tasks: readonly TaskRecord[];
+}
+
+/** Adds to each claimed attempt what the agent needs to run it. */
+async function describe(
+  context: ClaimContext,
+  claimed: readonly StoredClaim[],
+): Promise<AttemptForAgent[]> {
+  const { store } = context;
+  const runs = new Map<string, Promise<LoadedRun>>();
+  const load = (runId: string) => {
+    let loaded = runs.get(runId);
+    if (!loaded) {
+      loaded = (async () => {
+        const [run, tasks] = await Promise.all([store.getRun(runId), store.listTasks(runId)]);
+        if (!run) throw new Error(`claimed an attempt of run ${runId}, which does not exist`);
+        const project = await store.findProject(run.projectId);
+        if (!project) throw new Error(`run ${runId} belongs to no project`);
+        return { run, project, tasks };
+      })();
+      runs.set(runId, loaded);
+    }
+    return loaded;
+  };
+  return Promise.all(
+    claimed.map(async (attempt) => {
+      const { run, project, tasks: records } = await load(attempt.runId);
+      const task = attempt.plan.tasks.find((t) => t.id === attempt.taskId);
+      if (!task) throw new Error(`run ${run.id} has no task ${attempt.taskId}`);
+      return {
+        attemptId: attempt.attemptId,
+        runId: attempt.runId,
+        taskId: attempt.taskId,
+        attempt: attempt.attempt,
+        task,
+        run: { pipeline: attempt.plan.pipeline, params: attempt.plan.params, trigger: run.trigger },
+        project: { source: project.source, commit: run.trigger.commit ?? '' },
+        context: attemptContext(attempt.plan, run.status, records, attempt.taskId),
+        leaseMs: context.leaseMs,
+        secrets: {},
+      };
+    }),
+  );
+}

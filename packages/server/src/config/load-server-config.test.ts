@@ -1,0 +1,86 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { envName, loadServerConfig } from './load-server-config.js';
+import { databaseUrl } from './server-config.js';
+
+describe('loadServerConfig', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-config-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fills defaults, with the data folder under XDG_DATA_HOME and SQLite in it', async () => {
+    const config = await loadServerConfig({ env: { XDG_DATA_HOME: '/data' }, cwd: dir });
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 7070,
+      dataDir: '/data/slipway',
+      leaseMs: 30_000,
+      claimWaitMaxMs: 30_000,
+      claimPollMs: 500,
+      schedulerIntervalMs: 1_000,
+      runCapacity: 256,
+      logLevel: 'info',
+    });
+    expect(databaseUrl(config)).toBe('sqlite:/data/slipway/slipway.db');
+  });
+
+  it('takes flags over environment over the config file over defaults', async () => {
+    const file = join(dir, 'slipway.json');
+    await writeFile(
+      file,
+      JSON.stringify({ port: 1111, host: '0.0.0.0', dataDir: 'state', leaseMs: 5000 }),
+    );
+    const config = await loadServerConfig({
+      flags: { config: file, port: 3333, host: undefined },
+      env: { SLIPWAY_PORT: '2222', SLIPWAY_HOST: '10.0.0.1', SLIPWAY_DATABASE: 'postgres://db/s' },
+      cwd: '/elsewhere',
+    });
+    expect(config).toMatchObject({
+      port: 3333,
+      host: '10.0.0.1',
+      dataDir: join(dir, 'state'),
+      leaseMs: 5000,
+      database: 'postgres://db/s',
+    });
+    expect(databaseUrl(config)).toBe('postgres://db/s');
+  });
+
+  it('reads the config file named by SLIPWAY_CONFIG and resolves flag paths against cwd', async () => {
+    const file = join(dir, 'c.json');
+    await writeFile(file, JSON.stringify({ runCapacity: 8 }));
+    const config = await loadServerConfig({
+      flags: { dataDir: 'here' },
+      env: { SLIPWAY_CONFIG: file },
+      cwd: dir,
+    });
+    expect(config).toMatchObject({ runCapacity: 8, dataDir: join(dir, 'here') });
+  });
+
+  it('names each invalid value and where it came from', async () => {
+    const file = join(dir, 'c.json');
+    await writeFile(file, JSON.stringify({ leaseMs: 5, colour: 'blue' }));
+    await expect(
+      loadServerConfig({ flags: { config: file }, env: { SLIPWAY_PORT: 'eighty' }, cwd: dir }),
+    ).rejects.toThrow(
+      /invalid configuration:\n {2}port \(from SLIPWAY_PORT\): .*\n {2}leaseMs \(from .*c\.json\): .*\n {2}unknown setting colour/,
+    );
+    await expect(
+      loadServerConfig({ flags: { config: join(dir, 'missing.json') }, cwd: dir }),
+    ).rejects.toThrow(/cannot read the config file/);
+    await writeFile(file, '[1]');
+    await expect(loadServerConfig({ flags: { config: file }, cwd: dir })).rejects.toThrow(
+      /must hold a JSON object/,
+    );
+  });
+
+  it('names environment variables after the keys', () => {
+    expect(envName('dataDir')).toBe('SLIPWAY_DATA_DIR');
+    expect(envName('claimWaitMaxMs')).toBe('SLIPWAY_CLAIM_WAIT_MAX_MS');
+  });
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The server's configuration. Every key can be given as a flag, as an environment
+ * variable `SLIPWAY_<KEY>` (`dataDir` → `SLIPWAY_DATA_DIR`) or in a JSON config file;
+ * see {@link loadServerConfig} for which wins.
+ */
+export const ServerConfigSchema = z.strictObject({
+  /** Address to listen on. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Port to listen on; 0 picks a free one. */
+  port: z.coerce.number().int().min(0).max(65_535).default(7070),
+  /** Folder for the SQLite database, the fetch cache, checkouts and the admin token hash. */
+  dataDir: z.string().min(1),
+  /** `postgres://…` or `postgresql://…` for PostgreSQL; absent means SQLite in the data folder. */
+  database: z.string().min(1).optional(),
+  /** How long a claimed attempt's lease lasts without a heartbeat. */
+  leaseMs: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  /** Longest a claim waits for work (agents ask for at most this). */
+  claimWaitMaxMs: z.coerce.number().int().min(0).max(30_000).default(30_000),
+  /** How often a waiting claim looks for work queued by other replicas. */
+  claimPollMs: z.coerce.number().int().min(10).max(30_000).default(500),
+  /** Time between passes of the scheduler loop (outcomes, lapsed leases, wake-ups). */
+  schedulerIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** At most this many attempts of one run are queued or running at once. */
+  runCapacity: z.coerce.number().int().min(1).max(10_000).default(256),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The validated configuration. */
+export type ServerConfig = z.infer<typeof ServerConfigSchema>;
+/** The configuration as given, before defaults. */
+export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
+
+/** The store URL the configuration selects: the one given, or SQLite in the data folder. */
+export function databaseUrl(config: Pick<ServerConfig, 'database' | 'dataDir'>): string {
+  return config.database ?? `sqlite:${config.dataDir}/slipway.db`;
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError, UserErrorKind } from '@slipway/core';
+import { GitError, runGit } from './run-git.js';
+
+/** A ref resolved to a commit, and what kind of ref it was. */
+export interface ResolvedRef {
+  readonly commit: string;
+  readonly branch?: string;
+  readonly tag?: string;
+}
+
+/**
+ * A fetch cache of project repositories: one bare mirror per source under `root`
+ * (branches and tags), from which refs are resolved and commits checked out into
+ * temporary folders under `scratch`. Operations on one mirror are serialized in this
+ * process, since concurrent fetches of one repository fail on git's ref locks.
+ */
+export class RepositoryCache {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly root: string,
+    private readonly scratch: string,
+  ) {}
+
+  /**
+   * Fetches the source and resolves `ref`: a branch, then a tag, then a full or
+   * abbreviated commit id, or a full `refs/…` name. A ref that does not exist is a
+   * {@link UserError}.
+   */
+  async resolve(source: string, ref: string): Promise<ResolvedRef> {
+    const mirror = this.mirrorOf(source);
+    return this.locked(mirror, async () => {
+      await this.fetch(mirror, source);
+      const candidates: { name: string; kind: 'branch' | 'tag' | 'commit' }[] = ref.startsWith(
+        'refs/',
+      )
+        ? [
+            {
+              name: ref,
+              kind: ref.startsWith('refs/heads/')
+                ? 'branch'
+                : ref.startsWith('refs/tags/')
+                  ? 'tag'
+                  : 'commit',
+            },
+          ]
+        : [
+            { name: `refs/heads/${ref}`, kind: 'branch' },
+            { name: `refs/tags/${ref}`, kind: 'tag' },
+            ...(/^[0-9a-f]{4,64}$/i.test(ref) ? [{ name: ref, kind: 'commit' as const }] : []),
+          ];
+      for (const candidate of candidates) {
+        const commit = await this.revParse(mirror, candidate.name);
+        if (commit === null) continue;
+        const short = ref.replace(/^refs\/(heads|tags)\//, '');
+        if (candidate.kind === 'branch') return { commit, branch: short };
+        if (candidate.kind === 'tag') return { commit, tag: short };
+        return { commit };
+      }
+      throw new UserError(UserErrorKind.Usage, `ref "${ref}" does not exist in ${source}`);
+    });
+  }
+
+  /**
+   * Checks `commit` (already fetched by {@link resolve}) out into a temporary folder,
+   * calls `use` with it, and removes the folder afterwards.
+   */
+  async withCheckout<T>(
+    source: string,
+    commit: string,
+    use: (dir: string) => Promise<T>,
+  ): Promise<T> {
+    const mirror = this.mirrorOf(source);
+    await mkdir(this.scratch, { recursive: true });
+    const parent = await mkdtemp(join(this.scratch, 'checkout-'));
+    const dir = join(parent, 'src');
+    try {
+      await this.locked(mirror, () =>
+        runGit(['-C', mirror, 'worktree', 'add', '--quiet', '--detach', '--', dir, commit]),
+      );
+      return await use(dir);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+      await this.locked(mirror, () => runGit(['-C', mirror, 'worktree', 'prune'])).catch(
+        () => undefined,
+      );
+    }
+  }
+
+  private mirrorOf(source: string): string {
+    const key = createHash('sha256').update(source).digest('hex').slice(0, 32);
+    return join(this.root, `${key}.git`);
+  }
+
+  private async fetch(mirror: string, source: string): Promise<void> {
+    if (!(await exists(mirror))) {
+      await mkdir(this.root, { recursive: true });
+      await runGit(['init', '--quiet', '--bare', '--', mirror]);
+    }
+    try {
+      await runGit([
+        '-C',
+        mirror,
+        'fetch',
+        '--quiet',
+        '--prune',
+        '--force',
+        '--no-tags',
+        '--',
+        source,
+        '+refs/heads/*:refs/heads/*',
+        '+refs/tags/*:refs/tags/*',
+      ]);
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      throw new UserError(UserErrorKind.Environment, `cannot fetch ${source}: ${error.reason}`);
+    }
+  }
+
+  private async revParse(mirror: string, name: string): Promise<string | null> {
+    try {
+      const out = await runGit([
+        '-C',
+        mirror,
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        '--end-of-options',
+        `${name}^{commit}`,
+      ]);
+      return out.trim() || null;
+    } catch (error) {
+      if (error instanceof GitError) return null;
+      throw error;
+    }
+  }
+
+  private locked<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(key, settled);
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    });
+    return next;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

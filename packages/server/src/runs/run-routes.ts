@@ -1,0 +1,106 @@
+import { ErrorCode, routes } from '@slipway/api';
+import type { ControlStore, RunRecord } from '@slipway/core';
+import type { FastifyInstance } from 'fastify';
+import { defineRoute } from '../http/define-route.js';
+import { HttpError } from '../http/http-error.js';
+import { requireProject } from '../projects/project-routes.js';
+import type { RunDriver } from '../scheduler/run-driver.js';
+import { createRun, type CreateRunContext } from './create-run.js';
+import { runView, taskView } from './views.js';
+
+const DEFAULT_RUN_PAGE = 20;
+const DEFAULT_LOG_PAGE = 1000;
+/** The actor recorded on runs while the admin token is the only identity. */
+const ADMIN_ACTOR = 'admin';
+
+async function requireRun(store: ControlStore, runId: string): Promise<RunRecord> {
+  const run = await store.getRun(runId);
+  if (!run) throw new HttpError(ErrorCode.NotFound, `no run "${runId}"`);
+  return run;
+}
+
+async function projectName(store: ControlStore, projectId: string): Promise<string> {
+  return (await store.findProject(projectId))?.name ?? projectId;
+}
+
+/** Creating, listing, showing and cancelling runs, and reading task logs. */
+export function runRoutes(
+  app: FastifyInstance,
+  context: CreateRunContext & { readonly driver: RunDriver },
+): void {
+  const { store, driver } = context;
+
+  defineRoute(app, routes.createRun, async ({ params, body }) => {
+    const project = await requireProject(store, params.project);
+    const run = await createRun(context, project, body, ADMIN_ACTOR);
+    return runView(run, project.name);
+  });
+
+  defineRoute(app, routes.listRuns, async ({ query }) => {
+    const limit = query.limit ?? DEFAULT_RUN_PAGE;
+    if (query.before !== undefined && query.project === undefined) {
+      const message = 'paging by run number needs a project';
+      throw new HttpError(ErrorCode.InvalidRequest, message, [
+        { in: 'query', path: 'before', message },
+      ]);
+    }
+    const project =
+      query.project === undefined ? undefined : await requireProject(store, query.project);
+    const runs = await store.listRuns({
+      limit,
+      ...(project ? { projectId: project.id } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.pipeline !== undefined ? { pipeline: query.pipeline } : {}),
+      ...(query.before !== undefined ? { before: query.before } : {}),
+    });
+    const names = project
+      ? new Map([[project.id, project.name]])
+      : new Map((await store.listProjects()).map((p) => [p.id, p.name]));
+    const last = runs.at(-1);
+    return {
+      runs: runs.map((run) => runView(run, names.get(run.projectId) ?? run.projectId)),
+      nextBefore: project && runs.length === limit && last ? last.number : null,
+    };
+  });
+
+  defineRoute(app, routes.getRun, async ({ params }) => {
+    const run = await requireRun(store, params.id);
+    const [tasks, name] = await Promise.all([
+      store.listTasks(run.id),
+      projectName(store, run.projectId),
+    ]);
+    const planTasks = new Map(run.plan.tasks.map((t) => [t.id, t]));
+    return {
+      run: runView(run, name),
+      plan: run.plan,
+      tasks: tasks.map((t) => taskView(t, planTasks.get(t.taskId))),
+    };
+  });
+
+  defineRoute(app, routes.cancelRun, async ({ params, body }) => {
+    const run = await requireRun(store, params.id);
+    await driver.apply(run.id, {
+      type: body.mode === 'kill' ? 'kill_requested' : 'cancel_requested',
+    });
+    return runView(await requireRun(store, run.id), await projectName(store, run.projectId));
+  });
+
+  defineRoute(app, routes.readTaskLogs, async ({ params, query }) => {
+    const run = await requireRun(store, params.id);
+    const task = (await store.listTasks(run.id)).find((t) => t.taskId === params.task);
+    if (!task) {
+      throw new HttpError(ErrorCode.NotFound, `run ${run.id} has no task "${params.task}"`);
+    }
+    const after = query.after ?? -1;
+    if (task.attemptId === null) {
+      return { attemptId: null, attempt: task.attempt, chunks: [], next: after };
+    }
+    const chunks = await store.readLogs(task.attemptId, after, query.limit ?? DEFAULT_LOG_PAGE);
+    return {
+      attemptId: task.attemptId,
+      attempt: task.attempt,
+      chunks: chunks.map((c) => ({ ...c })),
+      next: chunks.at(-1)?.seq ?? after,
+    };
+  });
+}

@@ -1,0 +1,46 @@
+import type { Project as ProjectView, Run as RunView, Task as TaskView } from '@slipway/api';
+import type { PlanTask, Project, RunRecord, TaskRecord } from '@slipway/core';
+
+/** A project as the API shows it. */
+export function projectView(project: Project): ProjectView {
+  return {
+    id: project.id,
+    name: project.name,
+    source: project.source,
+    defaultBranch: project.defaultBranch,
+    createdAt: project.createdAt,
+  };
+}
+
+/** A run as the API shows it (without its plan). */
+export function runView(run: RunRecord, projectName: string): RunView {
+  return {
+    id: run.id,
+    projectId: run.projectId,
+    projectName,
+    number: run.number,
+    pipeline: run.pipeline,
+    status: run.status,
+    trigger: { ...run.trigger },
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+  };
+}
+
+/** A task of a run as the API shows it; `task` is its entry in the plan. */
+export function taskView(record: TaskRecord, task: PlanTask | undefined): TaskView {
+  return {
+    taskId: record.taskId,
+    name: task?.name ?? record.taskId,
+    kind: task?.kind ?? 'main',
+    needs: [...(task?.needs ?? [])],
+    status: record.status,
+    attempt: record.attempt,
+    reason: record.reason,
+    results: { ...record.results },
+    attemptId: record.attemptId,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+  };
+}

@@ -1,0 +1,152 @@
+import {
+  createRunState,
+  type ControlStore,
+  type Plan,
+  type PlanTask,
+  type Project,
+} from '@slipway/core';
+import { openControlStore } from '@slipway/store';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyEvent } from './apply-event.js';
+import { RunDriver } from './run-driver.js';
+import { encodeRunState } from './run-state-codec.js';
+import { SchedulerLoop } from './scheduler-loop.js';
+import { WorkSignal } from './work-signal.js';
+
+function task(id: string, over: Partial<PlanTask> = {}): PlanTask {
+  return {
+    id,
+    name: id,
+    kind: 'main',
+    matrix: null,
+    needs: [],
+    when: null,
+    image: null,
+    runsOn: [],
+    env: {},
+    steps: [],
+    timeoutMs: null,
+    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
+    results: [],
+    reports: [],
+    artifacts: [],
+    template: null,
+    matrixGroup: null,
+    ...over,
+  };
+}
+
+function plan(tasks: PlanTask[]): Plan {
+  return {
+    schemaVersion: 1,
+    pipeline: 'ci',
+    source: { file: '.slipway.yml' },
+    params: {},
+    trigger: { event: 'api', commit: 'abc' },
+    timeoutMs: null,
+    concurrency: null,
+    tasks,
+  };
+}
+
+describe('applyEvent', () => {
+  let store: ControlStore;
+  let project: Project;
+  const now = 1_000;
+
+  beforeEach(async () => {
+    store = await openControlStore('sqlite::memory:');
+    project = await store.createProject({ name: 'shop', source: '/src', defaultBranch: 'main' });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const newRun = async (p: Plan) =>
+    store.createRun({
+      projectId: project.id,
+      plan: p,
+      trigger: p.trigger,
+      state: encodeRunState(createRunState(p, { capacity: 10 }), null),
+      createdAt: now,
+    });
+
+  it('queues the ready tasks with the labels they run on', async () => {
+    const run = await newRun(
+      plan([
+        task('build', { runsOn: ['linux'] }),
+        task('lint'),
+        task('test', { needs: ['build'] }),
+      ]),
+    );
+    const applied = await applyEvent(store, run.id, { type: 'run_started' }, now);
+    expect(applied).toMatchObject({ status: 'running', queued: 2 });
+
+    const plain = await store.claimAttempts({
+      agentId: 'a',
+      labels: [],
+      max: 5,
+      now,
+      leaseUntil: now + 1000,
+    });
+    expect(plain.map((a) => a.taskId)).toEqual(['lint']);
+    const linux = await store.claimAttempts({
+      agentId: 'b',
+      labels: ['linux', 'x64'],
+      max: 5,
+      now,
+      leaseUntil: now + 1000,
+    });
+    expect(linux.map((a) => a.taskId)).toEqual(['build']);
+    expect((await store.getRun(run.id))?.startedAt).toBe(now);
+  });
+
+  it('applies an outcome once, however often it is delivered', async () => {
+    const run = await newRun(
+      plan([task('build', { results: ['tag'] }), task('ship', { needs: ['build'] })]),
+    );
+    await applyEvent(store, run.id, { type: 'run_started' }, now);
+    const event = {
+      type: 'attempt_finished',
+      taskId: 'build',
+      attempt: 1,
+      outcome: 'succeeded',
+      results: { tag: 'v1' },
+    } as const;
+    expect((await applyEvent(store, run.id, event, now + 1)).queued).toBe(1);
+    expect(await applyEvent(store, run.id, event, now + 2)).toMatchObject({
+      queued: 0,
+      decisions: [],
+    });
+    const tasks = await store.listTasks(run.id);
+    expect(tasks.map((t) => [t.taskId, t.status, t.attempt, t.results])).toEqual([
+      ['build', 'succeeded', 1, { tag: 'v1' }],
+      ['ship', 'running', 1, {}],
+    ]);
+  });
+
+  it('lets the scheduler loop start a run left queued by a crash', async () => {
+    const run = await newRun(plan([task('build')]));
+    const work = new WorkSignal();
+    const seen = work.version;
+    const loop = new SchedulerLoop(store, new RunDriver(store, work, () => now), {
+      intervalMs: 1000,
+      holder: 'one',
+      now: () => now,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    expect(await loop.runOnce()).toMatchObject({ leader: true, started: 1 });
+    expect((await store.getRun(run.id))?.status).toBe('running');
+    expect(work.version).not.toBe(seen);
+
+    const other = new SchedulerLoop(store, new RunDriver(store, work, () => now), {
+      intervalMs: 1000,
+      holder: 'two',
+      now: () => now,
+      onError: () => undefined,
+    });
+    expect(await other.runOnce()).toMatchObject({ leader: false, started: 0 });
+  });
+});

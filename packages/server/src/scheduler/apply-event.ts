@@ -1,0 +1,141 @@
+import {
+  decide,
+  isRunFinished,
+  RunStatus,
+  TaskStatus,
+  type ControlStore,
+  type Decision,
+  type QueuedAttempt,
+  type RunSnapshot,
+  type RunState,
+  type RunUpdate,
+  type SchedulerEvent,
+  type TaskChange,
+} from '@slipway/core';
+import { decodeRunState, encodeRunState } from './run-state-codec.js';
+
+/** What applying one event to a run did. */
+export interface AppliedEvent {
+  /** The run's status afterwards. */
+  readonly status: RunStatus;
+  readonly decisions: readonly Decision[];
+  /** Attempts queued for agents. */
+  readonly queued: number;
+}
+
+/** Options of {@link applyEvent}. */
+export interface ApplyOptions {
+  /** Ids of the recorded attempt outcomes this event applies. */
+  readonly applied?: readonly string[];
+}
+
+/**
+ * Applies one scheduler event to a stored run in one store transaction: loads its state,
+ * lets core's pure {@link decide} choose, and stores the new state, the task rows, the
+ * attempts to queue, the stop requests and the next wake-up time. Events that do not
+ * apply (a second cancel, an outcome of a settled attempt) change nothing but still mark
+ * the given outcomes as applied.
+ */
+export function applyEvent(
+  store: ControlStore,
+  runId: string,
+  event: SchedulerEvent,
+  now: number,
+  options: ApplyOptions = {},
+): Promise<AppliedEvent> {
+  return store.updateRun(runId, (snapshot) =>
+    transition(snapshot, () => event, now, options.applied ?? []),
+  );
+}
+
+/**
+ * Applies whatever a run's wake-up time was for: its timeout once the deadline has
+ * passed, otherwise a `tick` that starts attempts whose retry backoff is over.
+ */
+export function applyWake(store: ControlStore, runId: string, now: number): Promise<AppliedEvent> {
+  return store.updateRun(runId, (snapshot) =>
+    transition(
+      snapshot,
+      (deadline) =>
+        deadline !== null && now >= deadline ? { type: 'run_timed_out' } : { type: 'tick' },
+      now,
+      [],
+    ),
+  );
+}
+
+function transition(
+  snapshot: RunSnapshot,
+  eventFor: (deadline: number | null) => SchedulerEvent,
+  now: number,
+  applied: readonly string[],
+): RunUpdate<AppliedEvent> {
+  const { plan } = snapshot.run;
+  const loaded = decodeRunState(plan, snapshot.state);
+  const event = eventFor(loaded.deadline);
+  const { state, decisions } = decide(loaded.state, event, now);
+
+  let deadline = loaded.deadline;
+  if (event.type === 'run_started' && loaded.state.status === RunStatus.Queued) {
+    deadline = plan.timeoutMs === null ? null : now + plan.timeoutMs;
+  }
+  if (event.type === 'run_timed_out' || isRunFinished(state.status)) deadline = null;
+
+  const tasks = new Map<string, TaskChange>();
+  const queue: QueuedAttempt[] = [];
+  const stop: RunUpdate<AppliedEvent>['stop'][number][] = [];
+  for (const decision of decisions) {
+    switch (decision.type) {
+      case 'task_status': {
+        const index = state.graph.indexOf.get(decision.taskId);
+        const results = index === undefined ? undefined : state.tasks[index]?.results;
+        tasks.set(decision.taskId, {
+          taskId: decision.taskId,
+          status: decision.status,
+          attempt: decision.attempt,
+          reason: decision.reason,
+          ...(decision.status === TaskStatus.Succeeded && results ? { results } : {}),
+        });
+        break;
+      }
+      case 'start_attempt': {
+        const index = state.graph.indexOf.get(decision.taskId);
+        const task = index === undefined ? undefined : plan.tasks[index];
+        queue.push({
+          taskId: decision.taskId,
+          attempt: decision.attempt,
+          labels: task?.runsOn ?? [],
+        });
+        break;
+      }
+      case 'stop_attempt':
+        stop.push({ taskId: decision.taskId, attempt: decision.attempt, mode: decision.mode });
+        break;
+      case 'wake_at':
+      case 'finish_run':
+        break;
+    }
+  }
+
+  return {
+    state: encodeRunState(state, deadline),
+    status: state.status,
+    tasks: [...tasks.values()],
+    queue,
+    stop,
+    applied,
+    wakeAt: isRunFinished(state.status) ? null : nextWake(state, deadline),
+    now,
+    result: { status: state.status, decisions, queued: queue.length },
+  };
+}
+
+/** The earliest retry backoff end or the run's deadline, whichever comes first. */
+function nextWake(state: RunState, deadline: number | null): number | null {
+  let next = deadline;
+  for (const i of state.retrying) {
+    const at = state.tasks[i]?.notBefore ?? null;
+    if (at !== null && (next === null || at < next)) next = at;
+  }
+  return next;
+}

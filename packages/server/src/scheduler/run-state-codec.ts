@@ -1,0 +1,55 @@
+import { buildRunGraph, type Plan, type RunState } from '@slipway/core';
+
+/**
+ * A run's scheduler state as the store keeps it: the {@link RunState} without its graph
+ * (rebuilt from the plan when loaded), plus what the server adds to it.
+ */
+export interface StoredRunState {
+  readonly version: 1;
+  readonly scheduler: Omit<RunState, 'graph'>;
+  /** When the run times out; set when it starts, cleared once the timeout is applied. */
+  readonly deadline: number | null;
+}
+
+/** The JSON-safe form of a run's state. */
+export function encodeRunState(state: RunState, deadline: number | null): StoredRunState {
+  const scheduler: StoredRunState['scheduler'] = {
+    capacity: state.capacity,
+    status: state.status,
+    tasks: state.tasks,
+    ready: state.ready,
+    retrying: state.retrying,
+    running: state.running,
+    groupRunning: state.groupRunning,
+    groupStopped: state.groupStopped,
+    unsettled: state.unsettled,
+    unsettledMain: state.unsettledMain,
+    finallyStarted: state.finallyStarted,
+    cancelRequested: state.cancelRequested,
+    timedOut: state.timedOut,
+    killed: state.killed,
+  };
+  return { version: 1, scheduler, deadline };
+}
+
+/** Rebuilds the state stored by {@link encodeRunState}; throws when it is not such a state. */
+export function decodeRunState(
+  plan: Plan,
+  stored: unknown,
+): { state: RunState; deadline: number | null } {
+  if (!isStoredRunState(stored) || stored.scheduler.tasks.length !== plan.tasks.length) {
+    throw new Error('the stored run state does not belong to this version or to this plan');
+  }
+  return { state: { graph: buildRunGraph(plan), ...stored.scheduler }, deadline: stored.deadline };
+}
+
+function isStoredRunState(value: unknown): value is StoredRunState {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<StoredRunState>;
+  return (
+    v.version === 1 &&
+    typeof v.scheduler === 'object' &&
+    Array.isArray(v.scheduler.tasks) &&
+    (v.deadline === null || typeof v.deadline === 'number')
+  );
+}

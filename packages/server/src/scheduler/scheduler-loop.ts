@@ -1,0 +1,148 @@
+import { RunStatus, type ControlStore } from '@slipway/core';
+import type { RunDriver } from './run-driver.js';
+
+/** Options of {@link SchedulerLoop}. */
+export interface SchedulerLoopOptions {
+  /** Time between passes when nothing wakes the loop. */
+  readonly intervalMs: number;
+  /** Names this server among replicas, for the singleton lease. */
+  readonly holder: string;
+  readonly now: () => number;
+  /** Called with what a pass could not do; the loop carries on. */
+  readonly onError: (error: unknown, what: string) => void;
+  /** Items handled per query. */
+  readonly batch?: number;
+}
+
+/** What one pass did. */
+export interface PassReport {
+  readonly leader: boolean;
+  readonly expired: number;
+  readonly started: number;
+  readonly outcomes: number;
+  readonly woken: number;
+}
+
+const LEASE_NAME = 'scheduler';
+const MAX_OUTCOME_BATCHES = 20;
+
+/*
+ * The durable half of the scheduler. Everything it acts on is in the store, so a pass
+ * after a crash does what the crashed process left undone:
+ *
+ * - outcomes agents reported (or leases that lapsed) are applied to their runs; this
+ *   runs on every replica, since applying an outcome twice changes nothing the second
+ *   time (the scheduler ignores an outcome for an attempt that is no longer running);
+ * - only the replica holding the `scheduler` lease expires leases, starts runs left
+ *   queued (created, then the process died before starting them) and applies due
+ *   wake-ups (retry backoffs, run timeouts).
+ *
+ * Passes never overlap: a wake-up during a pass schedules one more pass right after it.
+ */
+export class SchedulerLoop {
+  private timer: NodeJS.Timeout | null = null;
+  private pass: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private readonly batch: number;
+
+  constructor(
+    private readonly store: ControlStore,
+    private readonly driver: RunDriver,
+    private readonly options: SchedulerLoopOptions,
+  ) {
+    this.batch = options.batch ?? 100;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Runs a pass as soon as possible (after the current one, if any). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pass = this.runOnce()
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.options.onError(error, 'scheduler pass');
+        },
+      )
+      .finally(() => {
+        this.pass = null;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+          return;
+        }
+        this.timer = setTimeout(() => {
+          this.wake();
+        }, this.options.intervalMs);
+        this.timer.unref();
+      });
+  }
+
+  /** Stops scheduling passes and waits for the current one to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pass;
+  }
+
+  /** One pass; see the comment above the class. */
+  async runOnce(): Promise<PassReport> {
+    const { store, driver, options } = this;
+    const now = options.now();
+    const leaseMs = Math.max(3 * options.intervalMs, 5_000);
+    const leader = await store.acquireLease(LEASE_NAME, options.holder, now + leaseMs, now);
+    let expired = 0;
+    let started = 0;
+    if (leader) {
+      expired = (await store.expireLeases(now)).length;
+      const queued = await store.listRuns({ status: RunStatus.Queued, limit: this.batch });
+      for (const run of queued) {
+        await this.guard(`start run ${run.id}`, () =>
+          driver.apply(run.id, { type: 'run_started' }),
+        );
+        started++;
+      }
+    }
+    let outcomes = 0;
+    for (let batch = 0; batch < MAX_OUTCOME_BATCHES; batch++) {
+      const recorded = await store.unappliedOutcomes(this.batch);
+      for (const outcome of recorded) {
+        await this.guard(`apply outcome of attempt ${outcome.attemptId}`, () =>
+          driver.applyOutcome(outcome),
+        );
+        outcomes++;
+      }
+      if (recorded.length < this.batch) break;
+    }
+    let woken = 0;
+    if (leader) {
+      for (const runId of await store.dueRuns(options.now(), this.batch)) {
+        await this.guard(`wake run ${runId}`, () => driver.wake(runId));
+        woken++;
+      }
+    }
+    return { leader, expired, started, outcomes, woken };
+  }
+
+  private async guard(what: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.options.onError(error, what);
+    }
+  }
+}

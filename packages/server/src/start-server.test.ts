@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SlipwayClient, isApiError } from '@slipway/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadServerConfig } from './config/load-server-config.js';
+import { startServer } from './start-server.js';
+import { gitRepository, serverFixture, TWO_TASKS } from './testing/server-fixture.js';
+
+describe('startServer', () => {
+  let dir: string;
+  let repo: Awaited<ReturnType<typeof gitRepository>>;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-start-'));
+    repo = await gitRepository({ '.slipway.yml': TWO_TASKS });
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await repo.remove();
+  });
+
+  it('shows the admin token on the first start only, and keeps the data across restarts', async () => {
+    const config = await loadServerConfig({
+      flags: { dataDir: dir, port: 0, logLevel: 'silent' },
+      env: {},
+    });
+    const first = await startServer(config);
+    let token: string;
+    try {
+      expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      token = first.adminToken ?? '';
+      expect(token).toMatch(/^slw_/);
+      const client = new SlipwayClient({ baseUrl: first.url, token });
+      expect(await client.readiness()).toEqual({ status: 'ready' });
+      await client.createProject({ name: 'kept', source: repo.dir });
+    } finally {
+      await first.close();
+    }
+
+    const second = await startServer(config, { extraTokens: ['slw_embedded'] });
+    try {
+      expect(second.adminToken).toBeNull();
+      const admin = new SlipwayClient({ baseUrl: second.url, token });
+      expect((await admin.listProjects()).map((p) => p.name)).toEqual(['kept']);
+      const embedded = new SlipwayClient({ baseUrl: second.url, token: 'slw_embedded' });
+      expect((await embedded.listProjects()).map((p) => p.name)).toEqual(['kept']);
+      const stranger = new SlipwayClient({ baseUrl: second.url, token: 'slw_guess' });
+      const refused: unknown = await stranger.listProjects().catch((error: unknown) => error);
+      expect(isApiError(refused, 'forbidden')).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('answers 503 when the store cannot be reached', async () => {
+    const server = await serverFixture({}, { startScheduler: false });
+    try {
+      await server.store.close();
+      const response = await server.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({
+        error: { code: 'unavailable', message: 'the store is not reachable' },
+      });
+    } finally {
+      await server.close().catch(() => undefined);
+    }
+  });
+});

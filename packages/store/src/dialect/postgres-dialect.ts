@@ -1,0 +1,28 @@
+import { sql, type Kysely } from 'kysely';
+import type { StoreDatabase } from '../database.js';
+import type { StoreDialect } from './store-dialect.js';
+
+/** `serialization_failure` and `deadlock_detected`: the transaction may run again. */
+const TRANSIENT_CODES = new Set(['40001', '40P01']);
+
+/** PostgreSQL: row locks (`FOR UPDATE`, `SKIP LOCKED`) let several servers share one database. */
+export const postgresDialect: StoreDialect = {
+  name: 'postgres',
+  locksRows: true,
+
+  writeTransaction<T>(
+    db: Kysely<StoreDatabase>,
+    work: (trx: Kysely<StoreDatabase>) => Promise<T>,
+  ): Promise<T> {
+    return db.transaction().execute(work);
+  },
+
+  labelsWithin(agentLabels) {
+    return sql<boolean>`attempts.labels::jsonb <@ ${JSON.stringify(agentLabels)}::jsonb`;
+  },
+
+  isTransient(error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && TRANSIENT_CODES.has(code);
+  },
+};

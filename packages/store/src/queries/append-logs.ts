@@ -1,0 +1,40 @@
+import type { LogChunk } from '@slipway/core';
+import { chunks } from '../rows/chunks.js';
+import { retryTransient } from '../retry-transient.js';
+import type { StoreContext } from '../store-context.js';
+import { writeTransaction } from '../write-transaction.js';
+
+/** Inserts log chunks in multi-row statements; a chunk whose key exists is ignored. */
+export async function appendLogs(ctx: StoreContext, logs: readonly LogChunk[]): Promise<void> {
+  if (logs.length === 0) return;
+  const batches = chunks(
+    logs.map((chunk) => ({
+      attempt_id: chunk.attemptId,
+      step: chunk.step,
+      seq: chunk.seq,
+      stream: chunk.stream,
+      text: chunk.text,
+      at: chunk.at,
+    })),
+  );
+  const [only] = batches;
+  if (batches.length === 1 && only !== undefined) {
+    await retryTransient(ctx, () =>
+      ctx.db
+        .insertInto('log_chunks')
+        .values(only)
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+    );
+    return;
+  }
+  await writeTransaction(ctx, async (trx) => {
+    for (const batch of batches) {
+      await trx
+        .insertInto('log_chunks')
+        .values(batch)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  });
+}

@@ -1,0 +1,45 @@
+import type { TaskRecord, TaskStatus } from '@slipway/core';
+import { parseResults } from '../rows/json.js';
+import type { StoreContext } from '../store-context.js';
+
+/** Tasks of a run in plan order, each with the id of its latest attempt. */
+export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskRecord[]> {
+  const rows = await ctx.db
+    .selectFrom('tasks as t')
+    .leftJoin('attempts as a', (join) =>
+      join
+        .onRef('a.run_id', '=', 't.run_id')
+        .onRef('a.task_id', '=', 't.task_id')
+        .on('a.attempt', '=', (eb) =>
+          eb
+            .selectFrom('attempts as l')
+            .select((s) => s.fn.max('l.attempt').as('latest'))
+            .whereRef('l.run_id', '=', 't.run_id')
+            .whereRef('l.task_id', '=', 't.task_id'),
+        ),
+    )
+    .select([
+      't.task_id',
+      't.status',
+      't.attempt',
+      't.reason',
+      't.results',
+      't.started_at',
+      't.finished_at',
+      'a.id as attempt_id',
+    ])
+    .where('t.run_id', '=', runId)
+    .orderBy('t.position')
+    .execute();
+  return rows.map((row) => ({
+    runId,
+    taskId: row.task_id,
+    status: row.status as TaskStatus,
+    attempt: row.attempt,
+    reason: row.reason,
+    results: parseResults(row.results),
+    attemptId: row.attempt_id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  }));
+}

@@ -1,0 +1,63 @@
+import {
+  RunStatus,
+  UserError,
+  UserErrorKind,
+  isRunFinished,
+  type RunSnapshot,
+  type RunUpdate,
+} from '@slipway/core';
+import { RUN_COLUMNS, toRunRecord } from '../rows/run-record.js';
+import { parseJson } from '../rows/json.js';
+import type { StoreContext } from '../store-context.js';
+import { writeTransaction } from '../write-transaction.js';
+import { markOutcomesApplied } from './mark-outcomes-applied.js';
+import { queueAttempts } from './queue-attempts.js';
+import { requestStops } from './request-stops.js';
+import { writeTaskChanges } from './write-task-changes.js';
+
+/**
+ * Reads a run and its state while holding it (the row lock on PostgreSQL, the write lock
+ * on SQLite), lets `change` decide, and writes everything `change` returned in the same
+ * transaction. `change` runs again when a conflict forces the transaction to restart.
+ */
+export function updateRun<T>(
+  ctx: StoreContext,
+  runId: string,
+  change: (current: RunSnapshot) => RunUpdate<T>,
+): Promise<T> {
+  return writeTransaction(ctx, async (trx) => {
+    const row = await trx
+      .selectFrom('runs')
+      .select([...RUN_COLUMNS, 'state'])
+      .where('id', '=', runId)
+      .$if(ctx.dialect.locksRows, (q) => q.forUpdate())
+      .executeTakeFirst();
+    if (row === undefined) throw new UserError(UserErrorKind.NotFound, `There is no run ${runId}.`);
+    const run = toRunRecord(row);
+    const update = change({ run, state: parseJson(row.state) });
+    if (isRunFinished(run.status) && update.status !== run.status) {
+      throw new Error(`run ${runId} is ${run.status} and cannot become ${update.status}`);
+    }
+    const { now } = update;
+
+    await writeTaskChanges(trx, run, update.tasks, now);
+    await queueAttempts(trx, run, update.queue, now);
+    await requestStops(trx, run.id, update.stop, now);
+    await markOutcomesApplied(trx, run.id, update.applied);
+
+    const finished = isRunFinished(update.status);
+    const started = update.status !== RunStatus.Queued && update.status !== RunStatus.Waiting;
+    await trx
+      .updateTable('runs')
+      .set({
+        state: JSON.stringify(update.state),
+        status: update.status,
+        wake_at: finished ? null : update.wakeAt,
+        started_at: run.startedAt ?? (started ? now : null),
+        finished_at: finished ? (run.finishedAt ?? now) : null,
+      })
+      .where('id', '=', runId)
+      .execute();
+    return update.result;
+  });
+}

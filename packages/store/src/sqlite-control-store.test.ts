@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeControlStoreContract } from '@slipway/testing';
+import { openControlStore } from './open-control-store.js';
+import { SqliteControlStore } from './sqlite-control-store.js';
+
+let folder = '';
+let files = 0;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'slipway-store-'));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describeControlStoreContract('SQLite in memory', () => openControlStore('sqlite::memory:'));
+
+describeControlStoreContract('SQLite file', () => {
+  files += 1;
+  return openControlStore(`sqlite://${join(folder, `store-${files}.db`)}`);
+});
+
+describe('SQLite control store file', () => {
+  it('keeps its data across closing and opening, in WAL mode with foreign keys on', async () => {
+    const path = join(folder, 'nested', 'folder', 'kept.db');
+    const first = await SqliteControlStore.open(path);
+    const project = await first.createProject({
+      name: 'kept',
+      source: '/x',
+      defaultBranch: 'main',
+    });
+    await first.close();
+
+    const second = await SqliteControlStore.open(path);
+    try {
+      expect(await second.findProject('kept')).toEqual(project);
+      const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(second.db);
+      expect(journal.rows).toEqual([{ journal_mode: 'wal' }]);
+      const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(second.db);
+      expect(keys.rows).toEqual([{ foreign_keys: 1 }]);
+    } finally {
+      await second.close();
+    }
+  });
+});
