@@ -2,21 +2,33 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, formatDiagnostic, isUserError } from '@slipway/core';
-import { planCommand } from './commands/plan-command.js';
-import { runCommand } from './commands/run-command.js';
-import { validateCommand } from './commands/validate-command.js';
 import { ExitCode, exitCodeForUserError } from './exit-codes.js';
 import { parseAssignments } from './inputs/parse-assignments.js';
 import { colorsFor } from './output/colors.js';
 import { PlanFormat } from './output/format-plan.js';
 
+// Commands load their modules when they run, so `slipway agent` (a long-lived, small
+// process) never loads the server, and `slipway run` never loads the database drivers.
+
 const collect = (value: string, previous: string[]) => [...previous, value];
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function positiveInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
+  if (!Number.isInteger(n) || n < 1) {
     throw new InvalidArgumentError('expected a whole number of at least 1');
+  }
   return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds');
+  return n * 1000;
 }
 
 const program = new Command('slipway')
@@ -30,6 +42,28 @@ const program = new Command('slipway')
   })
   .exitOverride();
 
+function repositoryDir(): string {
+  return resolve(program.opts<{ dir: string }>().dir);
+}
+
+function withServer(command: Command): Command {
+  return command
+    .option('--server <url>', 'Slipway server (default: $SLIPWAY_SERVER or http://127.0.0.1:7070)')
+    .option('--token <token>', 'API token (default: $SLIPWAY_TOKEN)')
+    .option('--json', 'print JSON');
+}
+
+interface ServerFlags {
+  server?: string;
+  token?: string;
+  json?: boolean;
+}
+const serverOptions = (o: ServerFlags) => ({
+  server: o.server,
+  token: o.token,
+  json: o.json === true,
+});
+
 program
   .command('run')
   .description('run a pipeline of the repository on this machine')
@@ -38,7 +72,7 @@ program
   .option('--only <task>', 'run only this task and the tasks it needs (repeatable)', collect, [])
   .option(
     '--secret <NAME=value>',
-    'a secret: set as env var NAME, masked in all output (repeatable)',
+    'a secret: env var NAME, masked in all output (repeatable)',
     collect,
     [],
   )
@@ -60,6 +94,7 @@ program
       parallelism: number;
       json?: boolean;
     }) => {
+      const { runCommand } = await import('./commands/run-command.js');
       process.exitCode = await runCommand({
         dir: repositoryDir(),
         pipeline: options.pipeline,
@@ -78,6 +113,7 @@ program
   .description('check every pipeline file of the repository')
   .option('--json', 'print the result as JSON')
   .action(async (options: { json?: boolean }) => {
+    const { validateCommand } = await import('./commands/validate-command.js');
     process.exitCode = await validateCommand(
       { dir: repositoryDir(), json: options.json === true },
       colorsFor(process.stderr, process.env),
@@ -97,6 +133,7 @@ program
   )
   .action(
     async (options: { pipeline?: string; param: string[]; only: string[]; format: PlanFormat }) => {
+      const { planCommand } = await import('./commands/plan-command.js');
       process.exitCode = await planCommand({
         dir: repositoryDir(),
         pipeline: options.pipeline,
@@ -107,9 +144,197 @@ program
     },
   );
 
-function repositoryDir(): string {
-  return resolve(program.opts<{ dir: string }>().dir);
-}
+program
+  .command('up')
+  .description(
+    'start the Slipway server with an embedded agent (SQLite in the data folder by default)',
+  )
+  .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+  .option('--port <port>', 'port to listen on (default 7070; 0 picks a free one)')
+  .option(
+    '--data-dir <path>',
+    'data folder (default $XDG_DATA_HOME/slipway or ~/.local/share/slipway)',
+  )
+  .option('--database <url>', 'postgres://… to use PostgreSQL instead of SQLite')
+  .option('--config <file>', 'JSON config file (flags and SLIPWAY_* variables win over it)')
+  .option('--no-agent', 'do not start the embedded agent')
+  .option(
+    '--agent-capacity <n>',
+    'tasks the embedded agent runs at once',
+    positiveInteger,
+    availableParallelism(),
+  )
+  .option('--agent-labels <labels>', 'labels of the embedded agent, comma-separated', list, [])
+  .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
+  .action(
+    async (options: {
+      host?: string;
+      port?: string;
+      dataDir?: string;
+      database?: string;
+      config?: string;
+      agent: boolean;
+      agentCapacity: number;
+      agentLabels: string[];
+      grace: number;
+    }) => {
+      const { upCommand } = await import('./commands/up-command.js');
+      process.exitCode = await upCommand({
+        flags: {
+          host: options.host,
+          port: options.port,
+          dataDir: options.dataDir,
+          database: options.database,
+          config: options.config,
+        },
+        agent: options.agent,
+        agentCapacity: options.agentCapacity,
+        agentLabels: options.agentLabels,
+        graceMs: options.grace,
+      });
+    },
+  );
+
+program
+  .command('agent')
+  .description('claim tasks from a Slipway server and run them on this machine')
+  .requiredOption('--server <url>', 'the server to claim work from')
+  .option('--token <token>', 'agent token (default: $SLIPWAY_AGENT_TOKEN)')
+  .option('--labels <labels>', 'labels this agent offers, comma-separated (runs-on)', list, [])
+  .option('--capacity <n>', 'tasks run at once', positiveInteger, availableParallelism())
+  .option('--work-dir <path>', 'folder for checkouts and the fetch cache')
+  .option('--name <name>', 'name shown on the server (default: host name)')
+  .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
+  .action(
+    async (options: {
+      server: string;
+      token?: string;
+      labels: string[];
+      capacity: number;
+      workDir?: string;
+      name?: string;
+      grace: number;
+    }) => {
+      const { agentCommand } = await import('./commands/agent-command.js');
+      process.exitCode = await agentCommand({
+        server: options.server,
+        token: options.token,
+        labels: options.labels,
+        capacity: options.capacity,
+        workDir: options.workDir,
+        name: options.name,
+        graceMs: options.grace,
+      });
+    },
+  );
+
+const project = program.command('project').description('manage projects on a server');
+withServer(
+  project
+    .command('add <name> <source>')
+    .description('register a repository (Git URL or local path) as a project')
+    .option('--branch <name>', 'default branch (default: the repository HEAD)'),
+).action(async (name: string, source: string, options: ServerFlags & { branch?: string }) => {
+  const { projectAddCommand } = await import('./commands/client/project-commands.js');
+  process.exitCode = await projectAddCommand({
+    ...serverOptions(options),
+    name,
+    source,
+    branch: options.branch,
+  });
+});
+withServer(project.command('list').description('list projects')).action(
+  async (options: ServerFlags) => {
+    const { projectListCommand } = await import('./commands/client/project-commands.js');
+    process.exitCode = await projectListCommand(serverOptions(options));
+  },
+);
+
+withServer(
+  program
+    .command('trigger <project>')
+    .description("start a run of a project's pipeline on the server")
+    .option('-p, --pipeline <name>', 'pipeline (needed when the project has several)')
+    .option('--ref <ref>', 'branch, tag or commit (default: the default branch)')
+    .option('--param <name=value>', 'set a parameter (repeatable)', collect, [])
+    .option('--wait', 'wait for the run to finish; the exit code follows its status'),
+).action(
+  async (
+    name: string,
+    options: ServerFlags & { pipeline?: string; ref?: string; param: string[]; wait?: boolean },
+  ) => {
+    const { triggerCommand } = await import('./commands/client/run-commands.js');
+    process.exitCode = await triggerCommand({
+      ...serverOptions(options),
+      project: name,
+      pipeline: options.pipeline,
+      ref: options.ref,
+      params: parseAssignments(options.param, '--param'),
+      wait: options.wait === true,
+    });
+  },
+);
+
+const runs = program.command('runs').description('list and show runs on a server');
+withServer(
+  runs
+    .command('list', { isDefault: true })
+    .description('list runs, newest first')
+    .option('--project <name>', 'only this project')
+    .option('--status <status>', 'only runs with this status')
+    .option('--limit <n>', 'how many', positiveInteger, 20),
+).action(async (options: ServerFlags & { project?: string; status?: string; limit: number }) => {
+  const { runsListCommand } = await import('./commands/client/run-commands.js');
+  process.exitCode = await runsListCommand({
+    ...serverOptions(options),
+    project: options.project,
+    status: options.status,
+    limit: options.limit,
+  });
+});
+withServer(runs.command('show <run>').description('show a run and its tasks')).action(
+  async (id: string, options: ServerFlags) => {
+    const { runsShowCommand } = await import('./commands/client/run-commands.js');
+    process.exitCode = await runsShowCommand({ ...serverOptions(options), id });
+  },
+);
+
+withServer(
+  program
+    .command('logs <run> [task]')
+    .description("print a run's logs, or one task's")
+    .option('-f, --follow', 'keep printing new output until the tasks settle'),
+).action(
+  async (run: string, task: string | undefined, options: ServerFlags & { follow?: boolean }) => {
+    const { logsCommand } = await import('./commands/client/logs-command.js');
+    process.exitCode = await logsCommand({
+      ...serverOptions(options),
+      run,
+      task,
+      follow: options.follow === true,
+    });
+  },
+);
+
+withServer(
+  program
+    .command('cancel <run>')
+    .description('cancel a run: running steps stop, finally tasks still run')
+    .option('--kill', 'kill running steps at once and skip finally tasks'),
+).action(async (id: string, options: ServerFlags & { kill?: boolean }) => {
+  const { cancelCommand } = await import('./commands/client/run-commands.js');
+  process.exitCode = await cancelCommand({
+    ...serverOptions(options),
+    id,
+    kill: options.kill === true,
+  });
+});
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // A closed pipe (`slipway logs RUN | head`) ends the output, not the program with a trace.
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);
@@ -121,8 +346,9 @@ try {
 function reportError(error: unknown): ExitCode {
   const colors = colorsFor(process.stderr, process.env);
   if (error instanceof ConfigError) {
-    for (const d of error.diagnostics)
+    for (const d of error.diagnostics) {
       process.stderr.write(`${colors.red('error')} ${formatDiagnostic(d)}\n`);
+    }
     return ExitCode.ConfigOrUsage;
   }
   if (isUserError(error)) {

@@ -1,0 +1,56 @@
+import { ConfigError, UserError, UserErrorKind } from '@slipway/core';
+import { isApiError, SlipwayClient } from '@slipway/api';
+
+/** Where the client commands find the server: flags, then SLIPWAY_SERVER / SLIPWAY_TOKEN. */
+export interface ServerOptions {
+  readonly server?: string | undefined;
+  readonly token?: string | undefined;
+}
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:7070';
+
+/** A client for the configured server whose failures are errors the user can act on. */
+export function connect(options: ServerOptions): {
+  client: SlipwayClient;
+  call: <T>(request: () => Promise<T>) => Promise<T>;
+} {
+  const baseUrl = options.server ?? process.env.SLIPWAY_SERVER ?? DEFAULT_SERVER;
+  const token = options.token ?? process.env.SLIPWAY_TOKEN;
+  const client = new SlipwayClient({ baseUrl, ...(token ? { token } : {}) });
+  const call = async <T>(request: () => Promise<T>): Promise<T> => {
+    try {
+      return await request();
+    } catch (error) {
+      throw asUserError(error, baseUrl);
+    }
+  };
+  return { client, call };
+}
+
+function asUserError(error: unknown, baseUrl: string): unknown {
+  if (isApiError(error)) {
+    if (error.diagnostics?.length) return new ConfigError(error.diagnostics);
+    const fields = (error.fields ?? []).map((f) => `\n  ${f.path}: ${f.message}`).join('');
+    switch (error.status) {
+      case 401:
+      case 403:
+        return new UserError(
+          UserErrorKind.Usage,
+          `${error.message}: pass --token or set SLIPWAY_TOKEN to a token the server accepts`,
+        );
+      case 404:
+        return new UserError(UserErrorKind.NotFound, error.message);
+      default:
+        return error.status < 500
+          ? new UserError(UserErrorKind.Usage, `${error.message}${fields}`)
+          : new UserError(UserErrorKind.Environment, `the server failed: ${error.message}`);
+    }
+  }
+  if (error instanceof TypeError && /fetch failed/i.test(error.message)) {
+    return new UserError(
+      UserErrorKind.Environment,
+      `no Slipway server answers at ${baseUrl}: start one with \`slipway up\`, or pass --server URL`,
+    );
+  }
+  return error;
+}

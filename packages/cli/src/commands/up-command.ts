@@ -1,0 +1,101 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadServerConfig, startServer } from '@slipway/server';
+import { ExitCode } from '../exit-codes.js';
+
+export interface UpOptions {
+  /** Server settings given as flags, keyed like the server's config schema. */
+  readonly flags: Readonly<Record<string, unknown>>;
+  /** Start the embedded agent (default true). */
+  readonly agent: boolean;
+  readonly agentCapacity: number;
+  readonly agentLabels: readonly string[];
+  /** How long running steps may finish after SIGTERM before they are killed. */
+  readonly graceMs: number;
+}
+
+const CLI_ENTRY = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
+
+/**
+ * Starts the control plane and, unless told otherwise, the embedded agent: a separate,
+ * small child process speaking the agent protocol over loopback, so the server never
+ * forks steps itself. SIGTERM or Ctrl-C stops claiming, gives running steps the grace
+ * period, then closes the server; what did not finish is recovered on the next start.
+ */
+export async function upCommand(options: UpOptions): Promise<ExitCode> {
+  const config = await loadServerConfig({ flags: options.flags, env: process.env });
+  const agentToken = randomBytes(32).toString('hex');
+  const server = await startServer(config, { extraTokens: [agentToken] });
+  const say = (text: string) => process.stderr.write(`${text}\n`);
+  say(`slipway is up at ${server.url} (data in ${config.dataDir})`);
+  if (server.adminToken) {
+    say(`admin token, shown only this once — keep it:\n  ${server.adminToken}`);
+    say(`use it with:  export SLIPWAY_SERVER=${server.url} SLIPWAY_TOKEN=${server.adminToken}`);
+  }
+
+  const agent = options.agent
+    ? startEmbeddedAgent(server.url, agentToken, join(config.dataDir, 'agent'), options)
+    : null;
+  if (agent)
+    say(`embedded agent started (pid ${String(agent.pid)}, capacity ${options.agentCapacity})`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) {
+        agent?.kill('SIGKILL');
+        return;
+      }
+      stopping = true;
+      say('stopping: no new work is claimed; running steps get the grace period (again to force)');
+      void (async () => {
+        if (agent && agent.exitCode === null) {
+          const exited = new Promise((done) => agent.once('exit', done));
+          agent.kill('SIGTERM');
+          const timer = setTimeout(() => agent.kill('SIGKILL'), options.graceMs + 5_000);
+          await exited;
+          clearTimeout(timer);
+        }
+        await server.close();
+        resolve();
+      })();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    agent?.on('exit', (code, signal) => {
+      if (!stopping)
+        say(
+          `the embedded agent stopped (${signal ?? `exit ${String(code)}`}); steps wait for another agent`,
+        );
+    });
+  });
+  return ExitCode.Succeeded;
+}
+
+function startEmbeddedAgent(
+  url: string,
+  token: string,
+  workDir: string,
+  options: UpOptions,
+): ChildProcess {
+  const args = [
+    'agent',
+    '--server',
+    url,
+    '--capacity',
+    String(options.agentCapacity),
+    '--work-dir',
+    workDir,
+    '--name',
+    'embedded',
+    '--grace',
+    String(options.graceMs),
+  ];
+  if (options.agentLabels.length) args.push('--labels', options.agentLabels.join(','));
+  return fork(CLI_ENTRY, args, {
+    env: { ...process.env, SLIPWAY_AGENT_TOKEN: token },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
