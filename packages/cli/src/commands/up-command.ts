@@ -91,7 +91,7 @@ function startEmbeddedAgent(
     '--name',
     'embedded',
     '--grace',
-    String(options.graceMs),
+    String(options.graceMs / 1000),
   ];
   if (options.agentLabels.length) args.push('--labels', options.agentLabels.join(','));
   return fork(CLI_ENTRY, args, {
