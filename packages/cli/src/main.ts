@@ -31,6 +31,14 @@ function seconds(value: string): number {
   return n * 1000;
 }
 
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('expected a number of seconds above 0');
+  }
+  return n * 1000;
+}
+
 const program = new Command('slipway')
   .description('Build, test and deliver services with pipelines kept as code.')
   .option('-C, --dir <path>', 'repository to work in', '.')
@@ -205,6 +213,11 @@ program
   .option('--work-dir <path>', 'folder for checkouts and the fetch cache')
   .option('--name <name>', 'name shown on the server (default: host name)')
   .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
+  .option(
+    '--heartbeat <seconds>',
+    "how often leases are renewed; keep it under half the server's lease (default 10)",
+    positiveSeconds,
+  )
   .action(
     async (options: {
       server: string;
@@ -214,6 +227,7 @@ program
       workDir?: string;
       name?: string;
       grace: number;
+      heartbeat?: number;
     }) => {
       const { agentCommand } = await import('./commands/agent-command.js');
       process.exitCode = await agentCommand({
@@ -224,6 +238,7 @@ program
         workDir: options.workDir,
         name: options.name,
         graceMs: options.grace,
+        heartbeatMs: options.heartbeat,
       });
     },
   );
@@ -335,6 +350,38 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+
+const secret = program.command('secret').description("manage a project's secrets on a server");
+withServer(
+  secret
+    .command('set <project> <name>')
+    .description('set a secret; the value is read from standard input')
+    .option('--value <value>', 'the value (visible in shell history; prefer standard input)'),
+).action(async (projectName: string, name: string, options: ServerFlags & { value?: string }) => {
+  const { secretSetCommand } = await import('./commands/client/secret-commands.js');
+  process.exitCode = await secretSetCommand({
+    ...serverOptions(options),
+    project: projectName,
+    name,
+    value: options.value,
+  });
+});
+withServer(secret.command('list <project>').description('list secret names')).action(
+  async (projectName: string, options: ServerFlags) => {
+    const { secretListCommand } = await import('./commands/client/secret-commands.js');
+    process.exitCode = await secretListCommand({ ...serverOptions(options), project: projectName });
+  },
+);
+withServer(secret.command('delete <project> <name>').description('delete a secret')).action(
+  async (projectName: string, name: string, options: ServerFlags) => {
+    const { secretDeleteCommand } = await import('./commands/client/secret-commands.js');
+    process.exitCode = await secretDeleteCommand({
+      ...serverOptions(options),
+      project: projectName,
+      name,
+    });
+  },
+);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,8 @@ export interface AgentCommandOptions {
   readonly workDir: string | undefined;
   readonly name: string | undefined;
   readonly graceMs: number;
+  /** How often leases are renewed; the agent's default when undefined. */
+  readonly heartbeatMs?: number | undefined;
 }
 
 /** Runs an agent that claims tasks from a Slipway server until it is stopped. */
@@ -29,6 +31,7 @@ export async function agentCommand(options: AgentCommandOptions): Promise<ExitCo
     workDir: options.workDir,
     name: options.name,
     graceMs: options.graceMs,
+    heartbeatMs: options.heartbeatMs,
   });
   return ExitCode.Succeeded;
 }

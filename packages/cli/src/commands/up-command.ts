@@ -36,7 +36,13 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
   }
 
   const agent = options.agent
-    ? startEmbeddedAgent(server.url, agentToken, join(config.dataDir, 'agent'), options)
+    ? startEmbeddedAgent(
+        server.url,
+        agentToken,
+        join(config.dataDir, 'agent'),
+        config.leaseMs / 3,
+        options,
+      )
     : null;
   if (agent)
     say(`embedded agent started (pid ${String(agent.pid)}, capacity ${options.agentCapacity})`);
@@ -51,7 +57,7 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
       stopping = true;
       say('stopping: no new work is claimed; running steps get the grace period (again to force)');
       void (async () => {
-        if (agent && agent.exitCode === null) {
+        if (agent?.exitCode === null) {
           const exited = new Promise((done) => agent.once('exit', done));
           agent.kill('SIGTERM');
           const timer = setTimeout(() => agent.kill('SIGKILL'), options.graceMs + 5_000);
@@ -78,6 +84,7 @@ function startEmbeddedAgent(
   url: string,
   token: string,
   workDir: string,
+  heartbeatMs: number,
   options: UpOptions,
 ): ChildProcess {
   const args = [
@@ -92,6 +99,9 @@ function startEmbeddedAgent(
     'embedded',
     '--grace',
     String(options.graceMs / 1000),
+    // A third of the lease, so that one or two failed renewals do not lose an attempt.
+    '--heartbeat',
+    String(heartbeatMs / 1000),
   ];
   if (options.agentLabels.length) args.push('--labels', options.agentLabels.join(','));
   return fork(CLI_ENTRY, args, {

@@ -1,0 +1,70 @@
+import { UserError, UserErrorKind } from '@slipway/core';
+import { ExitCode } from '../../exit-codes.js';
+import { connect, type ServerOptions } from './connect.js';
+import { print, table } from './print.js';
+
+/**
+ * Sets a project secret. The value comes from standard input unless given with
+ * `--value`, so it stays out of shell history and process listings.
+ */
+export async function secretSetCommand(
+  options: ServerOptions & {
+    project: string;
+    name: string;
+    value: string | undefined;
+    json: boolean;
+  },
+): Promise<ExitCode> {
+  const value = options.value ?? (await readStdin());
+  if (value === '') {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `no value for secret ${options.name}: pipe it on standard input or pass --value`,
+    );
+  }
+  const { client, call } = connect(options);
+  const info = await call(() => client.putSecret(options.project, options.name, value));
+  print(info, options.json, (i) => [`secret ${i.name} set on ${options.project}`]);
+  return ExitCode.Succeeded;
+}
+
+/** Lists a project's secret names (values are never shown). */
+export async function secretListCommand(
+  options: ServerOptions & { project: string; json: boolean },
+): Promise<ExitCode> {
+  const { client, call } = connect(options);
+  const list = await call(() => client.listSecrets(options.project));
+  print(list, options.json, (l) =>
+    table(
+      ['NAME', 'UPDATED'],
+      l.map((s) => [s.name, new Date(s.updatedAt).toISOString()]),
+    ),
+  );
+  return ExitCode.Succeeded;
+}
+
+/** Deletes a project secret. */
+export async function secretDeleteCommand(
+  options: ServerOptions & { project: string; name: string; json: boolean },
+): Promise<ExitCode> {
+  const { client, call } = connect(options);
+  await call(() => client.deleteSecret(options.project, options.name));
+  print({ deleted: options.name }, options.json, () => [
+    `secret ${options.name} deleted from ${options.project}`,
+  ]);
+  return ExitCode.Succeeded;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      'pipe the secret value on standard input (e.g. `printf %s "$VALUE" | slipway secret set …`) or pass --value',
+    );
+  }
+  const parts: Buffer[] = [];
+  for await (const part of process.stdin) parts.push(part as Buffer);
+  return Buffer.concat(parts)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
