@@ -14,7 +14,7 @@ const PARALLELISM = 2;
 const TARGET_RATIO = 3;
 
 /** Each graph is a list of tasks `{ name, needs }` in an order where needs come first. */
-const GRAPHS = [
+export const GRAPHS = [
   { name: 'independent-1000', build: () => independent(1000) },
   { name: 'chain-500', build: () => chain(500) },
   { name: 'layers-10x100', build: () => layers(10, 100, 3, seededRandom(20240601)) },
@@ -22,15 +22,15 @@ const GRAPHS = [
 
 const id = (n) => `t${String(n).padStart(4, '0')}`;
 
-function independent(count) {
+export function independent(count) {
   return Array.from({ length: count }, (_, i) => ({ name: id(i), needs: [] }));
 }
 
-function chain(length) {
+export function chain(length) {
   return Array.from({ length }, (_, i) => ({ name: id(i), needs: i === 0 ? [] : [id(i - 1)] }));
 }
 
-function layers(depth, width, parents, random) {
+export function layers(depth, width, parents, random) {
   const tasks = [];
   let previous = [];
   for (let layer = 0; layer < depth; layer++) {
@@ -45,7 +45,8 @@ function layers(depth, width, parents, random) {
   return tasks;
 }
 
-function asPipeline(tasks) {
+/** The graph as a Slipway pipeline: every task runs `true`. */
+export function asPipeline(tasks) {
   const lines = ['name: bench', 'tasks:'];
   for (const task of tasks) {
     lines.push(`  ${task.name}:`);
@@ -55,7 +56,8 @@ function asPipeline(tasks) {
   return `${lines.join('\n')}\n`;
 }
 
-function asMakefile(tasks) {
+/** The graph as a Makefile running every recipe through `bash -eo pipefail -c`. */
+export function asMakefile(tasks) {
   const names = tasks.map((t) => t.name);
   const lines = [
     'SHELL := /bin/bash',
@@ -68,7 +70,7 @@ function asMakefile(tasks) {
 }
 
 /** Runs a command to its end and returns its wall-clock time in milliseconds. */
-function timed(command, args, cwd) {
+export function timed(command, args, cwd) {
   return new Promise((resolve, reject) => {
     let stderr = '';
     const start = performance.now();

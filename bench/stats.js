@@ -36,3 +36,29 @@ export function pick(items, count, random) {
   }
   return picked;
 }
+
+/** The `p`-th percentile (0 to 100) of a list of numbers, by the nearest-rank method. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+/**
+ * A clock of wall-clock milliseconds since the Unix epoch with a fraction, comparable with
+ * what other processes read (bash's `$EPOCHREALTIME`, `Date.now()`). It is set at the
+ * moment `Date.now()` ticks (a wait of at most 1 ms), then follows the monotonic clock;
+ * make a new one per sample so the two clocks cannot drift apart.
+ */
+export function wallClock() {
+  performance.now(); // the first call loads the timer; keep that out of the reading
+  const first = Date.now();
+  let tick = first;
+  let at = 0;
+  while (tick === first) {
+    at = performance.now();
+    tick = Date.now();
+  }
+  const offset = tick - at;
+  return () => performance.now() + offset;
+}

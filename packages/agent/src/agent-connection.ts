@@ -5,6 +5,7 @@ import type {
   LogChunk,
   ParamValue,
   PlanTask,
+  TestReport,
   TriggerFacts,
 } from '@slipway/core';
 
@@ -33,6 +34,17 @@ export interface AgentConnection {
   sendLogs(request: LogsRequest): Promise<void>;
   /** Reports how an attempt ended; `accepted` is false when it was settled or reassigned. */
   finish(request: FinishRequest): Promise<{ accepted: boolean }>;
+  /**
+   * Stores an attempt's parsed test report (before `finish`); `accepted` is false when the
+   * attempt was settled or reassigned.
+   */
+  sendReport(request: ReportRequest): Promise<{ accepted: boolean }>;
+  /**
+   * Stores one artifact file of an attempt (before `finish`), streamed from `file`. Fails
+   * with a request error that is not retriable when the server refuses the file (its size
+   * or path) or the attempt is no longer the agent's (status 409).
+   */
+  uploadArtifact(request: ArtifactUploadRequest): Promise<void>;
 }
 
 /** The largest body of one `sendLogs` request, as JSON. */
@@ -128,4 +140,21 @@ export class AgentRequestError extends Error {
 /** True for errors worth retrying: retriable request errors and anything unexpected. */
 export function isRetriable(error: unknown): boolean {
   return !(error instanceof AgentRequestError) || error.retriable;
+}
+
+export interface ReportRequest {
+  readonly agentId: string;
+  readonly attemptId: string;
+  readonly report: TestReport;
+}
+
+export interface ArtifactUploadRequest {
+  readonly agentId: string;
+  readonly attemptId: string;
+  /** Relative to the workspace, `/`-separated. */
+  readonly path: string;
+  /** The file on this machine to send. */
+  readonly file: string;
+  /** Its size in bytes, sent as the `Content-Length`. */
+  readonly size: number;
 }

@@ -109,6 +109,14 @@ class FakeConnection implements AgentConnection {
     return Promise.resolve({ accepted: true });
   }
 
+  sendReport(): Promise<{ accepted: boolean }> {
+    return Promise.resolve({ accepted: true });
+  }
+
+  uploadArtifact(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Finish calls that succeeded. */
   finishes(): FinishRequest[] {
     return this.calls.flatMap((c) => (c.type === 'finish' && !c.failed ? [c.request] : []));
@@ -447,6 +455,8 @@ describe('Agent', () => {
       heartbeat: (r) => connection.heartbeat(r),
       sendLogs: (r) => connection.sendLogs(r),
       finish: (r) => connection.finish(r),
+      sendReport: () => connection.sendReport(),
+      uploadArtifact: () => connection.uploadArtifact(),
     };
     await expect(startAgent({ connection: refusing })).rejects.toThrow(/refused the agent token/);
   });

@@ -17,6 +17,7 @@ import {
 } from './agent-connection.js';
 import { GitCheckouts } from './git-checkouts.js';
 import { LogShipper } from './log-shipper.js';
+import { publishOutputs } from './publish-outputs.js';
 import { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './retry-delay.js';
 import {
   runAssignedAttempt,
@@ -85,7 +86,9 @@ interface ActiveAttempt {
  *
  * An attempt is active from its claim until its result was delivered (or dropped), so a
  * result waiting for the network keeps its lease alive and its capacity slot taken. Its
- * logs are always delivered before its result. Calls that fail are retried with backoff;
+ * test report and artifact files are sent when its steps end, while its checkout still
+ * exists, and its logs are always delivered before its result. Calls that fail are
+ * retried with backoff;
  * nothing the control plane does ends the loops.
  *
  * `stop` ends claiming at once, lets running attempts go on for the grace period, then
@@ -308,6 +311,23 @@ export class Agent {
         output: (step, stream, text) => {
           this.logs.append(work.attemptId, step, stream, text);
         },
+        publish: (outputs, warn) =>
+          publishOutputs(
+            {
+              connection: options.connection,
+              agentId: this.agentId ?? '',
+              attemptId: work.attemptId,
+              taskId: work.taskId,
+              clock: options.clock,
+              retry: this.retry,
+              signal: stop.kill.signal,
+              warn,
+              say: (message) => {
+                this.say(message);
+              },
+            },
+            outputs,
+          ),
       });
     } catch (error) {
       stop.kill.abort();

@@ -1,15 +1,22 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { ApiError, CLAIM_WAIT_MAX_MS, SlipwayClient } from '@slipway/api';
 import type { LeaseAnswer } from '@slipway/core';
 import {
   AgentRequestError,
   type AgentConnection,
+  type ArtifactUploadRequest,
   type AssignedAttempt,
   type ClaimRequest,
   type FinishRequest,
   type HeartbeatRequest,
   type LogsRequest,
   type RegisterRequest,
+  type ReportRequest,
 } from './agent-connection.js';
+
+/** Slowest upload rate allowed for before an artifact upload counts as timed out. */
+const MIN_UPLOAD_BYTES_PER_MS = 1000;
 
 /** Where and how an {@link HttpAgentConnection} reaches the control plane. */
 export interface HttpAgentConnectionOptions {
@@ -103,6 +110,33 @@ export class HttpAgentConnection implements AgentConnection {
         },
         { signal },
       ),
+    );
+  }
+
+  sendReport(request: ReportRequest): Promise<{ accepted: boolean }> {
+    return this.call('report', (signal) =>
+      this.client.sendReport(
+        { agentId: request.agentId, attemptId: request.attemptId, report: request.report },
+        { signal },
+      ),
+    );
+  }
+
+  async uploadArtifact(request: ArtifactUploadRequest): Promise<void> {
+    await this.call(
+      'artifact',
+      (signal) =>
+        this.client.uploadArtifact(
+          {
+            agentId: request.agentId,
+            attemptId: request.attemptId,
+            path: request.path,
+            size: request.size,
+            content: Readable.toWeb(createReadStream(request.file)) as ReadableStream<Uint8Array>,
+          },
+          { signal },
+        ),
+      Math.ceil(request.size / MIN_UPLOAD_BYTES_PER_MS),
     );
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError, UserErrorKind, systemClock, type Executor } from '@slipway/core';
 import {
   DockerExecutor,
-  ProcessExecutor,
+  StepRunnerExecutor,
   formatDockerHost,
   probeDockerHost,
   resolveDockerHost,
@@ -65,6 +65,9 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     throw error;
   }
   const name = options.name ?? hostname();
+  // Steps run from a step runner, which kills them when this process dies, even by
+  // SIGKILL: a lost attempt is retried elsewhere, and must not also go on running here.
+  const processes = new StepRunnerExecutor();
   const agent = new Agent({
     connection,
     name,
@@ -72,7 +75,7 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     capacity: options.capacity,
     workDir: options.workDir ?? join(homedir(), '.slipway', 'agent'),
     executors: {
-      process: new ProcessExecutor(),
+      process: processes,
       container: options.containers === false ? undefined : await containerExecutor(env, say),
     },
     clock: systemClock,
@@ -128,6 +131,7 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     await agent.stop({ graceMs });
   } finally {
     await agent.stop({ graceMs: 0 });
+    await processes.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     process.off('disconnect', onDisconnect);

@@ -15,6 +15,7 @@ import {
 import { LocalWorkspace } from '@slipway/executors';
 import { FinishOutcome, type AssignedAttempt } from './agent-connection.js';
 import type { Checkout, GitCheckouts } from './git-checkouts.js';
+import type { AttemptOutputs } from './publish-outputs.js';
 import { redactSource } from './run-git.js';
 
 /** The executors an agent runs steps with. */
@@ -36,6 +37,15 @@ export interface AssignedAttemptContext {
   readonly clock: Clock;
   /** Masked output of step `step` (0-based), in order. */
   readonly output: (step: number, stream: OutputStream, text: string) => void;
+  /**
+   * Sends the attempt's test report and artifacts to the control plane once its steps
+   * have ended (unless it was killed), before its checkout is removed; `warn` writes into
+   * the attempt's log. Returns a problem that fails a succeeded attempt, or null.
+   */
+  readonly publish?: (
+    outputs: AttemptOutputs,
+    warn: (message: string) => void,
+  ) => Promise<string | null>;
 }
 
 /** How an attempt ended; every text is masked. */
@@ -79,6 +89,8 @@ export async function runAssignedAttempt(
     if (typeof executor === 'string') {
       return { outcome: FinishOutcome.Failed, results: {}, error: executor };
     }
+    const observer = attemptObserver(context.output);
+    const artifactsDir = join(folder, 'artifacts');
     const report = await runAttempt({
       runId: work.runId,
       plan: planOf(work),
@@ -88,18 +100,31 @@ export async function runAssignedAttempt(
       workspace: new LocalWorkspace({
         root: checkout.path,
         scratch: join(folder, 'scratch'),
-        artifactsDir: join(folder, 'artifacts'),
+        artifactsDir,
       }),
       baseEnv: context.baseEnv,
       secrets: work.secrets,
       masker,
       killGraceMs: context.killGraceMs,
       clock: context.clock,
-      observer: attemptObserver(context.output),
+      observer,
       stop,
       context: () => work.context ?? basicContext(work),
     });
-    return { outcome: finishOutcome(report.outcome), results: report.results, error: report.error };
+    const end: AttemptEnd = {
+      outcome: finishOutcome(report.outcome),
+      results: report.results,
+      error: report.error,
+    };
+    if (!context.publish || stop.kill.signal.aborted) return end;
+    const problem = await context.publish(
+      { testReport: report.testReport, artifacts: report.artifacts ?? [], artifactsDir },
+      (message) => {
+        observer.warning(masker.mask(message), work.taskId);
+      },
+    );
+    if (problem === null || end.outcome !== FinishOutcome.Succeeded) return end;
+    return { outcome: FinishOutcome.Failed, results: {}, error: masker.mask(problem) };
   } finally {
     await checkout?.remove().catch(() => undefined);
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);

@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import type { Permission } from './permission.js';
+import {
+  CreatedToken,
+  CreateTokenRequest,
+  RoleBinding,
+  RoleList,
+  RolePath,
+  SetRoleRequest,
+  TokenList,
+  TokenPath,
+} from './schemas/access.js';
 import {
   AgentLogsRequest,
   ClaimRequest,
@@ -11,7 +22,7 @@ import {
   RegisterAgentResponse,
 } from './schemas/agent.js';
 import { Health, Readiness } from './schemas/health.js';
-import { ReadLogsQuery, TaskLogs } from './schemas/logs.js';
+import { FollowLogsQuery, LogChunk, ReadLogsQuery, TaskLogs } from './schemas/logs.js';
 import { CreateProjectRequest, Project, ProjectList, ProjectPath } from './schemas/projects.js';
 import {
   CancelRunRequest,
@@ -23,6 +34,21 @@ import {
   RunPath,
   TaskPath,
 } from './schemas/runs.js';
+import { PutSecretRequest, SecretInfo, SecretList, SecretPath } from './schemas/secrets.js';
+import {
+  ArtifactBytes,
+  ArtifactDownloadPath,
+  ArtifactList,
+  ArtifactUploadPath,
+  ArtifactUploadQuery,
+  UploadedArtifact,
+} from './schemas/artifacts.js';
+import {
+  AgentReportRequest,
+  AgentReportResponse,
+  ListTestsQuery,
+  RunTests,
+} from './schemas/reports.js';
 
 /**
  * One operation of the HTTP API. The server validates with these schemas, the client
@@ -30,13 +56,15 @@ import {
  */
 export interface ApiRoute {
   readonly operationId: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path with `:name` placeholders. */
   readonly path: string;
   readonly summary: string;
-  readonly tag: 'health' | 'projects' | 'runs' | 'agents';
-  /** Whether the route needs `Authorization: Bearer TOKEN`. */
+  readonly tag: 'health' | 'projects' | 'runs' | 'agents' | 'secrets' | 'access';
+  /** Whether the route needs `Authorization: Bearer TOKEN`: all but the `public` ones. */
   readonly auth: boolean;
+  /** What the caller needs, on the object the route touches; see {@link Permission}. */
+  readonly requires: Permission;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
@@ -46,6 +74,21 @@ export interface ApiRoute {
   readonly status: 200 | 201 | 204;
   /** Body of a successful response; null for none. */
   readonly response: z.ZodType | null;
+  /**
+   * Media type of a successful response; JSON when absent. For `text/event-stream`,
+   * `response` is the data of the stream's main events.
+   */
+  readonly contentType?: 'text/event-stream' | 'application/octet-stream';
+  /**
+   * True when the request body is raw bytes (`application/octet-stream`, with a
+   * `Content-Length`) instead of JSON; `body` is then absent.
+   */
+  readonly rawBody?: boolean;
+  /**
+   * The last path parameter, which takes the rest of the path, `/` included (an artifact's
+   * path); each of its segments is encoded on its own.
+   */
+  readonly pathRest?: string;
   /** Error statuses the route may answer with besides 401, 403 and 500. */
   readonly errors: readonly number[];
 }
@@ -61,6 +104,7 @@ export const routes = {
     summary: 'Whether the process is alive',
     tag: 'health',
     auth: false,
+    requires: 'public',
     status: 200,
     response: Health,
     errors: [],
@@ -72,6 +116,7 @@ export const routes = {
     summary: 'Whether the server can serve requests (its store is reachable)',
     tag: 'health',
     auth: false,
+    requires: 'public',
     status: 200,
     response: Readiness,
     errors: [503],
@@ -83,6 +128,7 @@ export const routes = {
     summary: 'This document',
     tag: 'health',
     auth: false,
+    requires: 'public',
     status: 200,
     response: OpenApiJson,
     errors: [],
@@ -94,6 +140,7 @@ export const routes = {
     summary: 'Register a repository by Git URL or local path',
     tag: 'projects',
     auth: true,
+    requires: 'admin',
     body: CreateProjectRequest,
     status: 201,
     response: Project,
@@ -106,6 +153,7 @@ export const routes = {
     summary: 'List projects',
     tag: 'projects',
     auth: true,
+    requires: 'user',
     status: 200,
     response: ProjectList,
     errors: [],
@@ -117,6 +165,7 @@ export const routes = {
     summary: 'Show a project by id or name',
     tag: 'projects',
     auth: true,
+    requires: 'project:viewer',
     params: ProjectPath,
     status: 200,
     response: Project,
@@ -129,6 +178,7 @@ export const routes = {
     summary: 'Run a pipeline of a project at a ref',
     tag: 'runs',
     auth: true,
+    requires: 'project:developer',
     params: ProjectPath,
     body: CreateRunRequest,
     bodyOptional: true,
@@ -143,6 +193,7 @@ export const routes = {
     summary: 'List runs, newest first',
     tag: 'runs',
     auth: true,
+    requires: 'user',
     query: ListRunsQuery,
     status: 200,
     response: RunList,
@@ -155,6 +206,7 @@ export const routes = {
     summary: 'Show a run with its plan and tasks',
     tag: 'runs',
     auth: true,
+    requires: 'run:viewer',
     params: RunPath,
     status: 200,
     response: RunDetail,
@@ -167,6 +219,7 @@ export const routes = {
     summary: 'Cancel a run (a finished run is left as it is)',
     tag: 'runs',
     auth: true,
+    requires: 'run:developer',
     params: RunPath,
     body: CancelRunRequest,
     bodyOptional: true,
@@ -181,6 +234,7 @@ export const routes = {
     summary: "Read the output of a task's latest attempt",
     tag: 'runs',
     auth: true,
+    requires: 'run:viewer',
     params: TaskPath,
     query: ReadLogsQuery,
     status: 200,
@@ -194,6 +248,7 @@ export const routes = {
     summary: 'Register an agent',
     tag: 'agents',
     auth: true,
+    requires: 'agent',
     body: RegisterAgentRequest,
     status: 200,
     response: RegisterAgentResponse,
@@ -206,6 +261,7 @@ export const routes = {
     summary: 'Claim attempts to run, waiting up to waitMs for work',
     tag: 'agents',
     auth: true,
+    requires: 'agent',
     body: ClaimRequest,
     status: 200,
     response: ClaimResponse,
@@ -218,6 +274,7 @@ export const routes = {
     summary: 'Renew the leases of running attempts and learn which to stop',
     tag: 'agents',
     auth: true,
+    requires: 'agent',
     body: HeartbeatRequest,
     status: 200,
     response: HeartbeatResponse,
@@ -230,6 +287,7 @@ export const routes = {
     summary: 'Append log chunks (at most 1 MiB per request)',
     tag: 'agents',
     auth: true,
+    requires: 'agent',
     body: AgentLogsRequest,
     status: 204,
     response: null,
@@ -242,10 +300,245 @@ export const routes = {
     summary: 'Report how an attempt ended',
     tag: 'agents',
     auth: true,
+    requires: 'agent',
     body: FinishRequest,
     status: 200,
     response: FinishResponse,
     errors: [400],
+  },
+  putSecret: {
+    operationId: 'putSecret',
+    method: 'PUT',
+    path: '/api/projects/:project/secrets/:name',
+    summary: "Create or replace a project's secret (its value is never returned)",
+    tag: 'secrets',
+    auth: true,
+    requires: 'project:admin',
+    params: SecretPath,
+    body: PutSecretRequest,
+    status: 200,
+    response: SecretInfo,
+    errors: [400, 404],
+  },
+  listSecrets: {
+    operationId: 'listSecrets',
+    method: 'GET',
+    path: '/api/projects/:project/secrets',
+    summary: "List a project's secrets: names and times, never values",
+    tag: 'secrets',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    status: 200,
+    response: SecretList,
+    errors: [404],
+  },
+  deleteSecret: {
+    operationId: 'deleteSecret',
+    method: 'DELETE',
+    path: '/api/projects/:project/secrets/:name',
+    summary: "Delete a project's secret",
+    tag: 'secrets',
+    auth: true,
+    requires: 'project:admin',
+    params: SecretPath,
+    status: 204,
+    response: null,
+    errors: [400, 404],
+  },
+  followTaskLogs: {
+    operationId: 'followTaskLogs',
+    method: 'GET',
+    path: '/api/runs/:id/tasks/:task/logs/stream',
+    summary:
+      "Follow the output of a task's attempt as server-sent events: `attempt`, then `log` events (id: seq), then `end`",
+    tag: 'runs',
+    auth: true,
+    requires: 'run:viewer',
+    params: TaskPath,
+    query: FollowLogsQuery,
+    status: 200,
+    response: LogChunk,
+    contentType: 'text/event-stream',
+    errors: [400, 404],
+  },
+  rerunRun: {
+    operationId: 'rerunRun',
+    method: 'POST',
+    path: '/api/runs/:id/rerun',
+    summary:
+      'Run a run again from the start: same project, pipeline, commit and params, compiled anew',
+    tag: 'runs',
+    auth: true,
+    requires: 'run:developer',
+    params: RunPath,
+    status: 201,
+    response: Run,
+    errors: [400, 404],
+  },
+  retryRun: {
+    operationId: 'retryRun',
+    method: 'POST',
+    path: '/api/runs/:id/retry',
+    summary:
+      'Run the tasks of a finished run that did not succeed again, keeping the succeeded ones with their results, reports and artifacts',
+    tag: 'runs',
+    auth: true,
+    requires: 'run:developer',
+    params: RunPath,
+    status: 201,
+    response: Run,
+    errors: [404, 409],
+  },
+  listTests: {
+    operationId: 'listTests',
+    method: 'GET',
+    path: '/api/runs/:id/tests',
+    summary: "A run's test results: totals per task and the cases, failed ones first",
+    tag: 'runs',
+    auth: true,
+    requires: 'run:viewer',
+    params: RunPath,
+    query: ListTestsQuery,
+    status: 200,
+    response: RunTests,
+    errors: [400, 404],
+  },
+  listArtifacts: {
+    operationId: 'listArtifacts',
+    method: 'GET',
+    path: '/api/runs/:id/artifacts',
+    summary: "List a run's artifacts",
+    tag: 'runs',
+    auth: true,
+    requires: 'run:viewer',
+    params: RunPath,
+    status: 200,
+    response: ArtifactList,
+    errors: [404],
+  },
+  downloadArtifact: {
+    operationId: 'downloadArtifact',
+    method: 'GET',
+    path: '/api/runs/:id/artifacts/:task/:path',
+    summary: "Download one of a task's artifacts (`path` may contain `/`)",
+    tag: 'runs',
+    auth: true,
+    requires: 'run:viewer',
+    params: ArtifactDownloadPath,
+    pathRest: 'path',
+    status: 200,
+    response: ArtifactBytes,
+    contentType: 'application/octet-stream',
+    errors: [400, 404],
+  },
+  sendReport: {
+    operationId: 'sendReport',
+    method: 'POST',
+    path: '/api/agent/reports',
+    summary: "Store an attempt's parsed test report (at most 16 MiB), before finishing it",
+    tag: 'agents',
+    auth: true,
+    requires: 'agent',
+    body: AgentReportRequest,
+    status: 200,
+    response: AgentReportResponse,
+    errors: [400, 413],
+  },
+  uploadArtifact: {
+    operationId: 'uploadArtifact',
+    method: 'PUT',
+    path: '/api/agent/artifacts/:attemptId/:path',
+    summary:
+      "Store one of an attempt's artifact files, sent as raw bytes with a Content-Length (`path` may contain `/`), before finishing it",
+    tag: 'agents',
+    auth: true,
+    requires: 'agent',
+    params: ArtifactUploadPath,
+    pathRest: 'path',
+    query: ArtifactUploadQuery,
+    rawBody: true,
+    status: 201,
+    response: UploadedArtifact,
+    errors: [400, 404, 409, 413],
+  },
+  createToken: {
+    operationId: 'createToken',
+    method: 'POST',
+    path: '/api/tokens',
+    summary: 'Make a token; the answer holds the token, shown only this once',
+    tag: 'access',
+    auth: true,
+    requires: 'admin',
+    body: CreateTokenRequest,
+    status: 201,
+    response: CreatedToken,
+    errors: [400],
+  },
+  listTokens: {
+    operationId: 'listTokens',
+    method: 'GET',
+    path: '/api/tokens',
+    summary: 'List tokens (never the tokens themselves)',
+    tag: 'access',
+    auth: true,
+    requires: 'admin',
+    status: 200,
+    response: TokenList,
+    errors: [],
+  },
+  deleteToken: {
+    operationId: 'deleteToken',
+    method: 'DELETE',
+    path: '/api/tokens/:id',
+    summary: 'Revoke a token',
+    tag: 'access',
+    auth: true,
+    requires: 'admin',
+    params: TokenPath,
+    status: 204,
+    response: null,
+    errors: [404],
+  },
+  setRole: {
+    operationId: 'setRole',
+    method: 'PUT',
+    path: '/api/projects/:project/roles/:user',
+    summary: 'Give a user a role in a project, replacing the one they had',
+    tag: 'access',
+    auth: true,
+    requires: 'project:admin',
+    params: RolePath,
+    body: SetRoleRequest,
+    status: 200,
+    response: RoleBinding,
+    errors: [400, 404],
+  },
+  listRoles: {
+    operationId: 'listRoles',
+    method: 'GET',
+    path: '/api/projects/:project/roles',
+    summary: "List a project's role bindings",
+    tag: 'access',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    status: 200,
+    response: RoleList,
+    errors: [404],
+  },
+  deleteRole: {
+    operationId: 'deleteRole',
+    method: 'DELETE',
+    path: '/api/projects/:project/roles/:user',
+    summary: "Take a user's role in a project away",
+    tag: 'access',
+    auth: true,
+    requires: 'project:admin',
+    params: RolePath,
+    status: 204,
+    response: null,
+    errors: [404],
   },
 } as const satisfies Record<string, ApiRoute>;
 

@@ -22,3 +22,7 @@ export * from './ports/task-workspace.js';
 export * from './scheduler/index.js';
 export * from './engine/index.js';
 export * from './ports/control-store.js';
+export * from './ports/run-outputs.js';
+export * from './ports/access-control.js';
+export * from './ports/concurrency-groups.js';
+export * from './ports/store-stats.js';

@@ -24,9 +24,21 @@ type StopReason = typeof StepEnd.TimedOut | typeof StepEnd.Cancelled;
 export interface ProcessExecutorOptions {
   /**
    * Called once a step's main process has started, with its process id, which is also
-   * the id of the step's process group. Not called for a step that could not start.
+   * the id of the step's process group, and a way to pause reading its output. Not called
+   * for a step that could not start.
    */
-  readonly onStarted?: (request: StepRequest, pid: number) => void;
+  readonly onStarted?: (request: StepRequest, pid: number, output: OutputFlow) => void;
+}
+
+/** Pauses and resumes reading the output of a running step. */
+export interface OutputFlow {
+  /**
+   * Stops reading the step's output, so that a step writing more waits until
+   * {@link OutputFlow.resume}. Ignored once the main process has exited: what is left in
+   * the pipes is then read at once.
+   */
+  pause(): void;
+  resume(): void;
 }
 
 /**
@@ -84,8 +96,10 @@ export class ProcessExecutor implements Executor {
         });
       });
     }
-    this.options.onStarted?.(request, child.pid);
-    return await supervise(child, child.pid, request, output, controls, startedAt);
+    const pid = child.pid;
+    return await supervise(child, pid, request, output, controls, startedAt, (flow) => {
+      this.options.onStarted?.(request, pid, flow);
+    });
   }
 }
 
@@ -95,7 +109,9 @@ export class ProcessExecutor implements Executor {
  * Stop requests arrive from three sources (timeout, cancel, kill); the first one fixes
  * the outcome, later ones can only make the stop harsher. Timers exist only while they
  * can matter: the timeout timer when a timeout is set, the grace timer after a graceful
- * stop, the drain timer when output is still open after the exit.
+ * stop, the drain timer when output is still open after the exit. Reading output may be
+ * paused by the owner (onStarted) while the main process runs; its exit resumes reading,
+ * so that the drain timer never waits on a pause.
  */
 function supervise(
   child: ChildProcess,
@@ -104,6 +120,7 @@ function supervise(
   output: StepOutput,
   controls: StepControls,
   startedAt: number,
+  onStarted: (flow: OutputFlow) => void,
 ): Promise<StepOutcome> {
   return new Promise<StepOutcome>((resolve) => {
     let stopReason: StopReason | undefined;
@@ -166,6 +183,8 @@ function supervise(
     });
     child.once('exit', (code) => {
       exit = { code };
+      stdout?.resume();
+      stderr?.resume();
       clearTimeout(timeoutTimer);
       clearTimeout(graceTimer);
       signalGroup(pid, 'SIGKILL');
@@ -178,6 +197,17 @@ function supervise(
       }
     });
     child.once('close', finish);
+    onStarted({
+      pause: () => {
+        if (exit !== undefined) return;
+        stdout?.pause();
+        stderr?.pause();
+      },
+      resume: () => {
+        stdout?.resume();
+        stderr?.resume();
+      },
+    });
   });
 }
 

@@ -168,6 +168,31 @@ describe('StepRunnerExecutor', () => {
     expect(next.stdout.trim()).toBe(String(executor.runnerPid));
   });
 
+  it('delivers all output in order to a slow reader, also when the step exits while it lags', async () => {
+    const executor = newExecutor();
+    const line = '0123456789abcdefghijklmnopqrstuvwxyz';
+    const lines = 200_000;
+    const chunks: Buffer[] = [];
+    const slowOutput: StepOutput = {
+      write: (_stream, chunk) => {
+        chunks.push(Buffer.from(chunk));
+        const until = performance.now() + 3;
+        while (performance.now() < until) {
+          // Holds the event loop, as a slow terminal would.
+        }
+      },
+    };
+    const outcome = await executor.runStep(
+      request(`yes ${line} | head -n ${lines}`),
+      slowOutput,
+      controls(),
+    );
+    expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.length).toBe((line.length + 1) * lines);
+    expect(text === `${line}\n`.repeat(lines)).toBe(true);
+  });
+
   it('close ends the runner, and a later step starts a new one', async () => {
     const executor = newExecutor();
     await executor.runStep(request('true'), new TextOutput(), controls());

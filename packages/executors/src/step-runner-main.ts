@@ -1,5 +1,5 @@
 import { isUserError, type OutputStream, type StepRequest } from '@slipway/core/ports';
-import { ProcessExecutor } from './process-executor.js';
+import { ProcessExecutor, type OutputFlow } from './process-executor.js';
 import type { ParentMessage, RunMessage, RunnerMessage } from './step-runner-protocol.js';
 
 /*
@@ -8,13 +8,22 @@ import type { ParentMessage, RunMessage, RunnerMessage } from './step-runner-pro
  * executor and the light `@slipway/core/ports` entry, so that forking a step from it
  * stays cheap. Steps run concurrently; each is known by the id the parent gave it.
  *
+ * Flow control: output is sent on as it is read. While more than OUTPUT_HIGH_WATER bytes
+ * of output wait in the channel to the parent, the runner stops reading the output of
+ * every running step (a step that writes more then waits, as it would on a slow
+ * terminal), and reads again once less than OUTPUT_LOW_WATER bytes wait.
+ *
  * When the parent goes away (it closed the channel, exited or was killed), the runner
  * kills the process groups of the steps still running and exits, so nothing outlives
  * the parent.
  */
 
-const send = process.send?.bind(process);
-if (send === undefined) {
+const OUTPUT_HIGH_WATER = 1024 * 1024;
+const OUTPUT_LOW_WATER = 256 * 1024;
+
+const send = process.send?.bind(process) ?? withoutParent();
+
+function withoutParent(): never {
   process.stderr.write('the step runner must be started by a StepRunnerExecutor\n');
   process.exit(2);
 }
@@ -22,20 +31,46 @@ if (send === undefined) {
 interface RunningStep {
   readonly cancel: AbortController;
   readonly kill: AbortController;
+  output?: OutputFlow;
 }
 
 const running = new Map<number, RunningStep>();
 const ids = new WeakMap<StepRequest, number>();
+let queuedOutputBytes = 0;
+let outputPaused = false;
 
-const tell = (message: RunnerMessage): void => {
+const ignoreSendError = (): void => {
   // Sending fails only once the parent is gone, which 'disconnect' handles.
-  send(message, undefined, undefined, () => undefined);
 };
 
+const tell = (message: RunnerMessage): void => {
+  send(message, undefined, undefined, ignoreSendError);
+};
+
+function tellOutput(id: number, stream: OutputStream, chunk: Uint8Array): void {
+  const bytes = chunk.byteLength;
+  queuedOutputBytes += bytes;
+  send({ type: 'output', id, stream, chunk }, undefined, undefined, () => {
+    queuedOutputBytes -= bytes;
+    if (outputPaused && queuedOutputBytes < OUTPUT_LOW_WATER) {
+      outputPaused = false;
+      for (const step of running.values()) step.output?.resume();
+    }
+  });
+  if (!outputPaused && queuedOutputBytes > OUTPUT_HIGH_WATER) {
+    outputPaused = true;
+    for (const step of running.values()) step.output?.pause();
+  }
+}
+
 const executor = new ProcessExecutor({
-  onStarted: (request, pid) => {
+  onStarted: (request, pid, output) => {
     const id = ids.get(request);
-    if (id !== undefined) tell({ type: 'started', id, pid });
+    const step = id === undefined ? undefined : running.get(id);
+    if (id === undefined || step === undefined) return;
+    step.output = output;
+    if (outputPaused) output.pause();
+    tell({ type: 'started', id, pid });
   },
 });
 
@@ -47,7 +82,7 @@ function run({ id, request, cancelled, killed }: RunMessage): void {
   ids.set(request, id);
   const output = {
     write: (stream: OutputStream, chunk: Uint8Array): void => {
-      tell({ type: 'output', id, stream, chunk });
+      tellOutput(id, stream, chunk);
     },
   };
   executor

@@ -5,8 +5,12 @@ import type { ControlStore } from '@slipway/core';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
-import { ensureAdminToken, hashToken } from './auth/admin-token.js';
-import { installBearerAuth } from './auth/bearer-auth.js';
+import { accessRoutes } from './auth/access-routes.js';
+import { ensureAdminToken } from './auth/admin-token.js';
+import { installAuthorization } from './auth/authorize-requests.js';
+import { TokenAuthenticator } from './auth/token-authenticator.js';
+import { metricsRoute } from './metrics/metrics-route.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import type { ServerConfig } from './config/server-config.js';
 import { RepositoryCache } from './git/repository-cache.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -16,6 +20,19 @@ import { runRoutes } from './runs/run-routes.js';
 import { RunDriver } from './scheduler/run-driver.js';
 import { SchedulerLoop } from './scheduler/scheduler-loop.js';
 import { WorkSignal } from './scheduler/work-signal.js';
+import { followLogsRoute } from './logs/follow-logs-route.js';
+import { LogIntake } from './logs/log-intake.js';
+import { LogNotifier } from './logs/log-notifier.js';
+import { loadSecretKey } from './secrets/load-secret-key.js';
+import { ProjectSecrets } from './secrets/project-secrets.js';
+import { SecretBox } from './secrets/secret-box.js';
+import { SecretMaskers } from './secrets/secret-maskers.js';
+import { secretRoutes } from './secrets/secret-routes.js';
+import { ArtifactFiles } from './artifacts/artifact-files.js';
+import { artifactRoutes } from './artifacts/artifact-routes.js';
+import { reportRoutes } from './reports/report-routes.js';
+import { RetentionLoop } from './retention/retention-loop.js';
+import { rerunRoutes } from './runs/rerun-routes.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -23,14 +40,20 @@ export interface ServerDeps {
   /** Wall-clock time in milliseconds; `Date.now` by default. */
   readonly now?: () => number;
   /**
-   * Tokens accepted besides the admin token, held in memory only, such as a token made
-   * at start-up for an embedded agent.
+   * Agent tokens accepted besides the tokens in the store, held in memory only, such as a
+   * token made at start-up for an embedded agent. Like every agent token, they are
+   * accepted only by the agent protocol routes.
    */
   readonly extraTokens?: readonly string[];
   /** Log requests and problems at the configured level (default true). */
   readonly logger?: boolean;
-  /** Run the scheduler loop once the app is ready (default true); tests may drive it. */
+  /**
+   * Run the scheduler and retention loops once the app is ready (default true); tests may
+   * drive them.
+   */
   readonly startScheduler?: boolean;
+  /** Time between keep-alive comments on log streams (default 15 s); tests shorten it. */
+  readonly logKeepAliveMs?: number;
 }
 
 /** A server built by {@link createServer}, not yet listening. */
@@ -41,10 +64,15 @@ export interface SlipwayServer {
   readonly agents: AgentRegistry;
   /** The admin token when this call made it (the first start), to be shown once; else null. */
   readonly adminToken: string | null;
+  readonly metrics: ServerMetrics;
 }
 
 /** Largest request body, except where a route sets its own limit. */
 const BODY_LIMIT = 1024 * 1024;
+/** How often log followers look for output stored through other replicas. */
+const LOG_POLL_MS = 500;
+/** Time between keep-alive comments on log streams. */
+const LOG_KEEP_ALIVE_MS = 15_000;
 
 /**
  * The composition root of the control plane: builds the HTTP app with its routes, auth
@@ -55,7 +83,7 @@ const BODY_LIMIT = 1024 * 1024;
 export async function createServer(config: ServerConfig, deps: ServerDeps): Promise<SlipwayServer> {
   const { store } = deps;
   const now = deps.now ?? Date.now;
-  const admin = await ensureAdminToken(config.dataDir);
+  const adminToken = await ensureAdminToken(store, config.dataDir, now());
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
     bodyLimit: BODY_LIMIT,
@@ -65,8 +93,13 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
 
   const work = new WorkSignal();
-  const driver = new RunDriver(store, work, now);
+  const driver = new RunDriver(store, work, now, {
+    onAdmitError: (error, group) => {
+      app.log.error({ err: error }, `scheduler: could not admit runs of group ${group.group}`);
+    },
+  });
   const agents = new AgentRegistry();
+  const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
   const scheduler = new SchedulerLoop(store, driver, {
     intervalMs: config.schedulerIntervalMs,
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -74,15 +107,35 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     onError: (error, what) => {
       app.log.error({ err: error }, `scheduler: could not ${what}`);
     },
+    onAttemptsLost: (count) => {
+      metrics.attemptsLost(count);
+    },
+    onOutcomeApplied: (outcome) => {
+      metrics.outcomeApplied(outcome);
+    },
   });
   const repositories = new RepositoryCache(
     join(config.dataDir, 'cache', 'repos'),
     join(config.dataDir, 'tmp'),
   );
   let stopping = false;
+  const secrets = new ProjectSecrets(store, new SecretBox(await loadSecretKey(config)), now);
+  const maskers = new SecretMaskers(store, secrets);
+  const logNotifier = new LogNotifier();
+  const logs = new LogIntake({
+    store,
+    maskers,
+    notifier: logNotifier,
+    maxStepLogBytes: config.maxStepLogBytes,
+  });
 
   installErrorHandling(app);
-  installBearerAuth(app, [admin.hash, ...(deps.extraTokens ?? []).map(hashToken)]);
+  metricsRoute(app, metrics);
+  installAuthorization(app, {
+    store,
+    authenticator: new TokenAuthenticator(store, deps.extraTokens ?? [], now),
+  });
+  accessRoutes(app, { store, now });
   healthRoutes(app, store, () => stopping);
   projectRoutes(app, store);
   runRoutes(app, {
@@ -100,8 +153,56 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     leaseMs: config.leaseMs,
     claimWaitMaxMs: config.claimWaitMaxMs,
     claimPollMs: config.claimPollMs,
+    onClaimed: (claimed, at) => {
+      metrics.attemptsClaimed(claimed, at);
+    },
     agents,
     scheduler,
+    secrets,
+    maskers,
+    logs,
+    logNotifier,
+  });
+  secretRoutes(app, { store, secrets });
+  followLogsRoute(app, {
+    store,
+    notifier: logNotifier,
+    pollMs: LOG_POLL_MS,
+    keepAliveMs: deps.logKeepAliveMs ?? LOG_KEEP_ALIVE_MS,
+  });
+
+  const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
+  rerunRoutes(app, {
+    store,
+    repositories,
+    driver,
+    templatesDir: join(config.dataDir, 'cache', 'templates'),
+    runCapacity: config.runCapacity,
+    now,
+  });
+  reportRoutes(app, { store, agents, now });
+  artifactRoutes(app, {
+    store,
+    files: artifactFiles,
+    agents,
+    maxArtifactBytes: config.maxArtifactBytes,
+    now,
+  });
+  const retention = new RetentionLoop(store, artifactFiles, {
+    logRetentionDays: config.logRetentionDays,
+    artifactRetentionDays: config.artifactRetentionDays,
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    now,
+    onError: (error) => {
+      app.log.error({ err: error }, 'retention: a pass failed');
+    },
+  });
+  app.addHook('onReady', (done) => {
+    if (deps.startScheduler !== false) retention.start();
+    done();
+  });
+  app.addHook('preClose', async () => {
+    await retention.stop();
   });
 
   app.addHook('onReady', (done) => {
@@ -111,8 +212,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   app.addHook('preClose', async () => {
     stopping = true;
     work.close();
+    logNotifier.close();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken: admin.created };
+  return { app, scheduler, driver, agents, adminToken, metrics };
 }

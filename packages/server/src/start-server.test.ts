@@ -43,10 +43,14 @@ describe('startServer', () => {
       const admin = new SlipwayClient({ baseUrl: second.url, token });
       expect((await admin.listProjects()).map((p) => p.name)).toEqual(['kept']);
       const embedded = new SlipwayClient({ baseUrl: second.url, token: 'slw_embedded' });
-      expect((await embedded.listProjects()).map((p) => p.name)).toEqual(['kept']);
+      expect(await embedded.registerAgent({ name: 'a', labels: [], capacity: 1 })).toEqual({
+        agentId: expect.any(String) as unknown,
+      });
+      const notAgentWork: unknown = await embedded.listProjects().catch((error: unknown) => error);
+      expect(isApiError(notAgentWork, 'forbidden')).toBe(true);
       const stranger = new SlipwayClient({ baseUrl: second.url, token: 'slw_guess' });
       const refused: unknown = await stranger.listProjects().catch((error: unknown) => error);
-      expect(isApiError(refused, 'forbidden')).toBe(true);
+      expect(isApiError(refused, 'unauthorized')).toBe(true);
     } finally {
       await second.close();
     }

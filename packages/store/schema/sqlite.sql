@@ -23,6 +23,15 @@ CREATE TABLE "runs" (
   "created_at" bigint not null,
   "started_at" bigint,
   "finished_at" bigint,
+  "trusted" integer default 1 not null,
+  "retry_of" text,
+  "rerun_of" text,
+  "logs_expired_at" bigint,
+  "artifacts_expired_at" bigint,
+  "concurrency_group" text,
+  "concurrency_limit" integer,
+  "admitted" integer default 1 not null,
+  "cancel_pending" integer default 0 not null,
   constraint "runs_project_number_key" unique ("project_id", "number")
 );
 
@@ -44,6 +53,8 @@ CREATE TABLE "tasks" (
   "results" text not null,
   "started_at" bigint,
   "finished_at" bigint,
+  "carried_attempt_id" text,
+  "carried_run_id" text,
   constraint "tasks_pkey" primary key ("run_id", "task_id"),
   constraint "tasks_run_position_key" unique ("run_id", "position")
 );
@@ -91,3 +102,98 @@ CREATE TABLE "leases" (
   "holder" text not null,
   "until" bigint not null
 );
+
+CREATE TABLE "secrets" (
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "name" text not null,
+  "ciphertext" text not null,
+  "updated_at" bigint not null,
+  constraint "secrets_pkey" primary key ("project_id", "name")
+);
+
+CREATE TABLE "log_steps" (
+  "attempt_id" text not null references "attempts" ("id") on delete cascade,
+  "step" integer not null,
+  "bytes" bigint not null,
+  "truncated" integer not null,
+  constraint "log_steps_pkey" primary key ("attempt_id", "step")
+);
+
+CREATE INDEX "runs_logs_retention_idx" on "runs" ("finished_at") where finished_at is not null and logs_expired_at is null;
+
+CREATE INDEX "runs_artifacts_retention_idx" on "runs" ("finished_at") where finished_at is not null and artifacts_expired_at is null;
+
+CREATE INDEX "tasks_carried_run_idx" on "tasks" ("carried_run_id") where "carried_run_id" is not null;
+
+CREATE TABLE "test_reports" (
+  "attempt_id" text not null primary key references "attempts" ("id") on delete cascade,
+  "tests" integer not null,
+  "passed" integer not null,
+  "failed" integer not null,
+  "errored" integer not null,
+  "skipped" integer not null,
+  "duration_ms" double precision not null,
+  "created_at" bigint not null
+);
+
+CREATE TABLE "test_suites" (
+  "attempt_id" text not null references "test_reports" ("attempt_id") on delete cascade,
+  "position" integer not null,
+  "name" text not null,
+  "tests" integer not null,
+  "failures" integer not null,
+  "errors" integer not null,
+  "skipped" integer not null,
+  "duration_ms" double precision not null,
+  constraint "test_suites_pkey" primary key ("attempt_id", "position")
+);
+
+CREATE TABLE "test_cases" (
+  "attempt_id" text not null references "test_reports" ("attempt_id") on delete cascade,
+  "position" integer not null,
+  "suite" text not null,
+  "name" text not null,
+  "classname" text not null,
+  "status" text not null,
+  "rank" integer not null,
+  "duration_ms" double precision not null,
+  "message" text,
+  "details" text,
+  constraint "test_cases_pkey" primary key ("attempt_id", "position")
+);
+
+CREATE INDEX "test_cases_rank_idx" on "test_cases" ("attempt_id", "rank", "position");
+
+CREATE TABLE "artifacts" (
+  "attempt_id" text not null references "attempts" ("id") on delete cascade,
+  "path" text not null,
+  "size" bigint not null,
+  "sha256" text not null,
+  "created_at" bigint not null,
+  constraint "artifacts_pkey" primary key ("attempt_id", "path")
+);
+
+CREATE TABLE "tokens" (
+  "id" text not null primary key,
+  "hash" text not null unique,
+  "name" text not null,
+  "user_name" text not null,
+  "kind" text not null,
+  "admin" integer default 0 not null,
+  "created_at" bigint not null,
+  "last_used_at" bigint
+);
+
+CREATE TABLE "role_bindings" (
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "user_name" text not null,
+  "role" text not null,
+  "updated_at" bigint not null,
+  constraint "role_bindings_pkey" primary key ("project_id", "user_name")
+);
+
+CREATE INDEX "role_bindings_user_idx" on "role_bindings" ("user_name");
+
+CREATE INDEX "runs_group_status_idx" on "runs" ("project_id", "concurrency_group", "status", "number") where "concurrency_group" is not null;
+
+CREATE INDEX "tasks_status_idx" on "tasks" ("status");

@@ -9,6 +9,14 @@ export interface StoreDatabase {
   attempts: AttemptsTable;
   log_chunks: LogChunksTable;
   leases: LeasesTable;
+  tokens: TokensTable;
+  role_bindings: RoleBindingsTable;
+  secrets: SecretsTable;
+  log_steps: LogStepsTable;
+  test_reports: TestReportsTable;
+  test_suites: TestSuitesTable;
+  test_cases: TestCasesTable;
+  artifacts: ArtifactsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -38,6 +46,24 @@ export interface RunsTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** 0 when the trigger is untrusted (no secrets), else 1. */
+  trusted: number;
+  /** The run whose failed tasks this run runs again. */
+  retry_of: string | null;
+  /** The run this one runs again from the start. */
+  rerun_of: string | null;
+  /** When retention deleted the logs of the run's attempts. */
+  logs_expired_at: number | null;
+  /** When retention deleted the artifacts of the run's attempts. */
+  artifacts_expired_at: number | null;
+  /** The plan's concurrency group; null for runs outside any. */
+  concurrency_group: string | null;
+  /** How many runs of the group may be admitted at once, as this run's plan says. */
+  concurrency_limit: number | null;
+  /** 0 while the run waits for a slot in its concurrency group, else 1. */
+  admitted: number;
+  /** 1 from when a newer cancel-in-progress run supersedes this one until its cancel is applied. */
+  cancel_pending: number;
 }
 
 /** One row per task of a run; `position` is the task's index in the plan. */
@@ -52,6 +78,9 @@ export interface TasksTable {
   results: string;
   started_at: number | null;
   finished_at: number | null;
+  /** For a task carried from an earlier run: the kept attempt and the run it belongs to. */
+  carried_attempt_id: string | null;
+  carried_run_id: string | null;
 }
 
 /** One row per attempt; see `AttemptStatus` for its life. */
@@ -93,4 +122,90 @@ export interface LeasesTable {
   name: string;
   holder: string;
   until: number;
+}
+
+/** A project's secrets; `ciphertext` is the value encrypted by the server. */
+export interface SecretsTable {
+  project_id: string;
+  name: string;
+  ciphertext: string;
+  updated_at: number;
+}
+
+/** Bytes of log text stored per step of an attempt, and whether the step hit the limit. */
+export interface LogStepsTable {
+  attempt_id: string;
+  step: number;
+  bytes: number;
+  /** 1 once the step's output was cut at the limit. */
+  truncated: number;
+}
+
+/** Totals of an attempt's test report; its suites and cases refer to it. */
+export interface TestReportsTable {
+  attempt_id: string;
+  tests: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  duration_ms: number;
+  created_at: number;
+}
+
+/** The suites of a report, in report order. */
+export interface TestSuitesTable {
+  attempt_id: string;
+  position: number;
+  name: string;
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  duration_ms: number;
+}
+
+/** The cases of a report in report order; `rank` orders failed cases first. */
+export interface TestCasesTable {
+  attempt_id: string;
+  position: number;
+  suite: string;
+  name: string;
+  classname: string;
+  status: string;
+  /** 0 failed or errored, 1 skipped, 2 passed. */
+  rank: number;
+  duration_ms: number;
+  message: string | null;
+  details: string | null;
+}
+
+/** Files kept for an attempt, stored by the server under the attempt's run. */
+export interface ArtifactsTable {
+  attempt_id: string;
+  path: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+}
+
+/** API tokens by the SHA-256 of the token (hex); the token itself is never stored. */
+export interface TokensTable {
+  id: string;
+  hash: string;
+  name: string;
+  user_name: string;
+  kind: string;
+  /** 1 for admin tokens. */
+  admin: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A user's role in a project. */
+export interface RoleBindingsTable {
+  project_id: string;
+  user_name: string;
+  role: string;
+  updated_at: number;
 }

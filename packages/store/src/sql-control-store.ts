@@ -1,12 +1,15 @@
 import type {
   AttemptClaim,
   AttemptFinish,
+  AttemptInfo,
   AttemptRef,
   ClaimedAttempt,
   ControlStore,
   LeaseAnswer,
   LogChunk,
+  LogLimit,
   NewProject,
+  NewSecret,
   NewRun,
   Project,
   RecordedOutcome,
@@ -14,7 +17,28 @@ import type {
   RunRecord,
   RunSnapshot,
   RunUpdate,
+  SecretInfo,
+  StoredSecret,
   TaskRecord,
+} from '@slipway/core';
+import type {
+  NewArtifact,
+  ReportUpload,
+  StoredArtifact,
+  StoredReport,
+  StoredTestCase,
+  TestCaseQuery,
+} from '@slipway/core';
+import type {
+  ConcurrencyGroupRef,
+  GroupAdmission,
+  NewToken,
+  ProjectRole,
+  RoleBinding,
+  RunStatus,
+  StatusCounts,
+  TaskStatus,
+  TokenRecord,
 } from '@slipway/core';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './database.js';
@@ -36,6 +60,40 @@ import { readLogs } from './queries/read-logs.js';
 import { renewLeases } from './queries/renew-leases.js';
 import { unappliedOutcomes } from './queries/unapplied-outcomes.js';
 import { updateRun } from './queries/update-run.js';
+import { deleteSecret } from './queries/delete-secret.js';
+import { findAttempt } from './queries/find-attempt.js';
+import { getAttempt } from './queries/get-attempt.js';
+import { listSecrets } from './queries/list-secrets.js';
+import { putSecret } from './queries/put-secret.js';
+import { readSecrets } from './queries/read-secrets.js';
+import { expireLogs } from './queries/expire-logs.js';
+import { findArtifact } from './queries/find-artifact.js';
+import { forgetArtifacts } from './queries/forget-artifacts.js';
+import { listArtifacts } from './queries/list-artifacts.js';
+import { listTestCases } from './queries/list-test-cases.js';
+import { readReports } from './queries/read-reports.js';
+import { recordArtifact } from './queries/record-artifact.js';
+import { runsWithExpiredArtifacts } from './queries/runs-with-expired-artifacts.js';
+import { saveReport } from './queries/save-report.js';
+import { admitRuns } from './queries/admit-runs.js';
+import { clearPendingCancels } from './queries/clear-pending-cancels.js';
+import { countQueuedAttempts } from './queries/count-queued-attempts.js';
+import { countRunsByStatus } from './queries/count-runs-by-status.js';
+import { countTasksByStatus } from './queries/count-tasks-by-status.js';
+import { countZombieRuns } from './queries/count-zombie-runs.js';
+import { createFirstAdminToken } from './queries/create-first-admin-token.js';
+import { createToken } from './queries/create-token.js';
+import { deleteRole } from './queries/delete-role.js';
+import { deleteToken } from './queries/delete-token.js';
+import { findRole } from './queries/find-role.js';
+import { findRunProject } from './queries/find-run-project.js';
+import { findTokenByHash } from './queries/find-token-by-hash.js';
+import { groupsToAdmit } from './queries/groups-to-admit.js';
+import { listRoles } from './queries/list-roles.js';
+import { listTokens } from './queries/list-tokens.js';
+import { rolesOfUser } from './queries/roles-of-user.js';
+import { setRole } from './queries/set-role.js';
+import { touchToken } from './queries/touch-token.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -114,8 +172,8 @@ export class SqlControlStore implements ControlStore {
     return dueRuns(this.ctx, now, limit);
   }
 
-  appendLogs(chunks: readonly LogChunk[]): Promise<void> {
-    return appendLogs(this.ctx, chunks);
+  appendLogs(chunks: readonly LogChunk[], limit?: LogLimit): Promise<void> {
+    return appendLogs(this.ctx, chunks, limit);
   }
 
   readLogs(attemptId: string, afterSeq: number, limit: number): Promise<LogChunk[]> {
@@ -124,6 +182,142 @@ export class SqlControlStore implements ControlStore {
 
   acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean> {
     return acquireLease(this.ctx, name, holder, until, now);
+  }
+
+  putSecret(secret: NewSecret): Promise<SecretInfo> {
+    return putSecret(this.ctx, secret);
+  }
+
+  listSecrets(projectId: string): Promise<SecretInfo[]> {
+    return listSecrets(this.ctx, projectId);
+  }
+
+  deleteSecret(projectId: string, name: string): Promise<boolean> {
+    return deleteSecret(this.ctx, projectId, name);
+  }
+
+  readSecrets(projectId: string): Promise<StoredSecret[]> {
+    return readSecrets(this.ctx, projectId);
+  }
+
+  getAttempt(attemptId: string): Promise<AttemptInfo | null> {
+    return getAttempt(this.ctx, attemptId);
+  }
+
+  findAttempt(runId: string, taskId: string, attempt: number): Promise<AttemptInfo | null> {
+    return findAttempt(this.ctx, runId, taskId, attempt);
+  }
+
+  saveReport(upload: ReportUpload): Promise<boolean> {
+    return saveReport(this.ctx, upload);
+  }
+
+  readReports(attemptIds: readonly string[]): Promise<StoredReport[]> {
+    return readReports(this.ctx, attemptIds);
+  }
+
+  listTestCases(query: TestCaseQuery): Promise<StoredTestCase[]> {
+    return listTestCases(this.ctx, query);
+  }
+
+  recordArtifact(artifact: NewArtifact): Promise<boolean> {
+    return recordArtifact(this.ctx, artifact);
+  }
+
+  listArtifacts(attemptIds: readonly string[]): Promise<StoredArtifact[]> {
+    return listArtifacts(this.ctx, attemptIds);
+  }
+
+  findArtifact(attemptId: string, path: string): Promise<StoredArtifact | null> {
+    return findArtifact(this.ctx, attemptId, path);
+  }
+
+  expireLogs(before: number, now: number, limit: number): Promise<number> {
+    return expireLogs(this.ctx, before, now, limit);
+  }
+
+  runsWithExpiredArtifacts(before: number, limit: number): Promise<string[]> {
+    return runsWithExpiredArtifacts(this.ctx, before, limit);
+  }
+
+  forgetArtifacts(runIds: readonly string[], now: number): Promise<void> {
+    return forgetArtifacts(this.ctx, runIds, now);
+  }
+
+  createToken(token: NewToken): Promise<TokenRecord> {
+    return createToken(this.ctx, token);
+  }
+
+  createFirstAdminToken(token: NewToken): Promise<TokenRecord | null> {
+    return createFirstAdminToken(this.ctx, token);
+  }
+
+  findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    return findTokenByHash(this.ctx, hash);
+  }
+
+  listTokens(): Promise<TokenRecord[]> {
+    return listTokens(this.ctx);
+  }
+
+  deleteToken(tokenId: string): Promise<boolean> {
+    return deleteToken(this.ctx, tokenId);
+  }
+
+  touchToken(tokenId: string, at: number): Promise<void> {
+    return touchToken(this.ctx, tokenId, at);
+  }
+
+  setRole(binding: RoleBinding): Promise<RoleBinding> {
+    return setRole(this.ctx, binding);
+  }
+
+  findRole(projectId: string, user: string): Promise<ProjectRole | null> {
+    return findRole(this.ctx, projectId, user);
+  }
+
+  listRoles(projectId: string): Promise<RoleBinding[]> {
+    return listRoles(this.ctx, projectId);
+  }
+
+  rolesOfUser(user: string): Promise<RoleBinding[]> {
+    return rolesOfUser(this.ctx, user);
+  }
+
+  deleteRole(projectId: string, user: string): Promise<boolean> {
+    return deleteRole(this.ctx, projectId, user);
+  }
+
+  findRunProject(runId: string): Promise<string | null> {
+    return findRunProject(this.ctx, runId);
+  }
+
+  countRunsByStatus(): Promise<StatusCounts<RunStatus>> {
+    return countRunsByStatus(this.ctx);
+  }
+
+  countTasksByStatus(): Promise<StatusCounts<TaskStatus>> {
+    return countTasksByStatus(this.ctx);
+  }
+
+  countQueuedAttempts(): Promise<number> {
+    return countQueuedAttempts(this.ctx);
+  }
+
+  countZombieRuns(now: number): Promise<number> {
+    return countZombieRuns(this.ctx, now);
+  }
+
+  admitRuns(group: ConcurrencyGroupRef): Promise<GroupAdmission> {
+    return admitRuns(this.ctx, group);
+  }
+
+  clearPendingCancels(runIds: readonly string[]): Promise<void> {
+    return clearPendingCancels(this.ctx, runIds);
+  }
+
+  groupsToAdmit(limit: number): Promise<ConcurrencyGroupRef[]> {
+    return groupsToAdmit(this.ctx, limit);
   }
 
   close(): Promise<void> {

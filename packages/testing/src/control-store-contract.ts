@@ -19,6 +19,11 @@ import {
   type TaskChange,
   type TriggerFacts,
 } from '@slipway/core';
+import { describeRunOutputsContract } from './run-outputs-contract.js';
+import { describeControlStoreSecretsContract } from './control-store-secrets-contract.js';
+import { describeControlStoreAccessContract } from './control-store-access-contract.js';
+import { describeControlStoreGroupsContract } from './control-store-groups-contract.js';
+import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -342,6 +347,7 @@ export function describeControlStoreContract(
             taskId: 'build',
             attempt: 1,
             plan: run.plan,
+            queuedAt: T0,
           },
         ]);
       });
@@ -443,6 +449,7 @@ export function describeControlStoreContract(
             results: {},
             error: expect.any(String) as unknown,
             finishedAt: T0 + 7,
+            claimedAt: null,
           },
         ]);
       });
@@ -601,6 +608,7 @@ export function describeControlStoreContract(
             results: {},
             error: expect.any(String) as unknown,
             finishedAt: T0 + 1001,
+            claimedAt: T0,
           },
         ]);
         expect(await finish(store, a, 'agent-1', AttemptOutcome.Succeeded)).toBe(false);
@@ -644,6 +652,7 @@ export function describeControlStoreContract(
             results: { digest: 'sha256:1' },
             error: null,
             finishedAt: T0 + 50,
+            claimedAt: T0,
           },
         ]);
         expect(await store.renewLeases('agent-1', [a?.attemptId ?? ''], T0 + 60)).toEqual({
@@ -749,6 +758,13 @@ export function describeControlStoreContract(
         expect((await store.readLogs(attemptId, 0, 1))[0]?.text).toBe(text);
       });
     });
+
+    describeControlStoreSecretsContract(() => store);
+    describeControlStoreAccessContract(() => store);
+    describeControlStoreStatsContract(() => store);
+    describeControlStoreGroupsContract(() => store);
+
+    describeRunOutputsContract(() => store);
 
     describe('named leases', () => {
       it('lets one holder have a lease until it ends, then another', async () => {

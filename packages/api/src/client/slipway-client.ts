@@ -13,7 +13,7 @@ import type {
 } from '../schemas/agent.js';
 import { ErrorBody, ErrorCode } from '../schemas/error-body.js';
 import type { Health, Readiness } from '../schemas/health.js';
-import type { ReadLogsQuery, TaskLogs } from '../schemas/logs.js';
+import type { LogChunk, LogStreamEnd, ReadLogsQuery, TaskLogs } from '../schemas/logs.js';
 import type { CreateProjectRequest, Project } from '../schemas/projects.js';
 import type {
   CancelRunRequest,
@@ -23,7 +23,23 @@ import type {
   RunDetail,
   RunList,
 } from '../schemas/runs.js';
+import type { SecretInfo } from '../schemas/secrets.js';
+import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
+import type {
+  AgentReportRequest,
+  AgentReportResponse,
+  ListTestsQuery,
+  RunTests,
+} from '../schemas/reports.js';
+import type {
+  CreatedToken,
+  CreateTokenRequest,
+  ProjectRole,
+  RoleBinding,
+  TokenInfo,
+} from '../schemas/access.js';
 import { ApiError } from './api-error.js';
+import { followLogStream, type FollowLogsOptions } from './follow-log-stream.js';
 
 /** How a {@link SlipwayClient} reaches the server. */
 export interface SlipwayClientOptions {
@@ -131,6 +147,165 @@ export class SlipwayClient {
     return this.call(routes.finish, { body }, call);
   }
 
+  /** Creates or replaces a project's secret; the value is never returned. */
+  putSecret(project: string, name: string, value: string, call?: CallOptions): Promise<SecretInfo> {
+    return this.call(routes.putSecret, { params: { project, name }, body: { value } }, call);
+  }
+
+  /** Names and times of a project's secrets. */
+  async listSecrets(project: string, call?: CallOptions): Promise<SecretInfo[]> {
+    return (await this.call(routes.listSecrets, { params: { project } }, call)).secrets;
+  }
+
+  async deleteSecret(project: string, name: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.deleteSecret, { params: { project, name } }, call);
+  }
+
+  /**
+   * Follows a task's output as it is written (server-sent events): yields each chunk, and
+   * returns once the attempt has settled and every chunk was yielded. Resumes after a
+   * dropped connection from the last chunk received. Stop early with `break` or
+   * `options.signal`.
+   */
+  followTaskLogs(
+    runId: string,
+    taskId: string,
+    options: FollowLogsOptions = {},
+  ): AsyncGenerator<LogChunk, LogStreamEnd, undefined> {
+    return followLogStream(async (position, signal) => {
+      const query = { after: position.after, attempt: position.attempt };
+      const params = { id: runId, task: taskId };
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
+      const response = await this.fetchFn(this.url(routes.followTaskLogs, { params, query }), {
+        method: 'GET',
+        headers,
+        ...(signal ? { signal } : {}),
+      });
+      if (!response.ok) throw await errorOf(response);
+      if (response.body === null) throw new Error('the log stream has no body');
+      return response.body;
+    }, options);
+  }
+
+  /** A new run of the same project, pipeline, commit and params, compiled anew. */
+  rerunRun(id: string, call?: CallOptions): Promise<Run> {
+    return this.call(routes.rerunRun, { params: { id } }, call);
+  }
+
+  /**
+   * A new run of a finished run's frozen plan that runs again only the tasks that did not
+   * succeed; the others keep their results, reports and artifacts.
+   */
+  retryRun(id: string, call?: CallOptions): Promise<Run> {
+    return this.call(routes.retryRun, { params: { id } }, call);
+  }
+
+  /** A run's test totals per task and a page of its cases, failed ones first. */
+  listTests(id: string, query: ListTestsQuery = {}, call?: CallOptions): Promise<RunTests> {
+    return this.call(routes.listTests, { params: { id }, query }, call);
+  }
+
+  async listArtifacts(id: string, call?: CallOptions): Promise<Artifact[]> {
+    return (await this.call(routes.listArtifacts, { params: { id } }, call)).artifacts;
+  }
+
+  /**
+   * Starts downloading an artifact; resolves with the response once the server answered
+   * with success (`Content-Length` tells the size), so the caller reads or streams its body.
+   */
+  async downloadArtifact(
+    runId: string,
+    taskId: string,
+    path: string,
+    call?: CallOptions,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/octet-stream' };
+    if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
+    const params = { id: runId, task: taskId, path };
+    const response = await this.fetchFn(this.url(routes.downloadArtifact, { params }), {
+      method: 'GET',
+      headers,
+      ...(call?.signal ? { signal: call.signal } : {}),
+    });
+    if (!response.ok) throw await errorOf(response);
+    return response;
+  }
+
+  sendReport(body: AgentReportRequest, call?: CallOptions): Promise<AgentReportResponse> {
+    return this.call(routes.sendReport, { body }, call);
+  }
+
+  /**
+   * Uploads one artifact file of an attempt the agent holds. `content` is sent as it is,
+   * streamed when it is a stream, with `size` as its `Content-Length`.
+   */
+  async uploadArtifact(
+    upload: {
+      readonly agentId: string;
+      readonly attemptId: string;
+      readonly path: string;
+      readonly size: number;
+      readonly content: NonNullable<RequestInit['body']>;
+    },
+    call?: CallOptions,
+  ): Promise<UploadedArtifact> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'content-type': 'application/octet-stream',
+      'content-length': String(upload.size),
+    };
+    if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
+    const route = routes.uploadArtifact;
+    const url = this.url(route, {
+      params: { attemptId: upload.attemptId, path: upload.path },
+      query: { agentId: upload.agentId },
+    });
+    const init: RequestInit & { duplex: 'half' } = {
+      method: route.method,
+      headers,
+      body: upload.content,
+      duplex: 'half',
+      ...(call?.signal ? { signal: call.signal } : {}),
+    };
+    const response = await this.fetchFn(url, init);
+    if (!response.ok) throw await errorOf(response);
+    return route.response.parse(await response.json());
+  }
+
+  /** Makes a token (admin only); the answer holds the token, shown only this once. */
+  createToken(body: CreateTokenRequest, call?: CallOptions): Promise<CreatedToken> {
+    return this.call(routes.createToken, { body }, call);
+  }
+
+  /** Every token, without the tokens themselves. */
+  async listTokens(call?: CallOptions): Promise<TokenInfo[]> {
+    return (await this.call(routes.listTokens, {}, call)).tokens;
+  }
+
+  /** Revokes a token at once, on every server. */
+  async deleteToken(id: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.deleteToken, { params: { id } }, call);
+  }
+
+  /** Gives a user a role in a project (by id or name), replacing the one they had. */
+  setRole(
+    project: string,
+    user: string,
+    role: ProjectRole,
+    call?: CallOptions,
+  ): Promise<RoleBinding> {
+    return this.call(routes.setRole, { params: { project, user }, body: { role } }, call);
+  }
+
+  async listRoles(project: string, call?: CallOptions): Promise<RoleBinding[]> {
+    return (await this.call(routes.listRoles, { params: { project } }, call)).roles;
+  }
+
+  async deleteRole(project: string, user: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.deleteRole, { params: { project, user } }, call);
+  }
+
   private async call<R extends ApiRoute>(
     route: R,
     request: Request,
@@ -162,6 +337,7 @@ export class SlipwayClient {
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
       const value = request.params?.[name];
       if (value === undefined) throw new Error(`missing path parameter ${name}`);
+      if (name === route.pathRest) return value.split('/').map(encodeURIComponent).join('/');
       return encodeURIComponent(value);
     });
     const search = new URLSearchParams();

@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { permissionScope } from '../permission.js';
 import { routes, type ApiRoute } from '../routes.js';
+import * as access from '../schemas/access.js';
 import * as agent from '../schemas/agent.js';
+import * as artifacts from '../schemas/artifacts.js';
 import * as common from '../schemas/common.js';
 import { ErrorBody, FieldError } from '../schemas/error-body.js';
 import * as health from '../schemas/health.js';
 import * as logs from '../schemas/logs.js';
 import * as plan from '../schemas/plan.js';
 import * as projects from '../schemas/projects.js';
+import * as reports from '../schemas/reports.js';
 import * as runs from '../schemas/runs.js';
+import * as secrets from '../schemas/secrets.js';
 
 /** Options of {@link openApiDocument}. */
 export interface OpenApiOptions {
@@ -57,13 +62,40 @@ const NAMED: Readonly<Record<string, z.ZodType>> = {
   AgentLogsRequest: agent.AgentLogsRequest,
   FinishRequest: agent.FinishRequest,
   FinishResponse: agent.FinishResponse,
+  PutSecretRequest: secrets.PutSecretRequest,
+  SecretInfo: secrets.SecretInfo,
+  SecretList: secrets.SecretList,
+  LogStreamAttempt: logs.LogStreamAttempt,
+  LogStreamEnd: logs.LogStreamEnd,
+  TestCaseStatus: reports.TestCaseStatus,
+  ReportTotals: reports.ReportTotals,
+  TestCase: reports.TestCase,
+  TestSuiteSummary: reports.TestSuiteSummary,
+  TestReport: reports.TestReport,
+  AgentReportRequest: reports.AgentReportRequest,
+  AgentReportResponse: reports.AgentReportResponse,
+  TaskTests: reports.TaskTests,
+  RunTestCase: reports.RunTestCase,
+  RunTests: reports.RunTests,
+  Artifact: artifacts.Artifact,
+  ArtifactList: artifacts.ArtifactList,
+  UploadedArtifact: artifacts.UploadedArtifact,
+  ProjectRole: access.ProjectRole,
+  TokenKind: access.TokenKind,
+  CreateTokenRequest: access.CreateTokenRequest,
+  TokenInfo: access.TokenInfo,
+  CreatedToken: access.CreatedToken,
+  TokenList: access.TokenList,
+  SetRoleRequest: access.SetRoleRequest,
+  RoleBinding: access.RoleBinding,
+  RoleList: access.RoleList,
 };
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid request: `fields` names the invalid fields, `diagnostics` the pipeline problems',
-  401: 'No bearer token',
-  403: 'The bearer token is not valid',
-  404: 'Not found',
+  401: 'No bearer token, or one that is not valid',
+  403: "The token's user lacks the role this needs",
+  404: 'Not found, or in a project the caller may not view',
   409: 'Conflict',
   413: 'Request body too large',
   500: 'Internal error',
@@ -116,6 +148,8 @@ export function openApiDocument(options: OpenApiOptions = {}): JsonObject {
       { name: 'projects', description: 'Repositories Slipway builds' },
       { name: 'runs', description: 'Runs, their tasks and logs' },
       { name: 'agents', description: 'The protocol agents speak to claim and report work' },
+      { name: 'secrets', description: "Projects' secrets, given to runs as environment variables" },
+      { name: 'access', description: 'Tokens and the roles of users in projects' },
     ],
     paths,
     components: {
@@ -131,11 +165,12 @@ function operation(route: ApiRoute, ref: (schema: z.ZodType) => JsonObject): Jso
     [String(route.status)]: route.response
       ? {
           description: 'Success',
-          content: { 'application/json': { schema: ref(route.response) } },
+          content: { [route.contentType ?? 'application/json']: { schema: ref(route.response) } },
         }
       : { description: 'Success, no content' },
   };
   const errors = route.auth ? [...route.errors, 401, 403, 500] : [...route.errors, 500];
+  if (permissionScope(route.requires) !== null) errors.push(404);
   for (const status of [...new Set(errors)].sort((a, b) => a - b)) {
     responses[String(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? 'Error',
@@ -148,6 +183,15 @@ function operation(route: ApiRoute, ref: (schema: z.ZodType) => JsonObject): Jso
     tags: [route.tag],
     ...(route.auth ? { security: [{ bearer: [] }] } : { security: [] }),
     ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            description: 'The raw bytes, with a `Content-Length` header.',
+            content: { 'application/octet-stream': { schema: { type: 'string' } } },
+          },
+        }
+      : {}),
     ...(route.body
       ? {
           requestBody: {

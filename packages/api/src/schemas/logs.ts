@@ -35,10 +35,16 @@ export const ReadLogsQuery = z.strictObject({
     .max(5000)
     .optional()
     .describe('At most this many chunks, 1 to 5000; 1000 when absent.'),
+  attempt: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Which attempt's output, from 1; the latest when absent."),
 });
 export type ReadLogsQuery = z.infer<typeof ReadLogsQuery>;
 
-/** Output of a task's latest attempt. */
+/** Output of one attempt of a task (the latest unless another was asked for). */
 export const TaskLogs = z.object({
   attemptId: Id.nullable().describe("Null before the task's first attempt."),
   attempt: z.number().int().nonnegative(),
@@ -46,3 +52,42 @@ export const TaskLogs = z.object({
   next: z.number().int().describe('Pass as `after` to read on.'),
 });
 export type TaskLogs = z.infer<typeof TaskLogs>;
+
+export const FollowLogsQuery = z.strictObject({
+  attempt: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'Which attempt to follow, from 1; when absent, the latest (waiting for the first if there is none yet).',
+    ),
+  after: z.coerce
+    .number()
+    .int()
+    .min(-1)
+    .optional()
+    .describe(
+      'Send chunks with a greater `seq`; -1 (the default) sends them from the start. A `Last-Event-ID` header wins over it.',
+    ),
+});
+export type FollowLogsQuery = z.infer<typeof FollowLogsQuery>;
+
+/** Data of the `attempt` event that opens a log stream: which attempt it follows. */
+export const LogStreamAttempt = z.object({
+  attemptId: Id,
+  attempt: z.number().int().positive(),
+});
+export type LogStreamAttempt = z.infer<typeof LogStreamAttempt>;
+
+/**
+ * Data of the `end` event that closes a log stream: the attempt settled and every chunk
+ * was sent. `attemptId` is null when the task ended without any attempt (skipped or
+ * cancelled before it started).
+ */
+export const LogStreamEnd = z.object({
+  attemptId: Id.nullable(),
+  attempt: z.number().int().nonnegative(),
+  last: z.number().int().describe('`seq` of the last chunk sent, -1 for none.'),
+});
+export type LogStreamEnd = z.infer<typeof LogStreamEnd>;

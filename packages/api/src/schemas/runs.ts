@@ -31,6 +31,12 @@ export const CreateRunRequest = z.strictObject({
     .record(z.string().min(1).max(200), ParamValue)
     .optional()
     .describe('Parameter values; strings are read as the type the pipeline declares.'),
+  untrusted: z
+    .boolean()
+    .optional()
+    .describe(
+      'True when the trigger is not trusted, such as a pull request from a fork: the run gets no secrets.',
+    ),
 });
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 
@@ -46,6 +52,11 @@ export const Run = z.object({
   createdAt: Timestamp,
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
+  trusted: z.boolean().describe('False when the trigger is untrusted: the run gets no secrets.'),
+  retryOf: Id.optional().describe(
+    'Set on a run that runs the tasks of this earlier run that did not succeed again.',
+  ),
+  rerunOf: Id.optional().describe('Set on a run that runs this earlier run again from the start.'),
 });
 export type Run = z.infer<typeof Run>;
 
@@ -100,6 +111,9 @@ export const Task = z.object({
   attemptId: Id.nullable(),
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
+  carriedFrom: Id.optional().describe(
+    'For a task kept, succeeded, from an earlier run (a retry): that run; `attemptId` is its attempt.',
+  ),
 });
 export type Task = z.infer<typeof Task>;
 

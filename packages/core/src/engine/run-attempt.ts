@@ -55,7 +55,10 @@ export interface AttemptReport {
   readonly outcome: AttemptOutcome;
   readonly error: string | null;
   readonly results: Readonly<Record<string, string>>;
+  /** Totals of the test reports read, or null when none was declared or read. */
   readonly report: ReportTotals | null;
+  /** The test reports read, merged: suites and cases, with messages and details masked. */
+  readonly testReport: TestReport | null;
   readonly artifacts: readonly ArtifactFile[] | null;
 }
 
@@ -92,7 +95,13 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptReport> {
     if (!isUserError(error)) throw error;
     end = { outcome: AttemptOutcome.Failed, error: masker.mask(error.message) };
   }
-  const report: AttemptReport = { ...end, results: {}, report: null, artifacts: null };
+  const report: AttemptReport = {
+    ...end,
+    results: {},
+    report: null,
+    testReport: null,
+    artifacts: null,
+  };
   if (!folders || stop.kill.signal.aborted) return report;
   return await collectOutputs(input, folders.resultsDirectory, report);
 }
@@ -220,7 +229,8 @@ async function collectOutputs(
   const warn = (message: string) => {
     observer.warning(masker.mask(message), task.id);
   };
-  const report = task.reports.length > 0 ? await readReports(workspace, task.reports, warn) : null;
+  const testReport =
+    task.reports.length > 0 ? await readReports(workspace, task.reports, masker, warn) : null;
   let artifacts: ArtifactFile[] | null = null;
   if (task.artifacts.length > 0) {
     try {
@@ -235,14 +245,15 @@ async function collectOutputs(
       }
     }
   }
-  return { outcome, error, results, report, artifacts };
+  return { outcome, error, results, report: testReport?.totals ?? null, testReport, artifacts };
 }
 
 async function readReports(
   workspace: TaskWorkspace,
   globs: readonly string[],
+  masker: SecretMasker,
   warn: (message: string) => void,
-): Promise<ReportTotals | null> {
+): Promise<TestReport | null> {
   let files: { file: string; text: string }[];
   try {
     files = await workspace.readReportFiles(globs);
@@ -260,5 +271,24 @@ async function readReports(
       warn(`test report skipped: ${error.message}`);
     }
   }
-  return reports.length > 0 ? mergeReports(reports).totals : null;
+  return reports.length > 0 ? maskReport(mergeReports(reports), masker) : null;
+}
+
+/** Test output can echo secrets: masks every text a report carries. */
+function maskReport(report: TestReport, masker: SecretMasker): TestReport {
+  return {
+    totals: report.totals,
+    suites: report.suites.map((suite) => ({
+      ...suite,
+      name: masker.mask(suite.name),
+      cases: suite.cases.map((c) => ({
+        ...c,
+        suite: masker.mask(c.suite),
+        name: masker.mask(c.name),
+        classname: masker.mask(c.classname),
+        ...(c.message !== undefined ? { message: masker.mask(c.message) } : {}),
+        ...(c.details !== undefined ? { details: masker.mask(c.details) } : {}),
+      })),
+    })),
+  };
 }

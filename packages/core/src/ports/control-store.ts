@@ -2,6 +2,18 @@ import type { Plan, TriggerFacts } from '../plan/plan.js';
 import type { AttemptOutcome } from '../scheduler/events.js';
 import type { RunStatus } from '../scheduler/run-status.js';
 import type { TaskStatus } from '../scheduler/task-status.js';
+import type {
+  CarriedTask,
+  NewArtifact,
+  ReportUpload,
+  StoredArtifact,
+  StoredReport,
+  StoredTestCase,
+  TestCaseQuery,
+} from './run-outputs.js';
+import type { NewToken, ProjectRole, RoleBinding, TokenRecord } from './access-control.js';
+import type { ConcurrencyGroupRef, GroupAdmission } from './concurrency-groups.js';
+import type { StatusCounts } from './store-stats.js';
 
 /**
  * The control plane's durable state: projects, runs, task attempts and their leases, and
@@ -20,7 +32,13 @@ export interface ControlStore {
   findProject(idOrName: string): Promise<Project | null>;
   listProjects(): Promise<Project[]>;
 
-  /** Stores a run with its frozen plan, numbered per project (1, 2, …), status `queued`. */
+  /**
+   * Stores a run with its frozen plan, numbered per project (1, 2, …), status `queued`. A
+   * run whose plan names a concurrency group is stored `waiting` instead, and starts once
+   * {@link ControlStore.admitRuns} admits it; until then an update may only finish it.
+   * With cancel-in-progress, the group's unfinished runs are marked to be cancelled in the
+   * same transaction.
+   */
   createRun(run: NewRun): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
   /**
@@ -68,13 +86,126 @@ export interface ControlStore {
   /** Runs not finished whose wake-up time (retry backoff, timeout) is at or before `now`. */
   dueRuns(now: number, limit: number): Promise<string[]>;
 
-  /** Appends log chunks; a chunk whose (attempt, step, seq) exists is ignored. */
-  appendLogs(chunks: readonly LogChunk[]): Promise<void>;
+  /**
+   * Appends log chunks; a chunk whose (attempt, step, seq) exists is ignored. With a
+   * `limit`, each step of an attempt keeps at most `limit.maxStepBytes` bytes of text (UTF-8)
+   * across all calls: the chunk that crosses it is cut there and ends with `limit.marker`,
+   * and later chunks of that step are dropped.
+   */
+  appendLogs(chunks: readonly LogChunk[], limit?: LogLimit): Promise<void>;
   /** Chunks of an attempt with seq greater than `afterSeq`, in order, at most `limit`. */
   readLogs(attemptId: string, afterSeq: number, limit: number): Promise<LogChunk[]>;
 
   /** Takes or renews a named lease for a singleton duty; true when `holder` has it until `until`. */
   acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean>;
+
+  /** Stores a project's encrypted secret, replacing one of the same name. */
+  putSecret(secret: NewSecret): Promise<SecretInfo>;
+  /** Names and times of a project's secrets, by name. */
+  listSecrets(projectId: string): Promise<SecretInfo[]>;
+  /** Removes a secret; false when the project has none of that name. */
+  deleteSecret(projectId: string, name: string): Promise<boolean>;
+  /** A project's secrets with their ciphertexts, by name, for injecting into attempts. */
+  readSecrets(projectId: string): Promise<StoredSecret[]>;
+
+  /** An attempt by id; null when there is none. */
+  getAttempt(attemptId: string): Promise<AttemptInfo | null>;
+  /** The attempt of a run's task with the given number (1, 2, …); null when there is none. */
+  findAttempt(runId: string, taskId: string, attempt: number): Promise<AttemptInfo | null>;
+
+  /**
+   * Stores the test report of an attempt the agent holds, replacing one stored for it
+   * before. Returns false, storing nothing, when the attempt is settled or held by
+   * someone else.
+   */
+  saveReport(upload: ReportUpload): Promise<boolean>;
+  /** Totals and suites of the reports of these attempts; attempts without one are left out. */
+  readReports(attemptIds: readonly string[]): Promise<StoredReport[]>;
+  /**
+   * Cases of the reports of these attempts: failed and errored first, then skipped, then
+   * passed; within each, by the plan order of the attempts' tasks, then report order.
+   */
+  listTestCases(query: TestCaseQuery): Promise<StoredTestCase[]>;
+  /**
+   * Records a file stored for an attempt the agent holds, replacing the record of the same
+   * path. Returns false, recording nothing, when the attempt is settled or someone else's.
+   */
+  recordArtifact(artifact: NewArtifact): Promise<boolean>;
+  /** Artifacts of these attempts, by the plan order of their tasks, then path. */
+  listArtifacts(attemptIds: readonly string[]): Promise<StoredArtifact[]>;
+  /** One artifact of an attempt; null when there is none. */
+  findArtifact(attemptId: string, path: string): Promise<StoredArtifact | null>;
+  /**
+   * Deletes the log chunks of up to `limit` runs that finished before `before` and are
+   * not carried by a run that has not (see {@link CarriedTask}); returns how many runs.
+   * A run is handled once.
+   */
+  expireLogs(before: number, now: number, limit: number): Promise<number>;
+  /**
+   * Up to `limit` runs that finished before `before`, are not carried by a run that has
+   * not, and whose artifacts were not forgotten yet.
+   */
+  runsWithExpiredArtifacts(before: number, limit: number): Promise<string[]>;
+  /** Deletes the artifact records of these runs' own attempts; their files are the caller's. */
+  forgetArtifacts(runIds: readonly string[], now: number): Promise<void>;
+
+  /** Stores a token (its hash); the store makes its id. */
+  createToken(token: NewToken): Promise<TokenRecord>;
+  /**
+   * Stores `token` as the first admin token unless an admin token exists already (then
+   * null): servers starting at once on one database store one between them.
+   */
+  createFirstAdminToken(token: NewToken): Promise<TokenRecord | null>;
+  /** The token whose SHA-256 (hex) is `hash`; null when there is none. */
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** Every token, oldest first. */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Removes a token; false when there is none with this id. */
+  deleteToken(tokenId: string): Promise<boolean>;
+  /** Records that the token was used at `at`. */
+  touchToken(tokenId: string, at: number): Promise<void>;
+  /** Gives a user a role in a project, replacing the one they had. */
+  setRole(binding: RoleBinding): Promise<RoleBinding>;
+  /** The user's role in the project; null when they have none. */
+  findRole(projectId: string, user: string): Promise<ProjectRole | null>;
+  /** Role bindings of a project, by user. */
+  listRoles(projectId: string): Promise<RoleBinding[]>;
+  /** Role bindings of a user, in every project. */
+  rolesOfUser(user: string): Promise<RoleBinding[]>;
+  /** Takes a user's role in a project away; false when they had none. */
+  deleteRole(projectId: string, user: string): Promise<boolean>;
+  /** The project id of a run; null when there is no such run. */
+  findRunProject(runId: string): Promise<string | null>;
+
+  /** Runs by status, in one aggregate query. */
+  countRunsByStatus(): Promise<StatusCounts<RunStatus>>;
+  /** Tasks (of every run) by status, in one aggregate query. */
+  countTasksByStatus(): Promise<StatusCounts<TaskStatus>>;
+  /** Attempts queued for agents and not claimed yet. */
+  countQueuedAttempts(): Promise<number>;
+  /**
+   * Running runs that nothing moves on: no attempt queued, none claimed with a lease
+   * lasting until `now` or later, no recorded outcome waiting to be applied, and no
+   * wake-up time (retry backoff, timeout) still to come.
+   */
+  countZombieRuns(now: number): Promise<number>;
+
+  /**
+   * Decides, in one transaction, which runs of a concurrency group may start: waiting runs
+   * (see {@link NewRun}), oldest first, while fewer admitted unfinished runs of the group
+   * than the waiting run's limit exist. The admitted runs become `queued` (a run stops at
+   * the first that does not fit, FIFO). Also answers the group's unfinished runs a newer
+   * cancel-in-progress run superseded whose cancel is not yet applied (see
+   * {@link ControlStore.clearPendingCancels}).
+   */
+  admitRuns(group: ConcurrencyGroupRef): Promise<GroupAdmission>;
+  /** Notes that the cancels {@link ControlStore.admitRuns} answered were applied. */
+  clearPendingCancels(runIds: readonly string[]): Promise<void>;
+  /**
+   * Groups where {@link ControlStore.admitRuns} may have something to do: a waiting run
+   * with a free slot, or a superseded run whose cancel is not applied yet.
+   */
+  groupsToAdmit(limit: number): Promise<ConcurrencyGroupRef[]>;
 
   close(): Promise<void>;
 }
@@ -98,6 +229,14 @@ export interface NewRun {
   /** The scheduler's initial state as JSON-safe data. */
   readonly state: unknown;
   readonly createdAt: number;
+  /** False when the trigger is untrusted (a pull request from a fork): no secrets. Default true. */
+  readonly trusted?: boolean;
+  /** The run whose failed tasks this run runs again (with {@link NewRun.carried}). */
+  readonly retryOf?: string;
+  /** The run this one runs again from the start. */
+  readonly rerunOf?: string;
+  /** Tasks kept, succeeded, from an earlier run; their rows start settled. */
+  readonly carried?: readonly CarriedTask[];
 }
 
 export interface RunRecord {
@@ -109,13 +248,21 @@ export interface RunRecord {
   readonly trigger: TriggerFacts;
   readonly plan: Plan;
   readonly createdAt: number;
+  /** False when the trigger is untrusted (a pull request from a fork): no secrets. */
+  readonly trusted: boolean;
   /** When the run first left `queued` and `waiting`; null while it has not. */
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
+  /** Set on a run that runs the failed tasks of this earlier run again. */
+  readonly retryOf?: string;
+  /** Set on a run that runs this earlier run again from the start. */
+  readonly rerunOf?: string;
 }
 
 export interface RunFilter {
   readonly projectId?: string;
+  /** Only runs of these projects (none when empty). */
+  readonly projectIds?: readonly string[];
   readonly status?: RunStatus;
   readonly pipeline?: string;
   readonly before?: number;
@@ -129,10 +276,15 @@ export interface TaskRecord {
   readonly attempt: number;
   readonly reason: string | null;
   readonly results: Readonly<Record<string, string>>;
-  /** Id of the latest attempt, null before the first. */
+  /**
+   * Id of the latest attempt, null before the first. For a task carried from an earlier
+   * run, the kept attempt of that run.
+   */
   readonly attemptId: string | null;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
+  /** For a task carried from an earlier run: the run its attempt belongs to. */
+  readonly carriedFrom?: string;
 }
 
 /** What {@link ControlStore.updateRun} hands to `change`. */
@@ -200,6 +352,8 @@ export interface AttemptRef {
 
 export interface ClaimedAttempt extends AttemptRef {
   readonly plan: Plan;
+  /** When the attempt was queued; its wait for an agent ended at the claim's `now`. */
+  readonly queuedAt: number;
 }
 
 export type LeaseAnswer =
@@ -235,4 +389,42 @@ export interface RecordedOutcome extends AttemptRef {
   readonly results: Readonly<Record<string, string>>;
   readonly error: string | null;
   readonly finishedAt: number;
+  /** When an agent claimed the attempt; null when it was stopped before any did. */
+  readonly claimedAt: number | null;
+}
+
+/** How much log text one step of an attempt may store; see {@link ControlStore.appendLogs}. */
+export interface LogLimit {
+  /** Bytes of UTF-8 text per (attempt, step). */
+  readonly maxStepBytes: number;
+  /** Appended to the chunk that crosses the limit. */
+  readonly marker: string;
+}
+
+/** A secret to store: its value encrypted by the caller, bound to the project and name. */
+export interface NewSecret {
+  readonly projectId: string;
+  /** An environment variable name. */
+  readonly name: string;
+  /** Opaque to the store. */
+  readonly ciphertext: string;
+  readonly updatedAt: number;
+}
+
+/** What may be shown of a secret: never its value. */
+export interface SecretInfo {
+  readonly name: string;
+  readonly updatedAt: number;
+}
+
+/** A secret as stored, still encrypted. */
+export interface StoredSecret extends SecretInfo {
+  readonly ciphertext: string;
+}
+
+/** An attempt with the project it belongs to and whether it has settled. */
+export interface AttemptInfo extends AttemptRef {
+  readonly projectId: string;
+  /** True once its outcome is recorded: it will not change, and no more output is expected. */
+  readonly settled: boolean;
 }

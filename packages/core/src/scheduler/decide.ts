@@ -148,7 +148,8 @@ class Transition {
     for (let i = 0; i < this.graph.mainCount; i++) {
       if (this.task(i).waitingOn === 0) this.toDecide.push(i);
     }
-    if (this.graph.mainCount === 0) this.startFinally();
+    // Every main task may have been carried over from an earlier run.
+    if (this.unsettledMain === 0) this.startFinally();
     this.advance();
   }
 

@@ -4,7 +4,7 @@ export { AttemptOutcome, type SchedulerEvent } from './events.js';
 export { StopMode, type Decision } from './decisions.js';
 export type { GroupInfo, RunGraph } from './run-graph.js';
 export { buildRunGraph } from './run-graph.js';
-export type { RunState, RunStateOptions, TaskState } from './run-state.js';
+export type { CarriedTaskState, RunState, RunStateOptions, TaskState } from './run-state.js';
 export { createRunState, taskState } from './run-state.js';
 export { decide, type Decided } from './decide.js';
 export { taskExpressionContext } from './task-context.js';

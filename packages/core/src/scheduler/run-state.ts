@@ -52,34 +52,74 @@ export interface RunState {
 export interface RunStateOptions {
   /** Maximum number of attempts running at once; at least 1. */
   readonly capacity: number;
+  /**
+   * Tasks settled before the run starts, by task id: they begin `succeeded` with these
+   * results, never run, and count as settled needs for the tasks that depend on them.
+   * Used to run again only the tasks of an earlier run that did not succeed.
+   */
+  readonly carried?: Readonly<Record<string, CarriedTaskState>>;
 }
 
-/** The state of a run that has not started: every task pending. */
+/** What a task carried over from an earlier run keeps; see {@link RunStateOptions.carried}. */
+export interface CarriedTaskState {
+  readonly results: Readonly<Record<string, string>>;
+}
+
+/**
+ * The state of a run that has not started: every task pending, except carried tasks,
+ * which are succeeded already. Throws (a bug in the caller) for a carried id the plan
+ * does not have.
+ */
 export function createRunState(plan: Plan, options: RunStateOptions): RunState {
   if (!Number.isInteger(options.capacity) || options.capacity < 1) {
     throw new RangeError(`capacity must be a whole number of at least 1, not ${options.capacity}`);
   }
   const graph = buildRunGraph(plan);
+  const carried = options.carried ?? {};
+  const isCarried = plan.tasks.map((task) => Object.hasOwn(carried, task.id));
+  for (const id of Object.keys(carried)) {
+    if (!graph.indexOf.has(id)) throw new Error(`carried task ${id} is not in the plan`);
+  }
+  let settled = 0;
+  let settledMain = 0;
+  const tasks = graph.needs.map((needs, i): TaskState => {
+    const waitingOn = needs.filter((need) => !isCarried[need]).length;
+    const keep = isCarried[i] ? carried[plan.tasks[i]?.id ?? ''] : undefined;
+    if (!keep) {
+      return {
+        status: TaskStatus.Pending,
+        attempt: 0,
+        notBefore: null,
+        waitingOn,
+        results: {},
+        reason: null,
+        stopping: null,
+      };
+    }
+    settled++;
+    if (!graph.isFinally[i]) settledMain++;
+    return {
+      status: TaskStatus.Succeeded,
+      attempt: 0,
+      notBefore: null,
+      waitingOn,
+      results: { ...keep.results },
+      reason: null,
+      stopping: null,
+    };
+  });
   return {
     graph,
     capacity: options.capacity,
     status: RunStatus.Queued,
-    tasks: graph.needs.map((needs) => ({
-      status: TaskStatus.Pending,
-      attempt: 0,
-      notBefore: null,
-      waitingOn: needs.length,
-      results: {},
-      reason: null,
-      stopping: null,
-    })),
+    tasks,
     ready: [],
     retrying: [],
     running: 0,
     groupRunning: graph.groups.map(() => 0),
     groupStopped: graph.groups.map(() => false),
-    unsettled: plan.tasks.length,
-    unsettledMain: graph.mainCount,
+    unsettled: plan.tasks.length - settled,
+    unsettledMain: graph.mainCount - settledMain,
     finallyStarted: false,
     cancelRequested: false,
     timedOut: false,

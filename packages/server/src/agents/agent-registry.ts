@@ -30,10 +30,24 @@ export class AgentRegistry {
     return agent;
   }
 
-  /** Notes that an agent was heard from. */
+  /**
+   * Notes that an agent was heard from; one this process did not register (it registered
+   * before a restart, or with another replica) is noted under its id.
+   */
   seen(agentId: string, now: number): void {
     const agent = this.agents.get(agentId);
-    if (agent) agent.lastSeenAt = now;
+    if (agent) {
+      agent.lastSeenAt = now;
+      return;
+    }
+    this.agents.set(agentId, {
+      id: agentId,
+      name: agentId,
+      labels: [],
+      capacity: 0,
+      registeredAt: now,
+      lastSeenAt: now,
+    });
   }
 
   list(): readonly KnownAgent[] {

@@ -1,6 +1,8 @@
 import { LOG_BATCH_MAX_BYTES, routes, type LeaseAnswer } from '@slipway/api';
 import type { FastifyInstance } from 'fastify';
 import { defineRoute } from '../http/define-route.js';
+import type { LogIntake } from '../logs/log-intake.js';
+import type { LogNotifier } from '../logs/log-notifier.js';
 import type { SchedulerLoop } from '../scheduler/scheduler-loop.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { claimAttempts, type ClaimContext } from './claim-attempts.js';
@@ -9,6 +11,10 @@ import { claimAttempts, type ClaimContext } from './claim-attempts.js';
 export interface AgentRoutesContext extends ClaimContext {
   readonly agents: AgentRegistry;
   readonly scheduler: SchedulerLoop;
+  /** Masks, bounds and stores log chunks, and wakes followers. */
+  readonly logs: LogIntake;
+  /** Told when an attempt finishes, so its followers end at once. */
+  readonly logNotifier: LogNotifier;
 }
 
 /** The agent protocol: register, claim (long-poll), heartbeat, logs, finish. */
@@ -49,7 +55,7 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
     routes.sendLogs,
     async ({ body }) => {
       agents.seen(body.agentId, now());
-      if (body.chunks.length > 0) await store.appendLogs(body.chunks);
+      await context.logs.append(body.chunks);
       return null;
     },
     { bodyLimit: LOG_BATCH_MAX_BYTES },
@@ -66,7 +72,10 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
       error: body.error,
       now: at,
     });
-    if (accepted) scheduler.wake();
+    if (accepted) {
+      scheduler.wake();
+      context.logNotifier.notify([body.attemptId]);
+    }
     return { accepted };
   });
 }

@@ -8,6 +8,8 @@ import type {
 } from '@slipway/core';
 import type { DeepReadonly } from '../http/define-route.js';
 import type { WorkSignal } from '../scheduler/work-signal.js';
+import type { ProjectSecrets } from '../secrets/project-secrets.js';
+import type { SecretMaskers } from '../secrets/secret-maskers.js';
 import { attemptContext } from './attempt-context.js';
 
 /** A claimed attempt as sent to the agent (readonly: it holds the frozen plan's parts). */
@@ -21,6 +23,12 @@ export interface ClaimContext {
   readonly leaseMs: number;
   readonly claimWaitMaxMs: number;
   readonly claimPollMs: number;
+  /** Told of the attempts each claim handed out, at the claim's time. */
+  readonly onClaimed?: (claimed: readonly StoredClaim[], now: number) => void;
+  /** Secret values for the attempts of trusted runs. */
+  readonly secrets: ProjectSecrets;
+  /** Told which values each run was given, so they are masked in its logs. */
+  readonly maskers: SecretMaskers;
 }
 
 /**
@@ -46,7 +54,10 @@ export async function claimAttempts(
       now,
       leaseUntil: now + context.leaseMs,
     });
-    if (claimed.length > 0) return describe(context, claimed);
+    if (claimed.length > 0) {
+      context.onClaimed?.(claimed, now);
+      return describe(context, claimed);
+    }
     const left = until - Date.now();
     if (left <= 0 || signal.aborted || work.isClosed) return [];
     await work.wait(Math.min(left, context.claimPollMs), signal, seen);
@@ -57,6 +68,8 @@ interface LoadedRun {
   readonly run: RunRecord;
   readonly project: Project;
   readonly tasks: readonly TaskRecord[];
+  /** None for runs whose trigger is untrusted. */
+  readonly secrets: Readonly<Record<string, string>>;
 }
 
 /** Adds to each claimed attempt what the agent needs to run it. */
@@ -74,7 +87,9 @@ async function describe(
         if (!run) throw new Error(`claimed an attempt of run ${runId}, which does not exist`);
         const project = await store.findProject(run.projectId);
         if (!project) throw new Error(`run ${runId} belongs to no project`);
-        return { run, project, tasks };
+        const secrets = run.trusted ? await context.secrets.values(project.id) : {};
+        if (run.trusted) context.maskers.remember(run.id, project.id, Object.values(secrets));
+        return { run, project, tasks, secrets };
       })();
       runs.set(runId, loaded);
     }
@@ -82,7 +97,7 @@ async function describe(
   };
   return Promise.all(
     claimed.map(async (attempt) => {
-      const { run, project, tasks: records } = await load(attempt.runId);
+      const { run, project, tasks: records, secrets } = await load(attempt.runId);
       const task = attempt.plan.tasks.find((t) => t.id === attempt.taskId);
       if (!task) throw new Error(`run ${run.id} has no task ${attempt.taskId}`);
       return {
@@ -95,7 +110,7 @@ async function describe(
         project: { source: project.source, commit: run.trigger.commit ?? '' },
         context: attemptContext(attempt.plan, run.status, records, attempt.taskId),
         leaseMs: context.leaseMs,
-        secrets: {},
+        secrets: { ...secrets },
       };
     }),
   );

@@ -26,6 +26,10 @@ describe('loadServerConfig', () => {
       schedulerIntervalMs: 1_000,
       runCapacity: 256,
       logLevel: 'info',
+      maxStepLogBytes: 10 * 1024 * 1024,
+      maxArtifactBytes: 1024 * 1024 * 1024,
+      logRetentionDays: 30,
+      artifactRetentionDays: 30,
     });
     expect(databaseUrl(config)).toBe('sqlite:/data/slipway/slipway.db');
   });

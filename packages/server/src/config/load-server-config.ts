@@ -18,7 +18,7 @@ export interface ConfigSources {
 }
 
 const KEYS = Object.keys(ServerConfigSchema.shape) as (keyof ServerConfig)[];
-const PATH_KEYS: readonly string[] = ['dataDir'];
+const PATH_KEYS: readonly string[] = ['dataDir', 'secretKeyFile'];
 
 /** `dataDir` → `SLIPWAY_DATA_DIR`. */
 export function envName(key: string): string {

@@ -25,6 +25,31 @@ export const ServerConfigSchema = z.strictObject({
   /** At most this many attempts of one run are queued or running at once. */
   runCapacity: z.coerce.number().int().min(1).max(10_000).default(256),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Base64 of the 32-byte key that encrypts project secrets (`SLIPWAY_SECRET_KEY`). When
+   * absent, the key is read from `secretKeyFile`. Replicas sharing a database need the same key.
+   */
+  secretKey: z.string().min(1).optional(),
+  /** File holding the secret key, made with mode 0600 on first start; `DATA/secret.key` when absent. */
+  secretKeyFile: z.string().min(1).optional(),
+  /** Bytes of log text one step may store; output beyond it is dropped, with a marker. */
+  maxStepLogBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** Largest artifact file an agent may upload, in bytes (1 GiB by default). */
+  maxArtifactBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 50)
+    .default(1024 * 1024 * 1024),
+  /** Days the logs of a finished run are kept; 0 keeps them for ever. */
+  logRetentionDays: z.coerce.number().int().min(0).max(100_000).default(30),
+  /** Days the artifacts of a finished run are kept; 0 keeps them for ever. */
+  artifactRetentionDays: z.coerce.number().int().min(0).max(100_000).default(30),
 });
 
 /** The validated configuration. */

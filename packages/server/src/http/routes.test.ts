@@ -50,7 +50,7 @@ describe('HTTP routes', () => {
     expect(Object.keys(document.paths)).toContain('/api/projects/{project}/runs');
   });
 
-  it('refuses /api routes without a token (401) and with a wrong one (403)', async () => {
+  it('refuses /api routes without a token and with a wrong one (401)', async () => {
     const missing = await inject('GET', '/api/projects', undefined, {});
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['www-authenticate']).toBe('Bearer');
@@ -64,8 +64,8 @@ describe('HTTP routes', () => {
     const wrong = await inject('GET', '/api/projects', undefined, {
       authorization: 'Bearer slw_wrong',
     });
-    expect(wrong.statusCode).toBe(403);
-    expect(wrong.json<{ error: { code: string } }>().error.code).toBe('forbidden');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json<{ error: { code: string } }>().error.code).toBe('unauthorized');
 
     const unknown = await inject('GET', '/api/nothing-here', undefined, {});
     expect(unknown.statusCode).toBe(401);

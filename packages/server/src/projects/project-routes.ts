@@ -3,6 +3,8 @@ import type { ControlStore, Project } from '@slipway/core';
 import type { FastifyInstance } from 'fastify';
 import { GitError } from '../git/run-git.js';
 import { inspectSource } from '../git/inspect-source.js';
+import { callerOf } from '../auth/caller.js';
+import { visibleProjectIds } from '../auth/visible-projects.js';
 import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
 import { projectView } from '../runs/views.js';
@@ -47,9 +49,13 @@ export function projectRoutes(app: FastifyInstance, store: ControlStore): void {
     return projectView(project);
   });
 
-  defineRoute(app, routes.listProjects, async () => ({
-    projects: (await store.listProjects()).map(projectView),
-  }));
+  defineRoute(app, routes.listProjects, async ({ request }) => {
+    const visible = await visibleProjectIds(store, callerOf(request));
+    const projects = await store.listProjects();
+    return {
+      projects: projects.filter((p) => visible?.has(p.id) ?? true).map(projectView),
+    };
+  });
 
   defineRoute(app, routes.getProject, async ({ params }) =>
     projectView(await requireProject(store, params.project)),

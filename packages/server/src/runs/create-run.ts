@@ -8,6 +8,7 @@ import {
   RepositoryTemplateResolver,
   TriggerEvent,
   type ControlStore,
+  type NewRun,
   type Plan,
   type Project,
   type RunRecord,
@@ -42,7 +43,7 @@ export async function createRun(
   request: CreateRunRequest,
   actor: string,
 ): Promise<RunRecord> {
-  const { store, repositories } = context;
+  const { repositories } = context;
   const ref = request.ref ?? project.defaultBranch;
   const resolved = await repositories.resolve(project.source, ref);
   const trigger: TriggerFacts = {
@@ -52,19 +53,52 @@ export async function createRun(
     commit: resolved.commit,
     actor,
   };
-  const plan = await repositories.withCheckout(project.source, resolved.commit, (dir) =>
-    compileAt(dir, context.templatesDir, request, trigger),
-  );
-  const state = encodeRunState(createRunState(plan, { capacity: context.runCapacity }), null);
-  const run = await store.createRun({
+  const plan = await compileRunPlan(context, project, resolved.commit, request, trigger);
+  return startRun(context, {
     projectId: project.id,
     plan,
     trigger,
-    state,
+    trusted: request.untrusted !== true,
+  });
+}
+
+/**
+ * Checks a project out at `commit` and compiles the pipeline `request` names with its
+ * params; configuration problems throw a {@link ConfigError} with their diagnostics.
+ */
+export function compileRunPlan(
+  context: CreateRunContext,
+  project: Project,
+  commit: string,
+  request: CreateRunRequest,
+  trigger: TriggerFacts,
+): Promise<Plan> {
+  return context.repositories.withCheckout(project.source, commit, (dir) =>
+    compileAt(dir, context.templatesDir, request, trigger),
+  );
+}
+
+/**
+ * Stores a run of a compiled plan (tasks in `run.carried` start succeeded) and applies
+ * `run_started`, which queues its first attempts; a run of a concurrency group waits
+ * instead until its group has room (see {@link RunDriver.startRun}).
+ */
+export async function startRun(
+  context: CreateRunContext,
+  run: Omit<NewRun, 'state' | 'createdAt'>,
+): Promise<RunRecord> {
+  const { store } = context;
+  const carried = Object.fromEntries(
+    (run.carried ?? []).map((task) => [task.taskId, { results: task.results }]),
+  );
+  const initial = createRunState(run.plan, { capacity: context.runCapacity, carried });
+  const created = await store.createRun({
+    ...run,
+    state: encodeRunState(initial, null),
     createdAt: context.now(),
   });
-  await context.driver.apply(run.id, { type: 'run_started' });
-  return (await store.getRun(run.id)) ?? run;
+  await context.driver.startRun(created);
+  return (await store.getRun(created.id)) ?? created;
 }
 
 async function compileAt(

@@ -1,6 +1,8 @@
 import { ErrorCode, routes } from '@slipway/api';
 import type { ControlStore, RunRecord } from '@slipway/core';
 import type { FastifyInstance } from 'fastify';
+import { callerOf } from '../auth/caller.js';
+import { visibleProjectIds } from '../auth/visible-projects.js';
 import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
 import { requireProject } from '../projects/project-routes.js';
@@ -10,8 +12,6 @@ import { runView, taskView } from './views.js';
 
 const DEFAULT_RUN_PAGE = 20;
 const DEFAULT_LOG_PAGE = 1000;
-/** The actor recorded on runs while the admin token is the only identity. */
-const ADMIN_ACTOR = 'admin';
 
 async function requireRun(store: ControlStore, runId: string): Promise<RunRecord> {
   const run = await store.getRun(runId);
@@ -30,13 +30,13 @@ export function runRoutes(
 ): void {
   const { store, driver } = context;
 
-  defineRoute(app, routes.createRun, async ({ params, body }) => {
+  defineRoute(app, routes.createRun, async ({ params, body, request }) => {
     const project = await requireProject(store, params.project);
-    const run = await createRun(context, project, body, ADMIN_ACTOR);
+    const run = await createRun(context, project, body, callerOf(request).user);
     return runView(run, project.name);
   });
 
-  defineRoute(app, routes.listRuns, async ({ query }) => {
+  defineRoute(app, routes.listRuns, async ({ query, request }) => {
     const limit = query.limit ?? DEFAULT_RUN_PAGE;
     if (query.before !== undefined && query.project === undefined) {
       const message = 'paging by run number needs a project';
@@ -44,11 +44,15 @@ export function runRoutes(
         { in: 'query', path: 'before', message },
       ]);
     }
+    const visible = await visibleProjectIds(store, callerOf(request));
     const project =
       query.project === undefined ? undefined : await requireProject(store, query.project);
+    if (project && visible && !visible.has(project.id)) {
+      throw new HttpError(ErrorCode.NotFound, `no project "${query.project ?? ''}"`);
+    }
     const runs = await store.listRuns({
       limit,
-      ...(project ? { projectId: project.id } : {}),
+      ...(project ? { projectId: project.id } : visible ? { projectIds: [...visible] } : {}),
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.pipeline !== undefined ? { pipeline: query.pipeline } : {}),
       ...(query.before !== undefined ? { before: query.before } : {}),
@@ -92,13 +96,24 @@ export function runRoutes(
       throw new HttpError(ErrorCode.NotFound, `run ${run.id} has no task "${params.task}"`);
     }
     const after = query.after ?? -1;
-    if (task.attemptId === null) {
-      return { attemptId: null, attempt: task.attempt, chunks: [], next: after };
+    let attemptId = task.attemptId;
+    let attempt = task.attempt;
+    if (query.attempt !== undefined) {
+      const found = await store.findAttempt(run.id, task.taskId, query.attempt);
+      if (!found) {
+        const message = `task "${task.taskId}" of run ${run.id} has no attempt ${query.attempt}`;
+        throw new HttpError(ErrorCode.NotFound, message);
+      }
+      attemptId = found.attemptId;
+      attempt = found.attempt;
     }
-    const chunks = await store.readLogs(task.attemptId, after, query.limit ?? DEFAULT_LOG_PAGE);
+    if (attemptId === null) {
+      return { attemptId: null, attempt, chunks: [], next: after };
+    }
+    const chunks = await store.readLogs(attemptId, after, query.limit ?? DEFAULT_LOG_PAGE);
     return {
-      attemptId: task.attemptId,
-      attempt: task.attempt,
+      attemptId,
+      attempt,
       chunks: chunks.map((c) => ({ ...c })),
       next: chunks.at(-1)?.seq ?? after,
     };

@@ -25,6 +25,9 @@ export function runView(run: RunRecord, projectName: string): RunView {
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
+    trusted: run.trusted,
+    ...(run.retryOf !== undefined ? { retryOf: run.retryOf } : {}),
+    ...(run.rerunOf !== undefined ? { rerunOf: run.rerunOf } : {}),
   };
 }
 
@@ -42,5 +45,6 @@ export function taskView(record: TaskRecord, task: PlanTask | undefined): TaskVi
     attemptId: record.attemptId,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
+    ...(record.carriedFrom !== undefined ? { carriedFrom: record.carriedFrom } : {}),
   };
 }

@@ -21,6 +21,9 @@ export interface AppliedEvent {
   readonly decisions: readonly Decision[];
   /** Attempts queued for agents. */
   readonly queued: number;
+  readonly projectId: string;
+  /** The run's concurrency group; null outside any. */
+  readonly concurrencyGroup: string | null;
 }
 
 /** Options of {@link applyEvent}. */
@@ -126,7 +129,13 @@ function transition(
     applied,
     wakeAt: isRunFinished(state.status) ? null : nextWake(state, deadline),
     now,
-    result: { status: state.status, decisions, queued: queue.length },
+    result: {
+      status: state.status,
+      decisions,
+      queued: queue.length,
+      projectId: snapshot.run.projectId,
+      concurrencyGroup: plan.concurrency?.group ?? null,
+    },
   };
 }
 

@@ -1,20 +1,54 @@
-import type { ControlStore, RecordedOutcome, SchedulerEvent } from '@slipway/core';
+import {
+  RunStatus,
+  type ConcurrencyGroupRef,
+  type ControlStore,
+  type RecordedOutcome,
+  type RunRecord,
+  type SchedulerEvent,
+} from '@slipway/core';
 import { applyEvent, applyWake, type AppliedEvent } from './apply-event.js';
 import type { WorkSignal } from './work-signal.js';
+
+/** Options of {@link RunDriver}. */
+export interface RunDriverOptions {
+  /**
+   * Told when the runs waiting in a group could not be admitted after a run of the group
+   * finished; the scheduler loop admits them later. By default the error is thrown.
+   */
+  readonly onAdmitError?: (error: unknown, group: ConcurrencyGroupRef) => void;
+}
 
 /**
  * Applies events to runs and wakes waiting claims when attempts were queued: what
  * routes and the scheduler loop use instead of calling {@link applyEvent} directly.
+ * When a run of a concurrency group finishes, it admits the group's next waiting runs.
  */
 export class RunDriver {
+  /** Groups being admitted by this process, and whether to admit them once more after. */
+  private readonly admitting = new Map<string, boolean>();
+
   constructor(
     private readonly store: ControlStore,
     private readonly work: WorkSignal,
     private readonly now: () => number,
+    private readonly options: RunDriverOptions = {},
   ) {}
 
   async apply(runId: string, event: SchedulerEvent): Promise<AppliedEvent> {
-    return this.notified(await applyEvent(this.store, runId, event, this.now()));
+    return this.settled(await applyEvent(this.store, runId, event, this.now()));
+  }
+
+  /**
+   * Starts a stored run: applies `run_started`, or, for a run waiting in a concurrency
+   * group, admits whatever the group has room for (this run, if it is next in line).
+   */
+  async startRun(run: RunRecord): Promise<void> {
+    const group = run.plan.concurrency?.group;
+    if (group !== undefined && run.status === RunStatus.Waiting) {
+      await this.admitGroup({ projectId: run.projectId, group });
+    } else {
+      await this.apply(run.id, { type: 'run_started' });
+    }
   }
 
   /** Applies an attempt outcome the store recorded and marks it applied. */
@@ -27,7 +61,7 @@ export class RunDriver {
       results: outcome.results,
       error: outcome.error,
     };
-    return this.notified(
+    return this.settled(
       await applyEvent(this.store, outcome.runId, event, this.now(), {
         applied: [outcome.attemptId],
       }),
@@ -36,11 +70,49 @@ export class RunDriver {
 
   /** Applies a due wake-up: a retry backoff that ended or the run's timeout. */
   async wake(runId: string): Promise<AppliedEvent> {
-    return this.notified(await applyWake(this.store, runId, this.now()));
+    return this.settled(await applyWake(this.store, runId, this.now()));
   }
 
-  private notified(applied: AppliedEvent): AppliedEvent {
+  /*
+   * Admission of a concurrency group: the store decides atomically which waiting runs
+   * start and which superseded runs are to be cancelled; this applies the cancels (then
+   * notes them applied) and starts the admitted runs. Whatever a crash leaves undone is
+   * found again by the scheduler loop (`groupsToAdmit`, and admitted runs are `queued`).
+   * Applying a cancel or a start can finish a run of the same group, which asks for its
+   * admission again while this one is running: that request is folded into one more round
+   * of the running admission instead of nesting.
+   */
+  async admitGroup(ref: ConcurrencyGroupRef): Promise<void> {
+    const key = JSON.stringify([ref.projectId, ref.group]);
+    if (this.admitting.has(key)) {
+      this.admitting.set(key, true);
+      return;
+    }
+    try {
+      do {
+        this.admitting.set(key, false);
+        const { start, cancel } = await this.store.admitRuns(ref);
+        for (const runId of cancel) await this.apply(runId, { type: 'cancel_requested' });
+        if (cancel.length > 0) await this.store.clearPendingCancels(cancel);
+        for (const runId of start) await this.apply(runId, { type: 'run_started' });
+      } while (this.admitting.get(key) === true);
+    } finally {
+      this.admitting.delete(key);
+    }
+  }
+
+  private async settled(applied: AppliedEvent): Promise<AppliedEvent> {
     if (applied.queued > 0) this.work.notify();
+    const group = applied.concurrencyGroup;
+    if (group !== null && applied.decisions.some((d) => d.type === 'finish_run')) {
+      const ref = { projectId: applied.projectId, group };
+      try {
+        await this.admitGroup(ref);
+      } catch (error) {
+        if (this.options.onAdmitError === undefined) throw error;
+        this.options.onAdmitError(error, ref);
+      }
+    }
     return applied;
   }
 }

@@ -1,4 +1,4 @@
-import { RunStatus, type ControlStore } from '@slipway/core';
+import { RunStatus, type ControlStore, type RecordedOutcome } from '@slipway/core';
 import type { RunDriver } from './run-driver.js';
 
 /** Options of {@link SchedulerLoop}. */
@@ -12,6 +12,10 @@ export interface SchedulerLoopOptions {
   readonly onError: (error: unknown, what: string) => void;
   /** Items handled per query. */
   readonly batch?: number;
+  /** Told how many attempts a pass marked lost (their leases lapsed). */
+  readonly onAttemptsLost?: (count: number) => void;
+  /** Told of each recorded outcome a pass applied, when it changed its run (the first time). */
+  readonly onOutcomeApplied?: (outcome: RecordedOutcome) => void;
 }
 
 /** What one pass did. */
@@ -19,6 +23,8 @@ export interface PassReport {
   readonly leader: boolean;
   readonly expired: number;
   readonly started: number;
+  /** Concurrency groups whose waiting runs were admitted. */
+  readonly admitted: number;
   readonly outcomes: number;
   readonly woken: number;
 }
@@ -34,8 +40,9 @@ const MAX_OUTCOME_BATCHES = 20;
  *   runs on every replica, since applying an outcome twice changes nothing the second
  *   time (the scheduler ignores an outcome for an attempt that is no longer running);
  * - only the replica holding the `scheduler` lease expires leases, starts runs left
- *   queued (created, then the process died before starting them) and applies due
- *   wake-ups (retry backoffs, run timeouts).
+ *   queued (created, then the process died before starting them), admits the waiting
+ *   runs of concurrency groups with room (their admission after a run finished was
+ *   lost) and applies due wake-ups (retry backoffs, run timeouts).
  *
  * Passes never overlap: a wake-up during a pass schedules one more pass right after it.
  */
@@ -107,23 +114,28 @@ export class SchedulerLoop {
     const leader = await store.acquireLease(LEASE_NAME, options.holder, now + leaseMs, now);
     let expired = 0;
     let started = 0;
+    let admitted = 0;
     if (leader) {
       expired = (await store.expireLeases(now)).length;
+      options.onAttemptsLost?.(expired);
       const queued = await store.listRuns({ status: RunStatus.Queued, limit: this.batch });
       for (const run of queued) {
-        await this.guard(`start run ${run.id}`, () =>
-          driver.apply(run.id, { type: 'run_started' }),
-        );
+        await this.guard(`start run ${run.id}`, () => driver.startRun(run));
         started++;
+      }
+      for (const group of await store.groupsToAdmit(this.batch)) {
+        await this.guard(`admit runs of group ${group.group}`, () => driver.admitGroup(group));
+        admitted++;
       }
     }
     let outcomes = 0;
     for (let batch = 0; batch < MAX_OUTCOME_BATCHES; batch++) {
       const recorded = await store.unappliedOutcomes(this.batch);
       for (const outcome of recorded) {
-        await this.guard(`apply outcome of attempt ${outcome.attemptId}`, () =>
-          driver.applyOutcome(outcome),
-        );
+        await this.guard(`apply outcome of attempt ${outcome.attemptId}`, async () => {
+          const applied = await driver.applyOutcome(outcome);
+          if (applied.decisions.length > 0) options.onOutcomeApplied?.(outcome);
+        });
         outcomes++;
       }
       if (recorded.length < this.batch) break;
@@ -135,7 +147,7 @@ export class SchedulerLoop {
         woken++;
       }
     }
-    return { leader, expired, started, outcomes, woken };
+    return { leader, expired, started, admitted, outcomes, woken };
   }
 
   private async guard(what: string, work: () => Promise<unknown>): Promise<void> {

@@ -1,11 +1,20 @@
-import type { LogChunk } from '@slipway/core';
+import type { LogChunk, LogLimit } from '@slipway/core';
 import { chunks } from '../rows/chunks.js';
 import { retryTransient } from '../retry-transient.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
+import { appendLogsWithin } from './append-logs-within.js';
 
-/** Inserts log chunks in multi-row statements; a chunk whose key exists is ignored. */
-export async function appendLogs(ctx: StoreContext, logs: readonly LogChunk[]): Promise<void> {
+/**
+ * Inserts log chunks in multi-row statements; a chunk whose key exists is ignored. With a
+ * `limit`, the bytes per step are counted and bounded (see {@link appendLogsWithin}).
+ */
+export async function appendLogs(
+  ctx: StoreContext,
+  logs: readonly LogChunk[],
+  limit?: LogLimit,
+): Promise<void> {
+  if (limit !== undefined) return appendLogsWithin(ctx, logs, limit);
   if (logs.length === 0) return;
   const batches = chunks(
     logs.map((chunk) => ({

@@ -66,6 +66,7 @@ export function claimAttempts(ctx: StoreContext, claim: AttemptClaim): Promise<C
         taskId: row.task_id,
         attempt: row.attempt,
         plan,
+        queuedAt: row.queued_at,
       };
     });
   });

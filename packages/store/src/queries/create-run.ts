@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import {
-  RunStatus,
-  TaskStatus,
-  UserError,
-  UserErrorKind,
-  type NewRun,
-  type RunRecord,
-} from '@slipway/core';
+import { TaskStatus, UserError, UserErrorKind, type NewRun, type RunRecord } from '@slipway/core';
+import { carriedTaskRow } from '../rows/carried-task-row.js';
 import { chunks } from '../rows/chunks.js';
+import { concurrencyColumns, initialRunStatus } from '../rows/concurrency-columns.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
+import { supersedeGroupRuns } from './supersede-group-runs.js';
 
 /**
- * Stores a queued run with one pending task row per plan task. The project's run
- * counter hands out the number; on PostgreSQL its row lock orders concurrent creations.
+ * Stores a queued run (waiting, when in a concurrency group) with one pending task row per
+ * plan task. The project's run counter hands out the number; on PostgreSQL its row lock
+ * orders concurrent creations.
  */
 export function createRun(ctx: StoreContext, run: NewRun): Promise<RunRecord> {
   return writeTransaction(ctx, async (trx) => {
@@ -31,12 +28,15 @@ export function createRun(ctx: StoreContext, run: NewRun): Promise<RunRecord> {
       projectId: run.projectId,
       number: counter.run_count,
       pipeline: run.plan.pipeline,
-      status: RunStatus.Queued,
+      status: initialRunStatus(run.plan),
       trigger: run.trigger,
       plan: run.plan,
       createdAt: run.createdAt,
       startedAt: null,
       finishedAt: null,
+      trusted: run.trusted ?? true,
+      ...(run.retryOf !== undefined ? { retryOf: run.retryOf } : {}),
+      ...(run.rerunOf !== undefined ? { rerunOf: run.rerunOf } : {}),
     };
     await trx
       .insertInto('runs')
@@ -53,20 +53,32 @@ export function createRun(ctx: StoreContext, run: NewRun): Promise<RunRecord> {
         created_at: run.createdAt,
         started_at: null,
         finished_at: null,
+        trusted: record.trusted ? 1 : 0,
+        ...concurrencyColumns(run.plan),
+        retry_of: run.retryOf ?? null,
+        rerun_of: run.rerunOf ?? null,
       })
       .execute();
-    const tasks = run.plan.tasks.map((task, position) => ({
-      run_id: record.id,
-      task_id: task.id,
-      position,
-      status: TaskStatus.Pending,
-      attempt: 0,
-      reason: null,
-      results: '{}',
-      started_at: null,
-      finished_at: null,
-    }));
+    const carried = new Map((run.carried ?? []).map((c) => [c.taskId, c]));
+    const tasks = run.plan.tasks.map((task, position) => {
+      const kept = carried.get(task.id);
+      if (kept !== undefined) return carriedTaskRow(record.id, position, kept);
+      return {
+        run_id: record.id,
+        task_id: task.id,
+        position,
+        status: TaskStatus.Pending,
+        attempt: 0,
+        reason: null,
+        results: '{}',
+        started_at: null,
+        finished_at: null,
+        carried_attempt_id: null,
+        carried_run_id: null,
+      };
+    });
     for (const batch of chunks(tasks)) await trx.insertInto('tasks').values(batch).execute();
+    await supersedeGroupRuns(trx, record.projectId, record.id, run.plan);
     return record;
   });
 }

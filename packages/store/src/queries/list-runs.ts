@@ -7,7 +7,8 @@ import type { StoreContext } from '../store-context.js';
  * Paging by number (`before`) needs a project, since numbers repeat across projects.
  */
 export async function listRuns(ctx: StoreContext, filter: RunFilter): Promise<RunRecord[]> {
-  const { projectId, status, pipeline, before, limit } = filter;
+  const { projectId, projectIds, status, pipeline, before, limit } = filter;
+  if (projectIds?.length === 0) return [];
   if (before !== undefined && projectId === undefined) {
     throw new Error('listRuns: `before` pages by run number and needs `projectId`');
   }
@@ -15,6 +16,7 @@ export async function listRuns(ctx: StoreContext, filter: RunFilter): Promise<Ru
     .selectFrom('runs')
     .select(RUN_COLUMNS)
     .$if(projectId !== undefined, (q) => q.where('project_id', '=', projectId ?? ''))
+    .$if(projectIds !== undefined, (q) => q.where('project_id', 'in', projectIds ?? []))
     .$if(status !== undefined, (q) => q.where('status', '=', status ?? ''))
     .$if(pipeline !== undefined, (q) => q.where('pipeline', '=', pipeline ?? ''))
     .$if(before !== undefined, (q) => q.where('number', '<', before ?? 0))

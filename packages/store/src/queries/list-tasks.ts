@@ -2,7 +2,10 @@ import type { TaskRecord, TaskStatus } from '@slipway/core';
 import { parseResults } from '../rows/json.js';
 import type { StoreContext } from '../store-context.js';
 
-/** Tasks of a run in plan order, each with the id of its latest attempt. */
+/**
+ * Tasks of a run in plan order, each with the id of its latest attempt (for a task carried
+ * from an earlier run, the kept attempt).
+ */
 export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskRecord[]> {
   const rows = await ctx.db
     .selectFrom('tasks as t')
@@ -26,6 +29,8 @@ export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskR
       't.results',
       't.started_at',
       't.finished_at',
+      't.carried_attempt_id',
+      't.carried_run_id',
       'a.id as attempt_id',
     ])
     .where('t.run_id', '=', runId)
@@ -38,8 +43,9 @@ export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskR
     attempt: row.attempt,
     reason: row.reason,
     results: parseResults(row.results),
-    attemptId: row.attempt_id,
+    attemptId: row.attempt_id ?? row.carried_attempt_id,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    ...(row.carried_run_id !== null ? { carriedFrom: row.carried_run_id } : {}),
   }));
 }

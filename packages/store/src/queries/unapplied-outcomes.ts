@@ -10,7 +10,17 @@ export async function unappliedOutcomes(
 ): Promise<RecordedOutcome[]> {
   const rows = await ctx.db
     .selectFrom('attempts')
-    .select(['id', 'run_id', 'task_id', 'attempt', 'outcome', 'results', 'error', 'finished_at'])
+    .select([
+      'id',
+      'run_id',
+      'task_id',
+      'attempt',
+      'outcome',
+      'results',
+      'error',
+      'finished_at',
+      'claimed_at',
+    ])
     .where('status', '=', AttemptStatus.Settled)
     .where('applied', '=', 0)
     .orderBy('finished_at')
@@ -26,5 +36,6 @@ export async function unappliedOutcomes(
     results: parseResults(row.results),
     error: row.error,
     finishedAt: row.finished_at ?? 0,
+    claimedAt: row.claimed_at,
   }));
 }

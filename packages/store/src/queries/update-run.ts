@@ -7,6 +7,7 @@ import {
   type RunUpdate,
 } from '@slipway/core';
 import { RUN_COLUMNS, toRunRecord } from '../rows/run-record.js';
+import { statusToStore } from '../rows/concurrency-columns.js';
 import { parseJson } from '../rows/json.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
@@ -28,7 +29,7 @@ export function updateRun<T>(
   return writeTransaction(ctx, async (trx) => {
     const row = await trx
       .selectFrom('runs')
-      .select([...RUN_COLUMNS, 'state'])
+      .select([...RUN_COLUMNS, 'state', 'admitted'])
       .where('id', '=', runId)
       .$if(ctx.dialect.locksRows, (q) => q.forUpdate())
       .executeTakeFirst();
@@ -39,19 +40,20 @@ export function updateRun<T>(
       throw new Error(`run ${runId} is ${run.status} and cannot become ${update.status}`);
     }
     const { now } = update;
+    const status = statusToStore(runId, row.admitted, update.status);
 
     await writeTaskChanges(trx, run, update.tasks, now);
     await queueAttempts(trx, run, update.queue, now);
     await requestStops(trx, run.id, update.stop, now);
     await markOutcomesApplied(trx, run.id, update.applied);
 
-    const finished = isRunFinished(update.status);
-    const started = update.status !== RunStatus.Queued && update.status !== RunStatus.Waiting;
+    const finished = isRunFinished(status);
+    const started = status !== RunStatus.Queued && status !== RunStatus.Waiting;
     await trx
       .updateTable('runs')
       .set({
         state: JSON.stringify(update.state),
-        status: update.status,
+        status,
         wake_at: finished ? null : update.wakeAt,
         started_at: run.startedAt ?? (started ? now : null),
         finished_at: finished ? (run.finishedAt ?? now) : null,

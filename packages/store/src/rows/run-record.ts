@@ -14,6 +14,9 @@ export const RUN_COLUMNS = [
   'created_at',
   'started_at',
   'finished_at',
+  'trusted',
+  'retry_of',
+  'rerun_of',
 ] as const satisfies readonly (keyof RunsTable)[];
 
 type RunRow = Pick<RunsTable, (typeof RUN_COLUMNS)[number]>;
@@ -31,5 +34,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    trusted: row.trusted !== 0,
+    ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+    ...(row.rerun_of !== null ? { rerunOf: row.rerun_of } : {}),
   };
 }

@@ -33,10 +33,14 @@ function asUserError(error: unknown, baseUrl: string): unknown {
     const fields = (error.fields ?? []).map((f) => `\n  ${f.path}: ${f.message}`).join('');
     switch (error.status) {
       case 401:
-      case 403:
         return new UserError(
           UserErrorKind.Usage,
           `${error.message}: pass --token or set SLIPWAY_TOKEN to a token the server accepts`,
+        );
+      case 403:
+        return new UserError(
+          UserErrorKind.Usage,
+          `${error.message}: your token's role does not allow this; ask a project admin`,
         );
       case 404:
         return new UserError(UserErrorKind.NotFound, error.message);

@@ -1,0 +1,126 @@
+// Runs the three graphs of dag.js through `slipway up` (SQLite in its data folder, the
+// embedded agent with capacity 2) and with `make -j2` in the same run, and reports the
+// ratio of their wall-clock times. A Slipway run is timed from the moment the trigger
+// request is sent to the run's `finishedAt` as the server recorded it. A run that takes
+// longer than LIMIT_MS is cancelled and reported as incomplete, and a smaller version of
+// its graph is measured instead.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GRAPHS, asMakefile, asPipeline, chain, independent, layers, timed } from './dag.js';
+import { makeRepository, startSlipway, waitForRun } from './slipway-up.js';
+import { median, ms, seededRandom } from './stats.js';
+
+const RUNS = 3;
+const CAPACITY = 2;
+const TARGET_RATIO = 5;
+const LIMIT_MS = 5 * 60_000;
+
+/** The graph measured when the full one does not finish within LIMIT_MS. */
+const SMALLER = {
+  'independent-1000': { name: 'independent-100', build: () => independent(100) },
+  'chain-500': { name: 'chain-50', build: () => chain(50) },
+  'layers-10x100': {
+    name: 'layers-10x10',
+    build: () => layers(10, 10, 3, seededRandom(20240601)),
+  },
+};
+
+export async function run({ root, log }) {
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-server-dag-'));
+  let slipway;
+  try {
+    slipway = await startSlipway({ root, dataDir: join(dir, 'data'), agentCapacity: CAPACITY });
+    await warmUp(slipway, dir);
+    const results = [];
+    for (const graph of GRAPHS) {
+      const figure = await measure({ slipway, dir, graph, log });
+      results.push(figure);
+      if (figure.incomplete) {
+        results.push(await measure({ slipway, dir, graph: SMALLER[graph.name], log }));
+      }
+    }
+    return results;
+  } catch (error) {
+    if (slipway) log(slipway.stderr());
+    throw error;
+  } finally {
+    await slipway?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One small run first, so the first measured run does not pay for start-up work. */
+async function warmUp(slipway, dir) {
+  const { client } = slipway;
+  await makeRepository(join(dir, 'warm-up'), { '.slipway.yml': asPipeline(independent(20)) });
+  await client.createProject({ name: 'warm-up', source: join(dir, 'warm-up') });
+  const created = await client.createRun('warm-up');
+  await waitForRun(client, 'warm-up', created.id, { pollMs: 100 });
+}
+
+async function measure({ slipway, dir, graph, log }) {
+  const { client } = slipway;
+  const tasks = graph.build();
+  const makeDir = join(dir, graph.name, 'make');
+  await mkdir(makeDir, { recursive: true });
+  await writeFile(join(makeDir, 'Makefile'), asMakefile(tasks));
+  await makeRepository(join(dir, graph.name, 'repo'), { '.slipway.yml': asPipeline(tasks) });
+  await client.createProject({ name: graph.name, source: join(dir, graph.name, 'repo') });
+
+  const make = () => timed('make', [`-j${CAPACITY}`, '-s'], makeDir);
+  const slipwayRun = async () => {
+    const sent = Date.now();
+    const created = await client.createRun(graph.name);
+    try {
+      const done = await waitForRun(client, graph.name, created.id, {
+        pollMs: 100,
+        timeoutMs: LIMIT_MS,
+      });
+      if (done.status !== 'succeeded') throw new Error(`run ${created.id} ${done.status}`);
+      return done.finishedAt - sent;
+    } catch (error) {
+      if (!/did not settle/.test(String(error))) throw error;
+      await client.cancelRun(created.id, { mode: 'kill' });
+      await waitForRun(client, graph.name, created.id, { pollMs: 200 });
+      return null;
+    }
+  };
+
+  await make();
+  const makeTimes = [];
+  const slipwayTimes = [];
+  for (let i = 0; i < RUNS; i++) {
+    makeTimes.push(await make());
+    const elapsed = await slipwayRun();
+    if (elapsed === null) {
+      log(`  server-dag/${graph.name}: a run took over ${LIMIT_MS / 1000} s; stopped`);
+      return {
+        name: `server-dag/${graph.name}`,
+        tasks: tasks.length,
+        incomplete: true,
+        slipwayMs: { over: LIMIT_MS },
+        makeMs: { median: ms(median(makeTimes)) },
+        target: TARGET_RATIO,
+      };
+    }
+    slipwayTimes.push(elapsed);
+  }
+  const makeMs = { best: ms(Math.min(...makeTimes)), median: ms(median(makeTimes)) };
+  const slipwayMs = { best: ms(Math.min(...slipwayTimes)), median: ms(median(slipwayTimes)) };
+  const ratio = Math.round((slipwayMs.median / makeMs.median) * 100) / 100;
+  log(
+    `  server-dag/${graph.name}: make ${makeMs.median} ms, slipway up ${slipwayMs.median} ms, ` +
+      `ratio ${ratio}; target ≤ ${TARGET_RATIO}`,
+  );
+  return {
+    name: `server-dag/${graph.name}`,
+    tasks: tasks.length,
+    store: 'sqlite',
+    agentCapacity: CAPACITY,
+    makeMs,
+    slipwayMs,
+    ratio,
+    target: TARGET_RATIO,
+  };
+}

@@ -1,0 +1,78 @@
+import type { ProjectRole as CoreProjectRole, TokenKind as CoreTokenKind } from '@slipway/core';
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+import { covering } from './covering.js';
+
+/** A user's role in a project; each includes the ones before it. */
+export const ProjectRole = covering<CoreProjectRole>()(z.enum(['viewer', 'developer', 'admin']));
+export type ProjectRole = z.infer<typeof ProjectRole>;
+
+/** `user` for the API; `agent` for the agent protocol only. */
+export const TokenKind = covering<CoreTokenKind>()(z.enum(['user', 'agent']));
+export type TokenKind = z.infer<typeof TokenKind>;
+
+/** A user name as tokens and role bindings name users. */
+export const UserName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/,
+    'use 1 to 128 letters, digits, ".", "_", "@", "+" or "-", starting with a letter or digit',
+  );
+
+export const CreateTokenRequest = z
+  .strictObject({
+    name: z.string().min(1).max(100).describe('What the token is for, such as "ci" or "laptop".'),
+    user: UserName.describe('The user the token acts as; role bindings name users.'),
+    admin: z
+      .boolean()
+      .optional()
+      .describe('An admin token may do everything in every project. Default: false.'),
+    kind: TokenKind.optional().describe(
+      '`agent` makes a token accepted only by the agent protocol. Default: `user`.',
+    ),
+  })
+  .refine((body) => !(body.admin === true && body.kind === 'agent'), {
+    error: 'an agent token cannot be an admin token',
+    path: ['admin'],
+  });
+export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
+
+/** A token as the API shows it: never the token or its hash. */
+export const TokenInfo = z.object({
+  id: Id,
+  name: z.string(),
+  user: z.string(),
+  kind: TokenKind,
+  admin: z.boolean(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable().describe('To the minute or so; null when never used.'),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+/** A token just made: the only answer that holds the token itself. */
+export const CreatedToken = TokenInfo.extend({
+  token: z.string().describe('Shown only this once; the server keeps its hash.'),
+});
+export type CreatedToken = z.infer<typeof CreatedToken>;
+
+export const TokenList = z.object({ tokens: z.array(TokenInfo) });
+export type TokenList = z.infer<typeof TokenList>;
+
+export const TokenPath = z.object({ id: Id });
+
+export const SetRoleRequest = z.strictObject({ role: ProjectRole });
+export type SetRoleRequest = z.infer<typeof SetRoleRequest>;
+
+/** A user's role in a project. */
+export const RoleBinding = z.object({
+  projectId: Id,
+  user: z.string(),
+  role: ProjectRole,
+  updatedAt: Timestamp,
+});
+export type RoleBinding = z.infer<typeof RoleBinding>;
+
+export const RoleList = z.object({ roles: z.array(RoleBinding) });
+export type RoleList = z.infer<typeof RoleList>;
+
+export const RolePath = z.object({ project: z.string().min(1).max(200), user: UserName });

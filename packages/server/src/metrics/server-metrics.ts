@@ -1,0 +1,167 @@
+import {
+  RunStatus,
+  TaskStatus,
+  type ClaimedAttempt,
+  type ControlStore,
+  type RecordedOutcome,
+  type StatusCounts,
+} from '@slipway/core';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AgentRegistry } from '../agents/agent-registry.js';
+
+/** Where the metrics read at scrape time come from. */
+export interface MetricSources {
+  readonly store: ControlStore;
+  readonly agents: AgentRegistry;
+  /** An agent heard from within this long counts as connected. */
+  readonly leaseMs: number;
+  readonly now: () => number;
+}
+
+/** The route label of requests no route matched, so that raw URLs never become labels. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const SECONDS = 1000;
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (not the process-wide one),
+ * so several servers in one process keep theirs apart.
+ *
+ * Counters and histograms count what this server did (its HTTP requests, the claims it
+ * answered, the outcomes it applied, the leases it expired); sum them across replicas.
+ * Gauges are read from the shared store at scrape time, one aggregate query each, so
+ * every replica reports the same values; take one replica's, or the max, not the sum.
+ * `slipway_agents_connected` counts the agents this server heard from.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'route' | 'method' | 'status' | 'success'>;
+  private readonly httpDuration: Histogram<'route' | 'method'>;
+  private readonly queueWait: Histogram;
+  private readonly attemptDuration: Histogram<'outcome'>;
+  private readonly lostAttempts: Counter;
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'slipway_http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method, status and success (not a 5xx)',
+      labelNames: ['route', 'method', 'status', 'success'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'slipway_http_request_duration_seconds',
+      help: 'Time to answer HTTP requests, by route pattern and method',
+      labelNames: ['route', 'method'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.queueWait = new Histogram({
+      name: 'slipway_queue_wait_seconds',
+      help: 'Time task attempts waited in the queue before an agent claimed them',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers,
+    });
+    this.attemptDuration = new Histogram({
+      name: 'slipway_task_attempt_duration_seconds',
+      help: 'Time from the claim of a task attempt to its outcome, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10800],
+      registers,
+    });
+    this.lostAttempts = new Counter({
+      name: 'slipway_lost_attempts_total',
+      help: 'Task attempts whose agent stopped renewing the lease',
+      registers,
+    });
+
+    const { store, agents } = sources;
+    new Gauge({
+      name: 'slipway_runs',
+      help: 'Runs by status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        setByStatus(this, Object.values(RunStatus), await store.countRunsByStatus());
+      },
+    });
+    new Gauge({
+      name: 'slipway_tasks',
+      help: 'Tasks of all runs by status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        setByStatus(this, Object.values(TaskStatus), await store.countTasksByStatus());
+      },
+    });
+    new Gauge({
+      name: 'slipway_queue_depth',
+      help: 'Task attempts queued and not claimed by an agent yet',
+      registers,
+      async collect() {
+        this.set(await store.countQueuedAttempts());
+      },
+    });
+    new Gauge({
+      name: 'slipway_zombie_runs',
+      help: 'Running runs that nothing moves on: no queued attempt, no live lease, no pending outcome or wake-up',
+      registers,
+      async collect() {
+        this.set(await store.countZombieRuns(sources.now()));
+      },
+    });
+    new Gauge({
+      name: 'slipway_agents_connected',
+      help: 'Agents this server heard from within the lease time',
+      registers,
+      collect() {
+        const since = sources.now() - sources.leaseMs;
+        this.set(agents.list().filter((agent) => agent.lastSeenAt >= since).length);
+      },
+    });
+  }
+
+  /** Counts an answered request; `route` is the matched route's pattern. */
+  requestAnswered(route: string, method: string, status: number, seconds: number): void {
+    const success = status < 500 ? 'true' : 'false';
+    this.httpRequests.inc({ route, method, status: String(status), success });
+    this.httpDuration.observe({ route, method }, seconds);
+  }
+
+  /** Records how long attempts this server handed to an agent at `now` waited. */
+  attemptsClaimed(claimed: readonly ClaimedAttempt[], now: number): void {
+    for (const attempt of claimed) {
+      this.queueWait.observe(Math.max(0, now - attempt.queuedAt) / SECONDS);
+    }
+  }
+
+  /** Records how long an attempt ran, once its outcome changed its run. */
+  outcomeApplied(outcome: RecordedOutcome): void {
+    if (outcome.claimedAt === null) return;
+    const seconds = Math.max(0, outcome.finishedAt - outcome.claimedAt) / SECONDS;
+    this.attemptDuration.observe({ outcome: outcome.outcome }, seconds);
+  }
+
+  /** Counts attempts this server marked lost. */
+  attemptsLost(count: number): void {
+    if (count > 0) this.lostAttempts.inc(count);
+  }
+
+  /** The metrics in the Prometheus text format. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+function setByStatus<S extends string>(
+  gauge: Gauge<'status'>,
+  statuses: readonly S[],
+  counts: StatusCounts<S>,
+): void {
+  for (const status of statuses) gauge.set({ status }, counts[status] ?? 0);
+}
