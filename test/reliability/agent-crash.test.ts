@@ -4,6 +4,7 @@ import type { Run, RunDetail } from '@slipway/api';
 import { expect, it } from 'vitest';
 import { gitInit, waitFor } from '../e2e/helpers.js';
 import {
+  adminTokenOf,
   SHORT_LEASE_MS,
   apiClient,
   describeOnEachStore,
@@ -65,7 +66,7 @@ describeOnEachStore('kill -9 of an agent', (store) => {
       agent: false,
       env: { SLIPWAY_LEASE_MS: String(SHORT_LEASE_MS) },
     });
-    const access = { url: up.url, token: up.adminToken ?? '' };
+    const access = { url: up.url, token: await adminTokenOf(up) };
     const client = apiClient(access);
     await slipwayJson(access, ['project', 'add', 'fragile', repo]);
     const runId = (await slipwayJson<Run>(access, ['trigger', 'fragile'])).id;

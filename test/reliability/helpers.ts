@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +35,6 @@ export interface SlipwayProcess {
 export interface UpProcess extends SlipwayProcess {
   readonly url: string;
   readonly port: number;
-  /** Printed on the first start of a data folder only. */
-  readonly adminToken: string | null;
   /** The embedded agent's pid; null with `--no-agent`. */
   readonly agentPid: number | null;
 }
@@ -141,15 +139,6 @@ export async function groupEndsWithin(pgid: number, timeoutMs: number): Promise<
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Lines of a file; none when it does not exist. */
@@ -271,12 +260,8 @@ export async function startUp(cleanup: Cleanup, options: UpOptions): Promise<UpP
     args.push('--agent-capacity', String(options.agentCapacity));
   }
   if (options.graceSeconds !== undefined) args.push('--grace', String(options.graceSeconds));
-  const firstStart = !(await exists(join(options.dataDir, 'admin-token.sha256')));
   const proc = startSlipway(cleanup, args, { SLIPWAY_LOG_LEVEL: 'warn', ...options.env });
   const up = await waitForOutput(proc, /slipway is up at (\S+)/, 'the server was up');
-  const token = firstStart
-    ? await waitForOutput(proc, /admin token, shown only this once[^\n]*\n\s*(\S+)\n/, 'the token')
-    : null;
   let agentPid: number | null = null;
   if (options.agent !== false) {
     const started = await waitForOutput(
@@ -288,7 +273,26 @@ export async function startUp(cleanup: Cleanup, options: UpOptions): Promise<UpP
     cleanup.track(agentPid);
     await waitForOutput(proc, /agent embedded \(\S+\) waiting for work/, 'the agent registered');
   }
-  return { ...proc, url: up[1] ?? '', port, adminToken: token?.[1] ?? null, agentPid };
+  return { ...proc, url: up[1] ?? '', port, agentPid };
+}
+
+const ADMIN_TOKEN = /admin token, shown only this once[^\n]*\n\s*(\S+)\n/;
+
+/**
+ * The admin token one of these servers printed on its first start (a store gets one
+ * admin token, made by whichever server opened it first); waits for it to be printed.
+ */
+export async function adminTokenOf(...servers: readonly UpProcess[]): Promise<string> {
+  let token: string | undefined;
+  await waitFor(
+    'a server to print the admin token',
+    () => {
+      token = servers.map((s) => ADMIN_TOKEN.exec(s.output())?.[1]).find(Boolean);
+      return token !== undefined;
+    },
+    30_000,
+  );
+  return token ?? '';
 }
 
 /** How to start `slipway agent`. */

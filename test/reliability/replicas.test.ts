@@ -4,6 +4,7 @@ import type { Run } from '@slipway/api';
 import { expect, it } from 'vitest';
 import { gitInit } from '../e2e/helpers.js';
 import {
+  adminTokenOf,
   apiClient,
   describeRun,
   describeWithPostgres,
@@ -54,15 +55,15 @@ describeWithPostgres('two server replicas on one PostgreSQL database', () => {
         return startUp(cleanup, { dataDir, database, agent: false });
       }),
     );
-    // Each replica keeps its admin token in its own data folder.
-    const clients = replicas.map((r) => apiClient({ url: r.url, token: r.adminToken ?? '' }));
+    const token = await adminTokenOf(...replicas);
+    const clients = replicas.map((r) => apiClient({ url: r.url, token }));
     const [a, b] = clients;
     if (!a || !b) throw new Error('two replicas expected');
     await a.createProject({ name: 'busy', source: repo });
     for (const [i, replica] of replicas.entries()) {
       await startAgent(cleanup, {
         server: replica.url,
-        token: replica.adminToken ?? '',
+        token,
         workDir: join(base, `agent-${i}`),
         name: `agent-${i}`,
         capacity: 4,

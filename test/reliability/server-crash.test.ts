@@ -5,6 +5,7 @@ import { openControlStore } from '@slipway/store';
 import { expect, it } from 'vitest';
 import { gitInit, waitFor } from '../e2e/helpers.js';
 import {
+  adminTokenOf,
   SETTLED_TASK,
   SHORT_LEASE_MS,
   apiClient,
@@ -125,7 +126,7 @@ describeOnEachStore('kill -9 of the server in the middle of runs', (store) => {
       });
 
     let up: UpProcess = await start();
-    const token = up.adminToken ?? '';
+    const token = await adminTokenOf(up);
     const access = { url: up.url, token };
     const client = apiClient(access);
     await slipwayJson(access, ['project', 'add', 'crash', repo]);

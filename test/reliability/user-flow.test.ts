@@ -4,6 +4,7 @@ import type { RunDetail, RunList } from '@slipway/api';
 import { expect, it } from 'vitest';
 import { gitInit } from '../e2e/helpers.js';
 import {
+  adminTokenOf,
   describeOnEachStore,
   exitsWithin,
   slipway,
@@ -52,8 +53,9 @@ describeOnEachStore('slipway up, as a user runs it', (store) => {
     const database = await store.database(cleanup);
     const up = await startUp(cleanup, { dataDir, database });
     expect(up.url).toBe(`http://127.0.0.1:${up.port}`);
-    expect(up.adminToken).toMatch(/^slw_/);
-    const access = { url: up.url, token: up.adminToken ?? '' };
+    const token = await adminTokenOf(up);
+    expect(token).toMatch(/^slw_/);
+    const access = { url: up.url, token };
 
     const added = await slipway(access, ['project', 'add', 'shop', repo]);
     expect(added.code, added.stderr).toBe(0);

@@ -351,6 +351,49 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+withServer(
+  program.command('rerun <run>').description('run the same commit and params again'),
+).action(async (id: string, options: ServerFlags) => {
+  const { againCommand } = await import('./commands/client/output-commands.js');
+  process.exitCode = await againCommand({ ...serverOptions(options), id, onlyFailed: false });
+});
+withServer(
+  program
+    .command('retry <run>')
+    .description(
+      "run only the failed tasks again, keeping the others' results, reports and artifacts",
+    ),
+).action(async (id: string, options: ServerFlags) => {
+  const { againCommand } = await import('./commands/client/output-commands.js');
+  process.exitCode = await againCommand({ ...serverOptions(options), id, onlyFailed: true });
+});
+withServer(
+  program
+    .command('tests <run>')
+    .description("a run's test results: totals per task and the failures")
+    .option('--all', 'list passed and skipped cases too'),
+).action(async (id: string, options: ServerFlags & { all?: boolean }) => {
+  const { testsCommand } = await import('./commands/client/output-commands.js');
+  process.exitCode = await testsCommand({
+    ...serverOptions(options),
+    id,
+    all: options.all === true,
+  });
+});
+withServer(
+  program
+    .command('artifacts <run>')
+    .description("list a run's artifacts, or download them")
+    .option('--download <folder>', 'save every artifact under this folder'),
+).action(async (id: string, options: ServerFlags & { download?: string }) => {
+  const { artifactsCommand } = await import('./commands/client/output-commands.js');
+  process.exitCode = await artifactsCommand({
+    ...serverOptions(options),
+    id,
+    download: options.download,
+  });
+});
+
 const secret = program.command('secret').description("manage a project's secrets on a server");
 withServer(
   secret

@@ -3,13 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError, UserErrorKind } from '../errors/user-error.js';
 import type { Plan, PlanStep, PlanTask } from '../plan/plan.js';
 import type { TaskWorkspace } from '../ports/task-workspace.js';
-import {
-  RunControls,
-  formatDuration,
-  runPlan,
-  type RunObserver,
-  type RunSummary,
-} from './index.js';
+import { RunControls, runPlan, type RunObserver, type RunSummary } from './index.js';
 
 function step(name: string, over: Partial<PlanStep> = {}): PlanStep {
   return {
@@ -580,17 +574,5 @@ describe('runPlan', () => {
     const summary = await t.run();
     expect(summary.status).toBe('succeeded');
     expect(t.clock.pendingTimers).toBe(0);
-  });
-
-  it('writes durations the way pipelines write them', () => {
-    expect([500, 1500, 45_000, 90_000, 600_000, 7_200_000, 3_605_000].map(formatDuration)).toEqual([
-      '500ms',
-      '1.5s',
-      '45s',
-      '1m30s',
-      '10m',
-      '2h',
-      '1h0m5s',
-    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { ErrorCode, routes } from '@slipway/api';
 import type { FastifyInstance } from 'fastify';
+import { callerOf } from '../auth/caller.js';
 import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
 import { requireProject } from '../projects/project-routes.js';
@@ -7,9 +8,6 @@ import type { CreateRunContext } from './create-run.js';
 import { rerunRun } from './rerun-run.js';
 import { retryRun } from './retry-run.js';
 import { runView } from './views.js';
-
-/** The actor recorded on runs while the admin token is the only identity. */
-const ADMIN_ACTOR = 'admin';
 
 /** Running a run again: from the start (rerun), or only its tasks that did not succeed (retry). */
 export function rerunRoutes(app: FastifyInstance, context: CreateRunContext): void {
@@ -21,17 +19,17 @@ export function rerunRoutes(app: FastifyInstance, context: CreateRunContext): vo
     return run;
   };
 
-  defineRoute(app, routes.rerunRun, async ({ params }) => {
+  defineRoute(app, routes.rerunRun, async ({ params, request }) => {
     const original = await requireRun(params.id);
     const project = await requireProject(store, original.projectId);
-    const run = await rerunRun(context, project, original, ADMIN_ACTOR);
+    const run = await rerunRun(context, project, original, callerOf(request).user);
     return runView(run, project.name);
   });
 
-  defineRoute(app, routes.retryRun, async ({ params }) => {
+  defineRoute(app, routes.retryRun, async ({ params, request }) => {
     const original = await requireRun(params.id);
     const project = await requireProject(store, original.projectId);
-    const run = await retryRun(context, original, ADMIN_ACTOR);
+    const run = await retryRun(context, original, callerOf(request).user);
     return runView(run, project.name);
   });
 }
