@@ -50,20 +50,13 @@ export interface AgentProcess extends SlipwayProcess {
  * the steps record, since a killed agent cannot stop them). Temp folders go too.
  */
 export function useCleanup() {
-  const pids = new Set<number>();
+  const killers: (() => Promise<void>)[] = [];
   const stepPidFiles = new Set<string>();
   const folders = new Set<string>();
   const finalizers: (() => Promise<void>)[] = [];
 
   afterEach(async () => {
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    pids.clear();
+    for (const kill of killers.splice(0)) await kill();
     for (const file of stepPidFiles) await killStepGroups(file);
     stepPidFiles.clear();
     for (const finalize of finalizers.splice(0).reverse()) await finalize();
@@ -72,10 +65,20 @@ export function useCleanup() {
   }, 60_000);
 
   return {
-    track(pid: number): void {
-      pids.add(pid);
+    /** Kills `child` after the test if it still runs. */
+    trackChild(child: ChildProcess): void {
+      killers.push(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        return Promise.resolve();
+      });
     },
-    /** A file of lines whose first field is the pid of a step's process group. */
+    /** Kills the process `pid` (not a child of this one) after the test if it still runs. */
+    trackPid(pid: number): void {
+      killers.push(async () => {
+        if (await isAlive(pid)) process.kill(pid, 'SIGKILL');
+      });
+    },
+    /** A file of lines whose last field is the pid of a step, which leads its process group. */
     trackStepPids(file: string): void {
       stepPidFiles.add(file);
     },
@@ -183,7 +186,7 @@ function startSlipway(
   });
   if (child.pid === undefined) throw new Error(`could not start slipway ${args.join(' ')}`);
   const pid = child.pid;
-  cleanup.track(pid);
+  cleanup.trackChild(child);
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -270,7 +273,7 @@ export async function startUp(cleanup: Cleanup, options: UpOptions): Promise<UpP
       'the embedded agent started',
     );
     agentPid = Number(started[1]);
-    cleanup.track(agentPid);
+    cleanup.trackPid(agentPid);
     await waitForOutput(proc, /agent embedded \(\S+\) waiting for work/, 'the agent registered');
   }
   return { ...proc, url: up[1] ?? '', port, agentPid };
@@ -371,7 +374,7 @@ export function apiClient(server: ServerAccess): SlipwayClient {
   return new SlipwayClient({ baseUrl: server.url, token: server.token });
 }
 
-/** Waits until every run is finished, polling the API; returns their details. */
+/** Waits until every run is finished, polling the API; returns their details in the same order. */
 export async function waitForRuns(
   client: SlipwayClient,
   runIds: readonly string[],

@@ -77,7 +77,7 @@ describeWithPostgres('two server replicas on one PostgreSQL database', () => {
     const runIds = triggered.map((run: Run) => run.id);
     expect(new Set(runIds).size).toBe(RUNS);
 
-    const finished = await waitForRuns(b, runIds, 150_000);
+    const finished = await waitForRuns(b, runIds, 120_000);
     const failed = finished.filter((d) => d.run.status !== 'succeeded');
     expect(failed.slice(0, 3).map(describeRun).join('\n')).toBe('');
     expect(failed).toHaveLength(0);
@@ -100,5 +100,5 @@ describeWithPostgres('two server replicas on one PostgreSQL database', () => {
     for (const detail of finished) {
       for (const task of detail.tasks) expect(task.attempt, describeRun(detail)).toBe(1);
     }
-  }, 240_000);
+  }, 180_000);
 });

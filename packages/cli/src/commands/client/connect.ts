@@ -29,8 +29,8 @@ export function connect(options: ServerOptions): {
 
 function asUserError(error: unknown, baseUrl: string): unknown {
   if (isApiError(error)) {
-    if (error.diagnostics?.length) return new ConfigError(error.diagnostics);
-    const fields = (error.fields ?? []).map((f) => `\n  ${f.path}: ${f.message}`).join('');
+    if (error.diagnostics.length) return new ConfigError(error.diagnostics);
+    const fields = error.fields.map((f) => `\n  ${f.path}: ${f.message}`).join('');
     switch (error.status) {
       case 401:
         return new UserError(

@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { formatDuration, UserError, UserErrorKind } from '@slipway/core';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
@@ -82,7 +81,7 @@ export async function artifactsCommand(
     );
     if (!response.body) continue;
     await mkdir(dirname(target), { recursive: true });
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(target));
+    await pipeline(Readable.fromWeb(response.body), createWriteStream(target));
     if (!options.json) process.stdout.write(`${target}\n`);
   }
   if (options.json) process.stdout.write(`${JSON.stringify(artifacts, null, 2)}\n`);
