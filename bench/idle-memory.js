@@ -36,7 +36,12 @@ async function measure({ root, log, backend, pg, floorMb }) {
   const database = pg ? await createPostgresDatabase(pg) : undefined;
   let slipway;
   try {
-    slipway = await startSlipway({ root, dataDir: join(dir, 'data'), database: database?.url });
+    slipway = await startSlipway({
+      root,
+      log,
+      dataDir: join(dir, 'data'),
+      database: database?.url,
+    });
     const fresh = await settled(slipway);
 
     const { client } = slipway;

@@ -60,6 +60,7 @@ export async function run({ root, log }) {
     });
     slipway = await startSlipway({
       root,
+      log,
       dataDir: join(dir, 'data'),
       env: { SLIPWAY_MAX_STEP_LOG_BYTES: String(RAISED_LIMIT) },
     });

@@ -38,7 +38,7 @@ export async function run({ root, log }) {
     await mkdir(marks);
     await writeFile(join(dir, 'Makefile'), makefile(marks));
 
-    slipway = await startSlipway({ root, dataDir: join(dir, 'data'), agentCapacity: TASKS });
+    slipway = await startSlipway({ root, log, dataDir: join(dir, 'data'), agentCapacity: TASKS });
     const { client } = slipway;
     await client.createProject({ name: 'matrix', source: join(dir, 'repo') });
 

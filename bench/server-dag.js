@@ -3,7 +3,7 @@
 // ratio of their wall-clock times. A Slipway run is timed from the moment the trigger
 // request is sent to the run's `finishedAt` as the server recorded it. A run that takes
 // longer than LIMIT_MS is cancelled and reported as incomplete, and a smaller version of
-// its graph is measured instead.
+// its graph is measured instead. SLIPWAY_BENCH_GRAPHS=chain-500,… measures only those.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,10 +30,16 @@ export async function run({ root, log }) {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-server-dag-'));
   let slipway;
   try {
-    slipway = await startSlipway({ root, dataDir: join(dir, 'data'), agentCapacity: CAPACITY });
+    slipway = await startSlipway({
+      root,
+      log,
+      dataDir: join(dir, 'data'),
+      agentCapacity: CAPACITY,
+    });
     await warmUp(slipway, dir);
     const results = [];
-    for (const graph of GRAPHS) {
+    const only = (process.env.SLIPWAY_BENCH_GRAPHS ?? '').split(',').filter(Boolean);
+    for (const graph of GRAPHS.filter((g) => only.length === 0 || only.includes(g.name))) {
       const figure = await measure({ slipway, dir, graph, log });
       results.push(figure);
       if (figure.incomplete) {

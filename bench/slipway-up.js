@@ -3,7 +3,8 @@
 // a benchmark a PostgreSQL database of its own, read a process's resident memory.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +25,9 @@ export const SETTLED = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']
  * Starts `node packages/cli/bin/slipway.js up --port 0 --data-dir DIR …` and resolves once
  * it printed its URL and admin token and, unless `agent` is false, once its embedded agent
  * waits for work. `nodeArgs` go to Node.js before the script (`--cpu-prof`, say; the
- * embedded agent inherits them), by default those in $SLIPWAY_BENCH_NODE_ARGS; `env` adds environment variables (`SLIPWAY_*` settings).
+ * embedded agent inherits them), by default those in $SLIPWAY_BENCH_NODE_ARGS. When
+ * $SLIPWAY_BENCH_TRACE_GIT names a file, every git command the server and the agent run
+ * appends a line to it (see {@link gitTracer}); then the process ids are told to `log`. `env` adds environment variables (`SLIPWAY_*` settings).
  * Returns `{ url, token, pid, agentPid, client, stop }`; `stop()` sends
  * SIGTERM and waits for the process to end.
  */
@@ -37,6 +40,7 @@ export async function startSlipway({
   grace = 2,
   nodeArgs = (process.env.SLIPWAY_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
   env = {},
+  log,
 }) {
   const cli = join(root, 'packages/cli/bin/slipway.js');
   const args = [
@@ -53,10 +57,13 @@ export async function startSlipway({
   if (database) args.push('--database', database);
   if (!agent) args.push('--no-agent');
   if (agentCapacity) args.push('--agent-capacity', String(agentCapacity));
+  const trace = process.env.SLIPWAY_BENCH_TRACE_GIT;
+  const tracer = trace ? await gitTracer(trace) : undefined;
+  const path = tracer ? `${tracer}:${process.env.PATH ?? ''}` : process.env.PATH;
   const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...(path !== undefined ? { PATH: path } : {}) },
   });
   let stderr = '';
   const exited = new Promise((resolve) =>
@@ -83,12 +90,16 @@ export async function startSlipway({
   } finally {
     clearTimeout(timeout);
   }
+  if (log && (trace || nodeArgs.length)) {
+    log(`  slipway up: server pid ${child.pid}, embedded agent pid ${seen.agentPid ?? 'none'}`);
+  }
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), (grace + 15) * 1000);
     await exited;
     clearTimeout(force);
+    if (tracer) await rm(tracer, { recursive: true, force: true });
   };
   return {
     url: seen.url,
@@ -100,6 +111,28 @@ export async function startSlipway({
     /** The last lines `slipway up` (and its agent) wrote to standard error. */
     stderr: () => stderr,
   };
+}
+
+/**
+ * Makes a folder with a `git` that runs the real one and appends `START END PPID ARGS…` to
+ * `logFile` (times in seconds since the epoch, from bash's `$EPOCHREALTIME`; PPID is the
+ * process that ran git). Put first on PATH; returns the folder. The wrapper's own start
+ * adds a millisecond or two to each call.
+ */
+export async function gitTracer(logFile) {
+  const { stdout } = await run('bash', ['-c', 'command -v git']);
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-git-'));
+  const script = [
+    '#!/bin/bash',
+    'start=$EPOCHREALTIME',
+    `${stdout.trim()} "$@"`,
+    'code=$?',
+    `echo "$start $EPOCHREALTIME $PPID $*" >> ${JSON.stringify(logFile)}`,
+    'exit $code',
+    '',
+  ].join('\n');
+  await writeFile(join(dir, 'git'), script, { mode: 0o755 });
+  return dir;
 }
 
 /** Makes a Git repository in `dir` with `files` (path → text) in one commit on `main`. */

@@ -50,7 +50,12 @@ async function measure({ root, log, backend, pg }) {
       ].join('\n'),
     });
     await mkdir(marks);
-    slipway = await startSlipway({ root, dataDir: join(dir, 'data'), database: database?.url });
+    slipway = await startSlipway({
+      root,
+      log,
+      dataDir: join(dir, 'data'),
+      database: database?.url,
+    });
     const { client } = slipway;
     await client.createProject({ name: 'bench', source: join(dir, 'repo') });
 

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, mkdirSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { MAX_REPORT_SIZE, UserError, UserErrorKind, type TaskWorkspace } from '@slipway/core';
@@ -45,8 +45,10 @@ export class LocalWorkspace implements TaskWorkspace {
     await this.resultsRoot;
     const resultsDirectory = join(this.scratch, 'results', `${folderName(taskId)}.${attempt}`);
     // One mkdir per attempt in the usual case: the folder is new in a new scratch folder.
+    // Synchronous on purpose: creating an empty folder takes microseconds, while a trip
+    // through the thread pool costs more than that for every task of a large run.
     try {
-      await mkdir(resultsDirectory);
+      mkdirSync(resultsDirectory);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       await rm(resultsDirectory, { recursive: true, force: true });
