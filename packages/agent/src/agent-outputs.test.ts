@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, type LeaseAnswer, type PlanTask, type TestReport } from '@slipway/core';
 import { ProcessExecutor } from '@slipway/executors';
+import { planSteps, planTask } from '@slipway/testing';
 import { Agent } from './agent.js';
 import {
   AgentRequestError,
@@ -95,34 +96,16 @@ class OutputsConnection implements AgentConnection {
 
 const JUNIT = `<testsuite name="unit"><testcase classname="c" name="ok"/><testcase classname="c" name="bad"><failure message="token hunter2 refused">stack</failure></testcase></testsuite>`;
 
-function task(steps: string[], extra: Partial<PlanTask> = {}): PlanTask {
-  return {
-    id: 'test[os=linux]',
+/** The expansion `test[os=linux]`, which reports JUnit files and keeps `dist/**`. */
+function outputsTask(runs: string[], extra: Partial<PlanTask> = {}): PlanTask {
+  return planTask('test[os=linux]', {
     name: 'test',
-    kind: 'main',
     matrix: { os: 'linux' },
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: steps.map((run, i) => ({
-      name: `step-${i}`,
-      run,
-      shell: ['sh', '-c'],
-      env: {},
-      timeoutMs: null,
-      continueOnError: false,
-    })),
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
+    steps: planSteps(...runs),
     reports: ['reports/*.xml'],
     artifacts: ['dist/**'],
-    template: null,
-    matrixGroup: null,
     ...extra,
-  };
+  });
 }
 
 describe('Agent outputs', () => {
@@ -152,13 +135,13 @@ describe('Agent outputs', () => {
     await rm(temp, { recursive: true, force: true });
   });
 
-  async function run(planTask: PlanTask, prepare?: (c: OutputsConnection) => void) {
+  async function run(task: PlanTask, prepare?: (c: OutputsConnection) => void) {
     const work: AssignedAttempt = {
       attemptId: 'attempt-1',
       runId: 'run-1',
-      taskId: planTask.id,
+      taskId: task.id,
       attempt: 1,
-      task: planTask,
+      task,
       run: { pipeline: 'ci', params: {}, trigger: { event: 'manual' } },
       project: { source: repo, commit },
       leaseMs: 30_000,
@@ -187,7 +170,7 @@ describe('Agent outputs', () => {
 
   it('sends the parsed report and each artifact before finishing, also when tests failed', async () => {
     const connection = await run(
-      task([
+      outputsTask([
         `mkdir -p reports dist/sub && printf '%s' '${JUNIT}' > reports/unit.xml`,
         'printf app > dist/app.txt && printf deep > dist/sub/b.txt && exit 1',
       ]),
@@ -217,7 +200,7 @@ describe('Agent outputs', () => {
 
   it('refuses an artifact that is a link out of the checkout, failing the attempt', async () => {
     const connection = await run(
-      task([`mkdir -p dist && ln -s ${join(temp, 'secret.txt')} dist/secret.txt`], {
+      outputsTask([`mkdir -p dist && ln -s ${join(temp, 'secret.txt')} dist/secret.txt`], {
         reports: [],
       }),
     );
@@ -228,7 +211,7 @@ describe('Agent outputs', () => {
 
   it('retries uploads that fail on the network', async () => {
     const connection = await run(
-      task(['mkdir -p dist && printf x > dist/x'], { reports: [] }),
+      outputsTask(['mkdir -p dist && printf x > dist/x'], { reports: [] }),
       (c) => {
         c.uploadErrors.push(
           new AgentRequestError('artifact: cannot reach the server: ECONNREFUSED', true),
@@ -242,7 +225,7 @@ describe('Agent outputs', () => {
 
   it('fails a succeeded attempt whose artifact the control plane refuses', async () => {
     const connection = await run(
-      task(['mkdir -p dist && printf x > dist/big'], { reports: [] }),
+      outputsTask(['mkdir -p dist && printf x > dist/big'], { reports: [] }),
       (c) => {
         c.uploadErrors.push(
           new AgentRequestError(
@@ -261,7 +244,7 @@ describe('Agent outputs', () => {
 
   it('stops sending once the attempt is no longer the agent’s, and still reports the end', async () => {
     const connection = await run(
-      task(['mkdir -p dist && printf a > dist/a && printf b > dist/b'], { reports: [] }),
+      outputsTask(['mkdir -p dist && printf a > dist/a && printf b > dist/b'], { reports: [] }),
       (c) => {
         c.uploadErrors.push(new AgentRequestError('artifact: the server answered 409', false, 409));
       },

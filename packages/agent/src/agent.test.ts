@@ -11,6 +11,7 @@ import {
   type StepRequest,
 } from '@slipway/core';
 import { ProcessExecutor } from '@slipway/executors';
+import { planSteps, planTask } from '@slipway/testing';
 import { Agent, type AgentOptions } from './agent.js';
 import {
   AgentRequestError,
@@ -159,36 +160,6 @@ class FakeConnection implements AgentConnection {
   }
 }
 
-function task(id: string, steps: string[], extra: Partial<PlanTask> = {}): PlanTask {
-  return {
-    id,
-    name: id,
-    kind: 'main',
-    matrix: null,
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: steps.map((run, i) => ({
-      name: `step-${i}`,
-      run,
-      shell: ['sh', '-c'],
-      env: {},
-      timeoutMs: null,
-      continueOnError: false,
-    })),
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-    ...extra,
-  };
-}
-
 /** True while a process of the group has not ended (zombies have ended). */
 async function groupExists(pgid: number): Promise<boolean> {
   for (const entry of await readdir('/proc')) {
@@ -241,14 +212,14 @@ describe('Agent', () => {
     await rm(temp, { recursive: true, force: true });
   });
 
-  function attempt(planTask: PlanTask, extra: Partial<AssignedAttempt> = {}): AssignedAttempt {
+  function attempt(task: PlanTask, extra: Partial<AssignedAttempt> = {}): AssignedAttempt {
     const n = nextId++;
     return {
       attemptId: `attempt-${n}`,
       runId: `run-${n}`,
-      taskId: planTask.id,
+      taskId: task.id,
       attempt: 1,
-      task: planTask,
+      task,
       run: { pipeline: 'ci', params: {}, trigger: { event: 'manual' } },
       project: { source: repo, commit: first },
       leaseMs: 30_000,
@@ -284,14 +255,13 @@ describe('Agent', () => {
 
   it('runs a claimed attempt at its commit and reports its logs, then its outcome', async () => {
     const work = attempt(
-      task(
-        'build',
-        [
+      planTask('build', {
+        steps: planSteps(
           'cat README.md; echo to-stderr >&2',
           'echo second step; printf v1 > "$SLIPWAY_RESULTS/version"',
-        ],
-        { results: ['version'] },
-      ),
+        ),
+        results: ['version'],
+      }),
     );
     connection.offer(work);
     await startAgent();
@@ -322,7 +292,7 @@ describe('Agent', () => {
   });
 
   it('fails an attempt whose commit cannot be checked out, saying why', async () => {
-    const work = attempt(task('build', ['true']), {
+    const work = attempt(planTask('build', { steps: planSteps('true') }), {
       project: { source: repo, commit: 'f'.repeat(40) },
     });
     connection.offer(work);
@@ -336,7 +306,7 @@ describe('Agent', () => {
   it('runs no more attempts at once than its capacity', async () => {
     const marks = join(temp, 'marks');
     const script = `echo start >> "${marks}"; sleep 0.3; echo end >> "${marks}"`;
-    const works = [1, 2, 3, 4, 5].map(() => attempt(task('t', [script])));
+    const works = [1, 2, 3, 4, 5].map(() => attempt(planTask('t', { steps: planSteps(script) })));
     connection.offer(...works);
     await startAgent({ capacity: 2 });
     await connection.until(() => connection.finishes().length === 5);
@@ -355,7 +325,7 @@ describe('Agent', () => {
   });
 
   it('cancels an attempt when a heartbeat answers stop, ending its process group', async () => {
-    const work = attempt(task('deploy', ['echo started; sleep 30 & wait']));
+    const work = attempt(planTask('deploy', { steps: planSteps('echo started; sleep 30 & wait') }));
     connection.offer(work);
     await startAgent();
     await connection.until(() => connection.text(work.attemptId).includes('started'));
@@ -369,7 +339,7 @@ describe('Agent', () => {
   });
 
   it('kills an attempt that is gone and sends no result for it', async () => {
-    const work = attempt(task('deploy', ['echo started; sleep 30 & wait']));
+    const work = attempt(planTask('deploy', { steps: planSteps('echo started; sleep 30 & wait') }));
     connection.offer(work);
     await startAgent();
     await connection.until(() => connection.text(work.attemptId).includes('started'));
@@ -389,7 +359,7 @@ describe('Agent', () => {
 
   it('delivers 5 MB of output complete and in order, in requests of at most 1 MiB', async () => {
     const lines = 800_000;
-    const work = attempt(task('noisy', [`seq 1 ${lines}`]));
+    const work = attempt(planTask('noisy', { steps: planSteps(`seq 1 ${lines}`) }));
     connection.offer(work);
     await startAgent();
     await connection.until(() => connection.finishes().length === 1, 60_000);
@@ -407,14 +377,13 @@ describe('Agent', () => {
   it('masks secrets in uploaded logs and results', async () => {
     const secret = 'hunter2-very-secret';
     const work = attempt(
-      task(
-        'deploy',
-        [
+      planTask('deploy', {
+        steps: planSteps(
           'echo "token is $DEPLOY_TOKEN"',
           'printf "%s" "$DEPLOY_TOKEN" > "$SLIPWAY_RESULTS/echoed"',
-        ],
-        { results: ['echoed'] },
-      ),
+        ),
+        results: ['echoed'],
+      }),
       { secrets: { DEPLOY_TOKEN: secret } },
     );
     connection.offer(work);
@@ -433,7 +402,7 @@ describe('Agent', () => {
     connection.failNext('logs', 2);
     connection.failNext('heartbeat', 2);
     connection.failNext('finish', 2);
-    const work = attempt(task('build', ['echo one; sleep 0.2; echo two']));
+    const work = attempt(planTask('build', { steps: planSteps('echo one; sleep 0.2; echo two') }));
     connection.offer(work);
     const messages: string[] = [];
     await startAgent({ log: (m) => messages.push(m) });
@@ -462,7 +431,9 @@ describe('Agent', () => {
   });
 
   it('lets a short step finish when stopped, and claims nothing more', async () => {
-    const work = attempt(task('build', ['echo started; sleep 0.5; echo done']));
+    const work = attempt(
+      planTask('build', { steps: planSteps('echo started; sleep 0.5; echo done') }),
+    );
     connection.offer(work);
     const running = await startAgent();
     await connection.until(() => connection.text(work.attemptId).includes('started'));
@@ -477,7 +448,7 @@ describe('Agent', () => {
   });
 
   it('kills steps still running when the grace period ends and leaves them to lease expiry', async () => {
-    const work = attempt(task('build', ['echo started; sleep 30 & wait']));
+    const work = attempt(planTask('build', { steps: planSteps('echo started; sleep 30 & wait') }));
     connection.offer(work);
     const running = await startAgent();
     await connection.until(() => connection.text(work.attemptId).includes('started'));

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as api from '@slipway/api';
-import type { LogChunk, PlanTask } from '@slipway/core';
+import type { LogChunk } from '@slipway/core';
+import { planStep, planTask } from '@slipway/testing';
 import type { AssignedAttempt, FinishRequest } from './agent-connection.js';
 import { runAgentProcess } from './run-agent-process.js';
 
@@ -118,34 +119,14 @@ describe('runAgentProcess', () => {
       cwd: repo,
       encoding: 'utf8',
     }).trim();
-    const task: PlanTask = {
-      id: 'greet',
-      name: 'greet',
-      kind: 'main',
-      matrix: null,
-      needs: [],
-      when: null,
-      image: null,
+    const task = planTask('greet', {
       runsOn: ['linux'],
-      env: {},
       steps: [
-        {
-          name: 'greet',
+        planStep('greet', {
           run: 'cat hello.txt; echo "token=${SLIPWAY_AGENT_TOKEN:-unset} key=$API_KEY"',
-          shell: ['sh', '-c'],
-          env: {},
-          timeoutMs: null,
-          continueOnError: false,
-        },
+        }),
       ],
-      timeoutMs: null,
-      retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-      results: [],
-      reports: [],
-      artifacts: [],
-      template: null,
-      matrixGroup: null,
-    };
+    });
     const plane = await controlPlane({
       attemptId: 'at-1',
       runId: 'run-1',

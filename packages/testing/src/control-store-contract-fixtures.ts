@@ -1,16 +1,15 @@
 import {
-  TaskKind,
   TriggerEvent,
   type ConcurrencyPolicy,
   type ControlStore,
   type Plan,
-  type PlanTask,
   type Project,
   type QueuedAttempt,
   type RunRecord,
   type RunStatus,
   type RunUpdate,
 } from '@slipway/core';
+import { planStep, planTask, testPlan } from './plan-fixtures.js';
 
 /** A time past 2^31 ms, so times must survive as 64-bit values. */
 export const CONTRACT_T0 = 1_750_000_000_000;
@@ -32,44 +31,12 @@ export function contractPlan(
   taskIds: readonly string[],
   concurrency: ConcurrencyPolicy | null = null,
 ): Plan {
-  const tasks = taskIds.map((id): PlanTask => ({
-    id,
-    name: id,
-    kind: TaskKind.Main,
-    matrix: null,
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: [
-      {
-        name: 'run',
-        run: `echo ${id}`,
-        shell: ['bash', '-eo', 'pipefail', '-c'],
-        env: {},
-        timeoutMs: null,
-        continueOnError: false,
-      },
-    ],
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-  }));
-  return {
-    schemaVersion: 1,
-    pipeline: 'ci',
-    source: { file: '.slipway.yml' },
-    params: {},
-    trigger: { event: TriggerEvent.Api, commit: 'abc123' },
-    timeoutMs: null,
-    concurrency,
-    tasks,
-  };
+  const tasks = taskIds.map((id) =>
+    planTask(id, {
+      steps: [planStep('run', { run: `echo ${id}`, shell: ['bash', '-eo', 'pipefail', '-c'] })],
+    }),
+  );
+  return testPlan(tasks, { trigger: { event: TriggerEvent.Api, commit: 'abc123' }, concurrency });
 }
 
 /** Stores a run of `plan` created at `createdAt`. */

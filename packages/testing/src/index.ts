@@ -1,3 +1,4 @@
 export * from './executor-contract.js';
 export * from './fake-executor.js';
 export * from './control-store-contract.js';
+export * from './plan-fixtures.js';

@@ -1,58 +1,9 @@
-import { FakeClock, FakeExecutor } from '@slipway/testing';
+import { FakeClock, FakeExecutor, planStep, planTask, testPlan } from '@slipway/testing';
 import { describe, expect, it } from 'vitest';
 import { UserError, UserErrorKind } from '../errors/user-error.js';
-import type { Plan, PlanStep, PlanTask } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
 import type { TaskWorkspace } from '../ports/task-workspace.js';
 import { RunControls, runPlan, type RunObserver, type RunSummary } from './index.js';
-
-function step(name: string, over: Partial<PlanStep> = {}): PlanStep {
-  return {
-    name,
-    run: `echo ${name}`,
-    shell: ['sh', '-c'],
-    env: {},
-    timeoutMs: null,
-    continueOnError: false,
-    ...over,
-  };
-}
-
-function task(id: string, over: Partial<PlanTask> = {}): PlanTask {
-  return {
-    id,
-    name: id,
-    kind: 'main',
-    matrix: null,
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: [step('main')],
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-    ...over,
-  };
-}
-
-function plan(tasks: PlanTask[], over: Partial<Plan> = {}): Plan {
-  return {
-    schemaVersion: 1,
-    pipeline: 'ci',
-    source: { file: '.slipway.yml' },
-    params: { deploy: false },
-    trigger: { event: 'push', branch: 'main' },
-    timeoutMs: null,
-    concurrency: null,
-    tasks,
-    ...over,
-  };
-}
 
 /** Results, reports and artifacts kept in memory. */
 class MemoryWorkspace implements TaskWorkspace {
@@ -162,10 +113,10 @@ const byId = (summary: RunSummary, id: string) => {
 describe('runPlan', () => {
   it('runs tasks in dependency order and steps in order, and summarises the run', async () => {
     const t = setup(
-      plan([
-        task('build', { steps: [step('compile'), step('package')] }),
-        task('test', { needs: ['build'] }),
-        task('lint', { needs: ['build'] }),
+      testPlan([
+        planTask('build', { steps: [planStep('compile'), planStep('package')] }),
+        planTask('test', { needs: ['build'] }),
+        planTask('lint', { needs: ['build'] }),
       ]),
     );
     t.fake.script('build', { durationMs: 1000 });
@@ -194,12 +145,12 @@ describe('runPlan', () => {
 
   it('gives steps their environment, later sources winning', async () => {
     const t = setup(
-      plan([
-        task('test[os=linux,node-version=20]', {
+      testPlan([
+        planTask('test[os=linux,node-version=20]', {
           name: 'test',
           matrix: { os: 'linux', 'node-version': 20 },
           env: { HOME: '/task', LEVEL: 'task', TOKEN: 'plain' },
-          steps: [step('one', { env: { LEVEL: 'step' } }), step('two')],
+          steps: [planStep('one', { env: { LEVEL: 'step' } }), planStep('two')],
         }),
       ]),
       { secrets: { TOKEN: 'the-real-token' } },
@@ -234,7 +185,9 @@ describe('runPlan', () => {
   });
 
   it('never runs more attempts at once than its capacity', async () => {
-    const t = setup(plan(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => task(id))), { capacity: 2 });
+    const t = setup(testPlan(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => planTask(id))), {
+      capacity: 2,
+    });
     t.fake.script({}, { durationMs: 100 });
     const summary = await t.run();
     expect(summary.status).toBe('succeeded');
@@ -245,7 +198,9 @@ describe('runPlan', () => {
 
   it('retries a failing task after its backoff', async () => {
     const t = setup(
-      plan([task('flaky', { retries: { count: 3, backoffMs: 1000, maxBackoffMs: 10_000 } })]),
+      testPlan([
+        planTask('flaky', { retries: { count: 3, backoffMs: 1000, maxBackoffMs: 10_000 } }),
+      ]),
     );
     t.fake.script('flaky', { exitCode: 1, durationMs: 10 });
     t.fake.script({ taskId: 'flaky', attempt: 3 }, { exitCode: 0, durationMs: 10 });
@@ -265,11 +220,11 @@ describe('runPlan', () => {
 
   it('stops a task at its first failing step unless the step may fail', async () => {
     const t = setup(
-      plan([
-        task('lenient', {
-          steps: [step('check', { continueOnError: true }), step('after')],
+      testPlan([
+        planTask('lenient', {
+          steps: [planStep('check', { continueOnError: true }), planStep('after')],
         }),
-        task('strict', { steps: [step('check'), step('never')] }),
+        planTask('strict', { steps: [planStep('check'), planStep('never')] }),
       ]),
     );
     t.fake.script({ stepIndex: 0 }, { exitCode: 4 });
@@ -287,7 +242,7 @@ describe('runPlan', () => {
   });
 
   it('fails a task whose step cannot start or whose executor is unusable', async () => {
-    const t = setup(plan([task('a'), task('b')]));
+    const t = setup(testPlan([planTask('a'), planTask('b')]));
     t.fake.script('a', { startFailed: 'shell bash not found' });
     t.fake.script('b', { throws: new UserError(UserErrorKind.Environment, 'no container engine') });
     const summary = await t.run();
@@ -296,7 +251,7 @@ describe('runPlan', () => {
   });
 
   it('rejects, after stopping what runs, when the executor has a bug', async () => {
-    const t = setup(plan([task('a'), task('b')]));
+    const t = setup(testPlan([planTask('a'), planTask('b')]));
     t.fake.script('a', { throws: new TypeError('boom') });
     t.fake.script('b', { hang: true });
     await expect(t.run()).rejects.toThrow('boom');
@@ -305,11 +260,11 @@ describe('runPlan', () => {
 
   it('runs finally tasks after a failure', async () => {
     const t = setup(
-      plan([
-        task('build'),
-        task('deploy', { needs: ['build'] }),
-        task('cleanup', { kind: 'finally' }),
-        task('notify', { kind: 'finally', needs: ['cleanup'], when: 'failure()' }),
+      testPlan([
+        planTask('build'),
+        planTask('deploy', { needs: ['build'] }),
+        planTask('cleanup', { kind: 'finally' }),
+        planTask('notify', { kind: 'finally', needs: ['cleanup'], when: 'failure()' }),
       ]),
     );
     t.fake.script('build', { exitCode: 1 });
@@ -326,13 +281,13 @@ describe('runPlan', () => {
 
   it('hands results to later tasks through their environment', async () => {
     const t = setup(
-      plan([
-        task('version', { results: ['tag', 'notes'] }),
-        task('build', { needs: ['version'] }),
-        task('publish', {
+      testPlan([
+        planTask('version', { results: ['tag', 'notes'] }),
+        planTask('build', { needs: ['version'] }),
+        planTask('publish', {
           needs: ['build'],
           env: { TAG: 'v${{ tasks.version.results.tag }}' },
-          steps: [step('push', { env: { NOTES: '${{ tasks.version.results.notes }}' } })],
+          steps: [planStep('push', { env: { NOTES: '${{ tasks.version.results.notes }}' } })],
         }),
       ]),
     );
@@ -354,9 +309,9 @@ describe('runPlan', () => {
 
   it('fails an attempt whose declared result is missing or whose env cannot be evaluated', async () => {
     const t = setup(
-      plan([
-        task('version', { results: ['tag'] }),
-        task('broken', { env: { X: '${{ matrix.os }}' } }),
+      testPlan([
+        planTask('version', { results: ['tag'] }),
+        planTask('broken', { env: { X: '${{ matrix.os }}' } }),
       ]),
     );
     const summary = await t.run();
@@ -371,11 +326,14 @@ describe('runPlan', () => {
 
   it('skips a task whose condition is false, and runs one whose condition holds', async () => {
     const t = setup(
-      plan([
-        task('build'),
-        task('deploy', { needs: ['build'], when: 'params.deploy' }),
-        task('preview', { needs: ['build'], when: "trigger.branch == 'main'" }),
-      ]),
+      testPlan(
+        [
+          planTask('build'),
+          planTask('deploy', { needs: ['build'], when: 'params.deploy' }),
+          planTask('preview', { needs: ['build'], when: "trigger.branch == 'main'" }),
+        ],
+        { params: { deploy: false } },
+      ),
     );
     const summary = await t.run();
     expect(byId(summary, 'deploy')).toMatchObject({
@@ -390,9 +348,9 @@ describe('runPlan', () => {
   it('stops the rest of a fail-fast matrix when one expansion fails', async () => {
     const group = { name: 'test', maxParallel: null, failFast: true };
     const t = setup(
-      plan(
+      testPlan(
         ['1', '2', '3'].map((v) =>
-          task(`test[v=${v}]`, { name: 'test', matrix: { v }, matrixGroup: group }),
+          planTask(`test[v=${v}]`, { name: 'test', matrix: { v }, matrixGroup: group }),
         ),
       ),
       { capacity: 2 },
@@ -410,10 +368,10 @@ describe('runPlan', () => {
 
   it('cancels gracefully: running steps stop, pending tasks are cancelled, finally runs', async () => {
     const t = setup(
-      plan([
-        task('serve', { steps: [step('wait'), step('never')] }),
-        task('after', { needs: ['serve'] }),
-        task('cleanup', { kind: 'finally', when: 'cancelled()' }),
+      testPlan([
+        planTask('serve', { steps: [planStep('wait'), planStep('never')] }),
+        planTask('after', { needs: ['serve'] }),
+        planTask('cleanup', { kind: 'finally', when: 'cancelled()' }),
       ]),
     );
     t.fake.script('serve', { hang: true });
@@ -432,7 +390,7 @@ describe('runPlan', () => {
   });
 
   it('kills everything at once and runs no finally task', async () => {
-    const t = setup(plan([task('serve'), task('cleanup', { kind: 'finally' })]));
+    const t = setup(testPlan([planTask('serve'), planTask('cleanup', { kind: 'finally' })]));
     t.fake.script('serve', { hang: true });
     const running = t.start();
     await t.clock.advance(100);
@@ -446,7 +404,7 @@ describe('runPlan', () => {
   });
 
   it('honours a cancel requested before the run started', async () => {
-    const t = setup(plan([task('a')]));
+    const t = setup(testPlan([planTask('a')]));
     t.controls.cancel();
     const summary = await t.run();
     expect(summary.status).toBe('cancelled');
@@ -455,8 +413,8 @@ describe('runPlan', () => {
 
   it('stops a task that runs past its timeout, and retries it', async () => {
     const t = setup(
-      plan([
-        task('slow', { timeoutMs: 1000, retries: { count: 1, backoffMs: 0, maxBackoffMs: 0 } }),
+      testPlan([
+        planTask('slow', { timeoutMs: 1000, retries: { count: 1, backoffMs: 0, maxBackoffMs: 0 } }),
       ]),
     );
     t.fake.script('slow', { hang: true });
@@ -471,7 +429,9 @@ describe('runPlan', () => {
   });
 
   it('passes step timeouts to the executor', async () => {
-    const t = setup(plan([task('a', { steps: [step('slow', { timeoutMs: 90_000 })] })]));
+    const t = setup(
+      testPlan([planTask('a', { steps: [planStep('slow', { timeoutMs: 90_000 })] })]),
+    );
     t.fake.script('a', { hang: true });
     const summary = await t.run();
     expect(t.fake.calls[0]?.request.timeoutMs).toBe(90_000);
@@ -480,7 +440,9 @@ describe('runPlan', () => {
 
   it('ends a run that outlives its timeout as timed_out, still running finally tasks', async () => {
     const t = setup(
-      plan([task('serve'), task('cleanup', { kind: 'finally' })], { timeoutMs: 60_000 }),
+      testPlan([planTask('serve'), planTask('cleanup', { kind: 'finally' })], {
+        timeoutMs: 60_000,
+      }),
     );
     t.fake.script('serve', { hang: true });
     const summary = await t.run();
@@ -492,12 +454,12 @@ describe('runPlan', () => {
   it('masks secrets in output, results, reasons and warnings, even split across chunks', async () => {
     const secret = 'hunter2-very-secret';
     const t = setup(
-      plan([
-        task('leak', {
+      testPlan([
+        planTask('leak', {
           results: ['token'],
-          steps: [step('say', { continueOnError: true }), step('more')],
+          steps: [planStep('say', { continueOnError: true }), planStep('more')],
         }),
-        task('use', { needs: ['leak'], env: { GOT: '${{ tasks.leak.results.token }}' } }),
+        planTask('use', { needs: ['leak'], env: { GOT: '${{ tasks.leak.results.token }}' } }),
       ]),
       { secrets: { API_TOKEN: secret } },
     );
@@ -522,7 +484,7 @@ describe('runPlan', () => {
   });
 
   it('keeps multi-byte characters whole when they are split across chunks', async () => {
-    const t = setup(plan([task('a')]));
+    const t = setup(testPlan([planTask('a')]));
     const text = Buffer.from('naïve € 😀\n');
     t.fake.script('a', {
       output: Array.from(text, (byte) => ({ data: Uint8Array.of(byte) })),
@@ -532,7 +494,7 @@ describe('runPlan', () => {
   });
 
   it('reads test reports, warning about malformed ones without failing the task', async () => {
-    const t = setup(plan([task('test', { reports: ['reports/*.xml'] })]));
+    const t = setup(testPlan([planTask('test', { reports: ['reports/*.xml'] })]));
     t.workspace.reports = [
       {
         file: 'reports/unit.xml',
@@ -550,10 +512,10 @@ describe('runPlan', () => {
   });
 
   it('collects artifacts, and fails a succeeded attempt whose artifacts cannot be kept', async () => {
-    const ok = setup(plan([task('build', { artifacts: ['dist/app.js'] })]));
+    const ok = setup(testPlan([planTask('build', { artifacts: ['dist/app.js'] })]));
     expect(byId(await ok.run(), 'build').artifacts).toEqual([{ path: 'dist/app.js', size: 3 }]);
 
-    const refused = setup(plan([task('build', { artifacts: ['../etc/passwd'] })]));
+    const refused = setup(testPlan([planTask('build', { artifacts: ['../etc/passwd'] })]));
     refused.workspace.artifactError = 'artifact path ../etc/passwd leaves the workspace';
     expect(byId(await refused.run(), 'build')).toMatchObject({
       status: 'failed',
@@ -563,8 +525,13 @@ describe('runPlan', () => {
 
   it('leaves no timer behind', async () => {
     const t = setup(
-      plan(
-        [task('a', { timeoutMs: 5000, retries: { count: 1, backoffMs: 100, maxBackoffMs: 100 } })],
+      testPlan(
+        [
+          planTask('a', {
+            timeoutMs: 5000,
+            retries: { count: 1, backoffMs: 100, maxBackoffMs: 100 },
+          }),
+        ],
         {
           timeoutMs: 3_600_000,
         },

@@ -1,6 +1,7 @@
+import { planTask, testPlan } from '@slipway/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Plan, PlanTask } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
 import {
   AttemptOutcome,
   TaskStatus,
@@ -39,42 +40,12 @@ const scenario = fc.integer({ min: 1, max: 10 }).chain((count) =>
 );
 
 function buildPlan(main: readonly Shape[], finallyCount: number): Plan {
-  const tasks: PlanTask[] = [
-    ...main.map((shape, i) => ({ shape, id: `t${i}`, kind: 'main' as const })),
-    ...Array.from({ length: finallyCount }, (_, i) => ({
-      shape: { needs: [], when: null, carried: false, finally: true },
-      id: `f${i}`,
-      kind: 'finally' as const,
-    })),
-  ].map(({ shape, id, kind }) => ({
-    id,
-    name: id,
-    kind,
-    matrix: null,
-    needs: shape.needs.map((n) => `t${n}`),
-    when: shape.when,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: [],
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-  }));
-  return {
-    schemaVersion: 1,
-    pipeline: 'random',
-    source: { file: '.slipway.yml' },
-    params: {},
-    trigger: { event: 'manual' },
-    timeoutMs: null,
-    concurrency: null,
-    tasks,
-  };
+  return testPlan([
+    ...main.map((shape, i) =>
+      planTask(`t${i}`, { needs: shape.needs.map((n) => `t${n}`), when: shape.when }),
+    ),
+    ...Array.from({ length: finallyCount }, (_, i) => planTask(`f${i}`, { kind: 'finally' })),
+  ]);
 }
 
 describe('carried tasks on random plans', () => {

@@ -1,5 +1,6 @@
+import { planTask, testPlan } from '@slipway/testing';
 import { describe, expect, it } from 'vitest';
-import type { Plan, PlanTask } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
 import type { Decision } from './decisions.js';
 import type { SchedulerEvent } from './events.js';
 import {
@@ -12,42 +13,6 @@ import {
   type RunState,
   type RunStateOptions,
 } from './index.js';
-
-function task(id: string, over: Partial<PlanTask> = {}): PlanTask {
-  return {
-    id,
-    name: id,
-    kind: 'main',
-    matrix: null,
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: [],
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-    ...over,
-  };
-}
-
-function plan(tasks: PlanTask[]): Plan {
-  return {
-    schemaVersion: 1,
-    pipeline: 'test',
-    source: { file: '.slipway.yml' },
-    params: {},
-    trigger: { event: 'push', branch: 'main' },
-    timeoutMs: null,
-    concurrency: null,
-    tasks,
-  };
-}
 
 function runner(p: Plan, carried: RunStateOptions['carried']) {
   let state: RunState = createRunState(p, { capacity: 10, carried });
@@ -76,12 +41,12 @@ const started = (decisions: readonly Decision[]) =>
 const finished = (decisions: readonly Decision[]) =>
   decisions.flatMap((d) => (d.type === 'finish_run' ? [d.status] : []));
 
-const PIPELINE = plan([
-  task('build', { results: ['tag'] }),
-  task('lint'),
-  task('test', { needs: ['build'] }),
-  task('ship', { needs: ['test', 'lint'], when: "tasks.build.results.tag == 'v1'" }),
-  task('notify', { kind: 'finally' }),
+const PIPELINE = testPlan([
+  planTask('build', { results: ['tag'] }),
+  planTask('lint'),
+  planTask('test', { needs: ['build'] }),
+  planTask('ship', { needs: ['test', 'lint'], when: "tasks.build.results.tag == 'v1'" }),
+  planTask('notify', { kind: 'finally' }),
 ]);
 
 describe('carried tasks', () => {

@@ -1,3 +1,4 @@
+import { planTask, testPlan } from '@slipway/testing';
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import type { Decision } from './decisions.js';
@@ -14,51 +15,15 @@ import {
   type RunState,
 } from './index.js';
 
-function task(id: string, over: Partial<PlanTask> = {}): PlanTask {
-  return {
-    id,
-    name: id,
-    kind: 'main',
-    matrix: null,
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: [],
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-    ...over,
-  };
-}
-
 function matrix(name: string, values: string[], over: Partial<PlanTask> = {}): PlanTask[] {
   return values.map((v) =>
-    task(`${name}[v=${v}]`, {
+    planTask(`${name}[v=${v}]`, {
       name,
       matrix: { v },
       matrixGroup: { name, maxParallel: null, failFast: true },
       ...over,
     }),
   );
-}
-
-function plan(tasks: PlanTask[]): Plan {
-  return {
-    schemaVersion: 1,
-    pipeline: 'test',
-    source: { file: '.slipway.yml' },
-    params: { deploy: true },
-    trigger: { event: 'push', branch: 'main' },
-    timeoutMs: null,
-    concurrency: null,
-    tasks,
-  };
 }
 
 /** Drives the scheduler by hand and keeps every decision. */
@@ -109,11 +74,11 @@ const finished = (decisions: readonly Decision[]) =>
 describe('decide', () => {
   it('starts tasks once their needs have succeeded and finishes the run', () => {
     const r = runner(
-      plan([
-        task('build'),
-        task('lint', { needs: ['build'] }),
-        task('test', { needs: ['build'] }),
-        task('ship', { needs: ['lint', 'test'] }),
+      testPlan([
+        planTask('build'),
+        planTask('lint', { needs: ['build'] }),
+        planTask('test', { needs: ['build'] }),
+        planTask('ship', { needs: ['lint', 'test'] }),
       ]),
     );
     expect(started(r.start())).toEqual(['build']);
@@ -125,7 +90,7 @@ describe('decide', () => {
   });
 
   it('runs at most `capacity` attempts, starting ready tasks in plan order', () => {
-    const r = runner(plan(['a', 'b', 'c', 'd'].map((id) => task(id))), 2);
+    const r = runner(testPlan(['a', 'b', 'c', 'd'].map((id) => planTask(id))), 2);
     expect(started(r.start())).toEqual(['a', 'b']);
     expect(started(r.finish('b'))).toEqual(['c']);
     expect(started(r.finish('a'))).toEqual(['d']);
@@ -136,14 +101,18 @@ describe('decide', () => {
     const group = matrix('test', ['1', '2', '3'], {
       matrixGroup: { name: 'test', maxParallel: 1, failFast: false },
     });
-    const r = runner(plan([...group, task('lint')]), 10);
+    const r = runner(testPlan([...group, planTask('lint')]), 10);
     expect(started(r.start())).toEqual(['test[v=1]', 'lint']);
     expect(started(r.finish('test[v=1]'))).toEqual(['test[v=2]']);
   });
 
   it('skips dependents of a failed task, naming the need, and fails the run', () => {
     const r = runner(
-      plan([task('build'), task('test', { needs: ['build'] }), task('ship', { needs: ['test'] })]),
+      testPlan([
+        planTask('build'),
+        planTask('test', { needs: ['build'] }),
+        planTask('ship', { needs: ['test'] }),
+      ]),
     );
     r.start();
     const decisions = r.finish('build', AttemptOutcome.Failed, {
@@ -158,7 +127,7 @@ describe('decide', () => {
   });
 
   it('reports every status change for observers', () => {
-    const r = runner(plan([task('build'), task('test', { needs: ['build'] })]));
+    const r = runner(testPlan([planTask('build'), planTask('test', { needs: ['build'] })]));
     r.start();
     r.finish('build', AttemptOutcome.Failed);
     expect(r.log.filter((d) => d.type === 'task_status')).toEqual([
@@ -184,15 +153,18 @@ describe('decide', () => {
   describe('when conditions', () => {
     it('runs a task on failure() and reads results of needed tasks', () => {
       const r = runner(
-        plan([
-          task('build'),
-          task('report', { needs: ['build'], when: 'failure()' }),
-          task('check', {
-            needs: ['build'],
-            when: "tasks.build.status == 'failed' && params.deploy",
-          }),
-          task('ok', { needs: ['build'], when: 'success()' }),
-        ]),
+        testPlan(
+          [
+            planTask('build'),
+            planTask('report', { needs: ['build'], when: 'failure()' }),
+            planTask('check', {
+              needs: ['build'],
+              when: "tasks.build.status == 'failed' && params.deploy",
+            }),
+            planTask('ok', { needs: ['build'], when: 'success()' }),
+          ],
+          { params: { deploy: true } },
+        ),
       );
       r.start();
       expect(started(r.finish('build', AttemptOutcome.Failed))).toEqual(['report', 'check']);
@@ -202,10 +174,10 @@ describe('decide', () => {
 
     it('reads results and statuses of indirect needs', () => {
       const r = runner(
-        plan([
-          task('version'),
-          task('build', { needs: ['version'] }),
-          task('ship', {
+        testPlan([
+          planTask('version'),
+          planTask('build', { needs: ['version'] }),
+          planTask('ship', {
             needs: ['build'],
             when: "${{ tasks.version.results.tag == 'v1' && trigger.branch == 'main' }}",
           }),
@@ -218,7 +190,7 @@ describe('decide', () => {
 
     it('fails the task when its condition cannot be evaluated', () => {
       const r = runner(
-        plan([task('build'), task('ship', { needs: ['build'], when: 'matrix.os' })]),
+        testPlan([planTask('build'), planTask('ship', { needs: ['build'], when: 'matrix.os' })]),
       );
       r.start();
       expect(finished(r.finish('build'))).toEqual([RunStatus.Failed]);
@@ -228,11 +200,11 @@ describe('decide', () => {
 
     it('sees a matrix task as one task with the status of its expansions', () => {
       const r = runner(
-        plan([
+        testPlan([
           ...matrix('test', ['1', '2'], {
             matrixGroup: { name: 'test', maxParallel: null, failFast: false },
           }),
-          task('notify', {
+          planTask('notify', {
             needs: ['test[v=1]', 'test[v=2]'],
             when: "tasks.test.status == 'failed'",
           }),
@@ -247,7 +219,9 @@ describe('decide', () => {
   describe('retries', () => {
     it('retries failed and timed-out attempts after an exponential, capped backoff', () => {
       const r = runner(
-        plan([task('flaky', { retries: { count: 3, backoffMs: 1000, maxBackoffMs: 1500 } })]),
+        testPlan([
+          planTask('flaky', { retries: { count: 3, backoffMs: 1000, maxBackoffMs: 1500 } }),
+        ]),
       );
       r.start();
       r.at(100);
@@ -288,7 +262,9 @@ describe('decide', () => {
     });
 
     it('retries at once without a backoff and does not retry a cancelled attempt', () => {
-      const r = runner(plan([task('a', { retries: { count: 1, backoffMs: 0, maxBackoffMs: 0 } })]));
+      const r = runner(
+        testPlan([planTask('a', { retries: { count: 1, backoffMs: 0, maxBackoffMs: 0 } })]),
+      );
       r.start();
       expect(started(r.finish('a', AttemptOutcome.Failed))).toEqual(['a']);
       expect(finished(r.finish('a', AttemptOutcome.Cancelled))).toEqual([RunStatus.Succeeded]);
@@ -296,7 +272,7 @@ describe('decide', () => {
     });
 
     it('ends a lost task as lost when no retries are left', () => {
-      const r = runner(plan([task('a')]));
+      const r = runner(testPlan([planTask('a')]));
       r.start();
       expect(finished(r.finish('a', AttemptOutcome.Lost))).toEqual([RunStatus.Failed]);
       expect(r.status('a')).toBe(TaskStatus.Lost);
@@ -306,7 +282,7 @@ describe('decide', () => {
   describe('matrix fail-fast', () => {
     it('stops running expansions and cancels unstarted ones once one finally fails', () => {
       const r = runner(
-        plan([...matrix('test', ['1', '2', '3']), task('after', { needs: ['test[v=3]'] })]),
+        testPlan([...matrix('test', ['1', '2', '3']), planTask('after', { needs: ['test[v=3]'] })]),
         2,
       );
       r.start();
@@ -322,7 +298,7 @@ describe('decide', () => {
       const retrying = matrix('a', ['1', '2'], {
         retries: { count: 1, backoffMs: 0, maxBackoffMs: 0 },
       });
-      const r = runner(plan(retrying));
+      const r = runner(testPlan(retrying));
       r.start();
       expect(stopped(r.finish('a[v=1]', AttemptOutcome.Failed))).toEqual([]);
       expect(stopped(r.finish('a[v=1]', AttemptOutcome.Failed))).toEqual(['a[v=2]:cancel']);
@@ -330,7 +306,7 @@ describe('decide', () => {
       const lenient = matrix('b', ['1', '2'], {
         matrixGroup: { name: 'b', maxParallel: null, failFast: false },
       });
-      const s = runner(plan(lenient));
+      const s = runner(testPlan(lenient));
       s.start();
       expect(stopped(s.finish('b[v=1]', AttemptOutcome.Failed))).toEqual([]);
       s.finish('b[v=2]');
@@ -340,12 +316,12 @@ describe('decide', () => {
 
   describe('finally tasks', () => {
     const withFinally = () =>
-      plan([
-        task('build'),
-        task('test', { needs: ['build'] }),
-        task('cleanup', { kind: 'finally' }),
-        task('notify', { kind: 'finally', needs: ['cleanup'], when: 'failure()' }),
-        task('celebrate', { kind: 'finally', when: 'success()' }),
+      testPlan([
+        planTask('build'),
+        planTask('test', { needs: ['build'] }),
+        planTask('cleanup', { kind: 'finally' }),
+        planTask('notify', { kind: 'finally', needs: ['cleanup'], when: 'failure()' }),
+        planTask('celebrate', { kind: 'finally', when: 'success()' }),
       ]);
 
     it('run after every main task has settled, even after a failure', () => {
@@ -405,18 +381,18 @@ describe('decide', () => {
   });
 
   it('cancels everything when cancelled before it started', () => {
-    const r = runner(plan([task('a'), task('z', { kind: 'finally' })]));
+    const r = runner(testPlan([planTask('a'), planTask('z', { kind: 'finally' })]));
     expect(finished(r.apply({ type: 'cancel_requested' }))).toEqual([RunStatus.Cancelled]);
     expect(r.status('z')).toBe(TaskStatus.Cancelled);
     expect(r.apply({ type: 'run_started' })).toEqual([]);
   });
 
   it('finishes an empty plan at once', () => {
-    expect(finished(runner(plan([])).start())).toEqual([RunStatus.Succeeded]);
+    expect(finished(runner(testPlan([])).start())).toEqual([RunStatus.Succeeded]);
   });
 
   it('ignores reports for attempts that are not running, leaving settled tasks alone', () => {
-    const r = runner(plan([task('a'), task('b')]));
+    const r = runner(testPlan([planTask('a'), planTask('b')]));
     r.start();
     r.finish('a', AttemptOutcome.Failed);
     const before = r.state;
@@ -431,7 +407,7 @@ describe('decide', () => {
   });
 
   it('never changes the state it is given', () => {
-    const r = runner(plan([task('a'), task('b', { needs: ['a'] })]));
+    const r = runner(testPlan([planTask('a'), planTask('b', { needs: ['a'] })]));
     r.start();
     const before = r.state;
     const copy = structuredClone({ tasks: before.tasks, ready: before.ready });
@@ -442,13 +418,13 @@ describe('decide', () => {
 
   it('refuses plans that are not in dependency order', () => {
     expect(() =>
-      createRunState(plan([task('b', { needs: ['a'] }), task('a')]), { capacity: 1 }),
+      createRunState(testPlan([planTask('b', { needs: ['a'] }), planTask('a')]), { capacity: 1 }),
     ).toThrow(/dependency order/);
-    expect(() => createRunState(plan([task('a')]), { capacity: 0 })).toThrow(RangeError);
+    expect(() => createRunState(testPlan([planTask('a')]), { capacity: 0 })).toThrow(RangeError);
   });
 
   it('stops with kill after a cancel already asked politely', () => {
-    const r = runner(plan([task('a')]));
+    const r = runner(testPlan([planTask('a')]));
     r.start();
     expect(stopped(r.apply({ type: 'cancel_requested' }))).toEqual(['a:cancel']);
     expect(stopped(r.apply({ type: 'kill_requested' }))).toEqual(['a:kill']);

@@ -2,15 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import {
-  RunStatus,
-  TaskStatus,
-  TriggerEvent,
-  type ClaimedAttempt,
-  type ControlStore,
-  type Plan,
-} from '@slipway/core';
+import { RunStatus, TaskStatus, type ClaimedAttempt, type ControlStore } from '@slipway/core';
 import { openControlStore } from '@slipway/store';
+import { planTask, testPlan } from '@slipway/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactFiles } from '../artifacts/artifact-files.js';
 import { RetentionLoop, type RetentionOptions } from './retention-loop.js';
@@ -18,36 +12,7 @@ import { RetentionLoop, type RetentionOptions } from './retention-loop.js';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
 
-const PLAN: Plan = {
-  schemaVersion: 1,
-  pipeline: 'ci',
-  source: { file: '.slipway.yml' },
-  params: {},
-  trigger: { event: TriggerEvent.Manual },
-  timeoutMs: null,
-  concurrency: null,
-  tasks: [
-    {
-      id: 'build',
-      name: 'build',
-      kind: 'main',
-      matrix: null,
-      needs: [],
-      when: null,
-      image: null,
-      runsOn: [],
-      env: {},
-      steps: [],
-      timeoutMs: null,
-      retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-      results: [],
-      reports: [],
-      artifacts: ['out/**'],
-      template: null,
-      matrixGroup: null,
-    },
-  ],
-};
+const PLAN = testPlan([planTask('build', { artifacts: ['out/**'] })]);
 
 describe('RetentionLoop', () => {
   let dir: string;

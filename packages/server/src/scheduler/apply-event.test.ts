@@ -1,53 +1,12 @@
-import {
-  createRunState,
-  type ControlStore,
-  type Plan,
-  type PlanTask,
-  type Project,
-} from '@slipway/core';
+import { createRunState, type ControlStore, type Plan, type Project } from '@slipway/core';
 import { openControlStore } from '@slipway/store';
+import { planTask, testPlan } from '@slipway/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyEvent } from './apply-event.js';
 import { RunDriver } from './run-driver.js';
 import { encodeRunState } from './run-state-codec.js';
 import { SchedulerLoop } from './scheduler-loop.js';
 import { WorkSignal } from './work-signal.js';
-
-function task(id: string, over: Partial<PlanTask> = {}): PlanTask {
-  return {
-    id,
-    name: id,
-    kind: 'main',
-    matrix: null,
-    needs: [],
-    when: null,
-    image: null,
-    runsOn: [],
-    env: {},
-    steps: [],
-    timeoutMs: null,
-    retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
-    results: [],
-    reports: [],
-    artifacts: [],
-    template: null,
-    matrixGroup: null,
-    ...over,
-  };
-}
-
-function plan(tasks: PlanTask[]): Plan {
-  return {
-    schemaVersion: 1,
-    pipeline: 'ci',
-    source: { file: '.slipway.yml' },
-    params: {},
-    trigger: { event: 'api', commit: 'abc' },
-    timeoutMs: null,
-    concurrency: null,
-    tasks,
-  };
-}
 
 describe('applyEvent', () => {
   let store: ControlStore;
@@ -73,10 +32,10 @@ describe('applyEvent', () => {
 
   it('queues the ready tasks with the labels they run on', async () => {
     const run = await newRun(
-      plan([
-        task('build', { runsOn: ['linux'] }),
-        task('lint'),
-        task('test', { needs: ['build'] }),
+      testPlan([
+        planTask('build', { runsOn: ['linux'] }),
+        planTask('lint'),
+        planTask('test', { needs: ['build'] }),
       ]),
     );
     const applied = await applyEvent(store, run.id, { type: 'run_started' }, now);
@@ -103,7 +62,7 @@ describe('applyEvent', () => {
 
   it('applies an outcome once, however often it is delivered', async () => {
     const run = await newRun(
-      plan([task('build', { results: ['tag'] }), task('ship', { needs: ['build'] })]),
+      testPlan([planTask('build', { results: ['tag'] }), planTask('ship', { needs: ['build'] })]),
     );
     await applyEvent(store, run.id, { type: 'run_started' }, now);
     const event = {
@@ -126,7 +85,7 @@ describe('applyEvent', () => {
   });
 
   it('lets the scheduler loop start a run left queued by a crash', async () => {
-    const run = await newRun(plan([task('build')]));
+    const run = await newRun(testPlan([planTask('build')]));
     const work = new WorkSignal();
     const seen = work.version;
     const loop = new SchedulerLoop(store, new RunDriver(store, work, () => now), {
