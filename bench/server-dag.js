@@ -80,7 +80,7 @@ async function measure({ slipway, dir, graph, log }) {
     const created = await client.createRun(graph.name);
     try {
       const done = await waitForRun(client, graph.name, created.id, {
-        pollMs: 100,
+        pollMs: 250,
         timeoutMs: LIMIT_MS,
       });
       if (done.status !== 'succeeded') throw new Error(`run ${created.id} ${done.status}`);
