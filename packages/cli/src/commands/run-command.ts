@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   RunControls,
-  RunStatus,
   UserError,
   UserErrorKind,
   runPlan,
@@ -23,7 +22,8 @@ import {
   probeDockerHost,
   resolveDockerHost,
 } from '@slipway/executors';
-import { ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { exitCodeForRunStatus } from '../exit-codes.js';
 import { parseSecretsFile } from '../inputs/parse-secrets-file.js';
 import { choosePipeline, compileForRun, loadProject, localTrigger } from '../load-project.js';
 import { colorsFor } from '../output/colors.js';
@@ -88,7 +88,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     await rm(scratch, { recursive: true, force: true });
   }
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(summary), null, 2)}\n`);
-  return exitCodeFor(summary.status);
+  return exitCodeForRunStatus(summary.status);
 }
 
 /**
@@ -157,23 +157,6 @@ function inheritedEnv(): Record<string, string> {
   for (const [name, value] of Object.entries(process.env))
     if (value !== undefined) env[name] = value;
   return env;
-}
-
-function exitCodeFor(status: RunStatus): ExitCode {
-  switch (status) {
-    case RunStatus.Succeeded:
-      return ExitCode.Succeeded;
-    case RunStatus.Failed:
-      return ExitCode.RunFailed;
-    case RunStatus.Cancelled:
-      return ExitCode.Cancelled;
-    case RunStatus.TimedOut:
-      return ExitCode.TimedOut;
-    case RunStatus.Queued:
-    case RunStatus.Running:
-    case RunStatus.Waiting:
-      throw new Error(`the run ended in the unfinished status ${status}`);
-  }
 }
 
 /** The documented `--json` shape (docs/cli.md); kept apart from internal types on purpose. */

@@ -1,6 +1,6 @@
 import type { GivenParam } from '@slipway/core';
 import type { RunDetail } from '@slipway/api';
-import { ExitCode } from '../../exit-codes.js';
+import { ExitCode, exitCodeForRunStatus } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { elapsed, print, table } from './print.js';
 
@@ -37,7 +37,7 @@ export async function triggerCommand(
     detail = await call(() => client.getRun(run.id));
   }
   print(detail, options.json, showRun);
-  return exitCodeOf(detail.run.status);
+  return exitCodeForRunStatus(detail.run.status);
 }
 
 /** Lists runs, newest first. */
@@ -113,11 +113,4 @@ function showRun(detail: RunDetail): string[] {
       ]),
     ),
   ];
-}
-
-function exitCodeOf(status: string): ExitCode {
-  if (status === 'succeeded') return ExitCode.Succeeded;
-  if (status === 'cancelled') return ExitCode.Cancelled;
-  if (status === 'timed_out') return ExitCode.TimedOut;
-  return ExitCode.RunFailed;
 }
