@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, type ReadStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -72,6 +72,8 @@ export class ArtifactFiles {
     const partial = join(incoming, randomUUID());
     const hash = createHash('sha256');
     let bytes = 0;
+    // The file is created before any byte arrives so that a failed body always finds it to remove.
+    const sink = (await open(partial, 'wx')).createWriteStream();
     try {
       await pipeline(
         body,
@@ -85,7 +87,7 @@ export class ArtifactFiles {
             yield chunk;
           }
         },
-        createWriteStream(partial, { flags: 'wx' }),
+        sink,
       );
       if (bytes !== size) {
         throw new ArtifactWriteError('short', `the body ended after ${bytes} of ${size} bytes`);
