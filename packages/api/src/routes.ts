@@ -25,6 +25,7 @@ import { Health, Readiness } from './schemas/health.js';
 import { FollowLogsQuery, LogChunk, ReadLogsQuery, TaskLogs } from './schemas/logs.js';
 import { CreateProjectRequest, Project, ProjectList, ProjectPath } from './schemas/projects.js';
 import {
+  ApprovalRequest,
   CancelRunRequest,
   CreateRunRequest,
   ListRunsQuery,
@@ -32,6 +33,7 @@ import {
   RunDetail,
   RunList,
   RunPath,
+  Task,
   TaskPath,
 } from './schemas/runs.js';
 import { PutSecretRequest, SecretInfo, SecretList, SecretPath } from './schemas/secrets.js';
@@ -226,6 +228,21 @@ export const routes = {
     status: 200,
     response: Run,
     errors: [400, 404],
+  },
+  decideApproval: {
+    operationId: 'decideApproval',
+    method: 'POST',
+    path: '/api/runs/:id/tasks/:task/approval',
+    summary:
+      'Approve or reject an approval task that awaits a decision; when the task lists approvers, only they may decide',
+    tag: 'runs',
+    auth: true,
+    requires: 'run:developer',
+    params: TaskPath,
+    body: ApprovalRequest,
+    status: 200,
+    response: Task,
+    errors: [400, 404, 409],
   },
   readTaskLogs: {
     operationId: 'readTaskLogs',

@@ -92,6 +92,12 @@ program
     availableParallelism(),
   )
   .option('--json', 'print a machine-readable summary on stdout; task output goes to stderr')
+  .option(
+    '--approve <task>',
+    'approve this approval task beforehand instead of asking (repeatable)',
+    collect,
+    [],
+  )
   .action(
     async (options: {
       pipeline?: string;
@@ -101,6 +107,7 @@ program
       secretsFile?: string;
       parallelism: number;
       json?: boolean;
+      approve: string[];
     }) => {
       const { runCommand } = await import('./commands/run-command.js');
       process.exitCode = await runCommand({
@@ -112,6 +119,7 @@ program
         secretsFile: options.secretsFile,
         parallelism: options.parallelism,
         json: options.json === true,
+        approve: options.approve,
       });
     },
   );
@@ -342,6 +350,37 @@ withServer(
     ...serverOptions(options),
     id,
     kill: options.kill === true,
+  });
+});
+
+withServer(
+  program
+    .command('approve <run> <task>')
+    .description('approve an approval task that awaits a decision: the run goes on')
+    .option('--comment <text>', 'why; later tasks read it as the comment result'),
+).action(async (run: string, task: string, options: ServerFlags & { comment?: string }) => {
+  const { approvalCommand } = await import('./commands/client/approval-commands.js');
+  process.exitCode = await approvalCommand({
+    ...serverOptions(options),
+    run,
+    task,
+    decision: 'approve',
+    comment: options.comment,
+  });
+});
+withServer(
+  program
+    .command('reject <run> <task>')
+    .description('reject an approval task that awaits a decision: the task fails')
+    .requiredOption('--comment <text>', 'why it is rejected (required)'),
+).action(async (run: string, task: string, options: ServerFlags & { comment: string }) => {
+  const { approvalCommand } = await import('./commands/client/approval-commands.js');
+  process.exitCode = await approvalCommand({
+    ...serverOptions(options),
+    run,
+    task,
+    decision: 'reject',
+    comment: options.comment,
   });
 });
 

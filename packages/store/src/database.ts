@@ -17,6 +17,7 @@ export interface StoreDatabase {
   test_suites: TestSuitesTable;
   test_cases: TestCasesTable;
   artifacts: ArtifactsTable;
+  approvals: ApprovalsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -208,4 +209,15 @@ export interface RoleBindingsTable {
   user_name: string;
   role: string;
   updated_at: number;
+}
+
+/** A person's decision about an approval task; at most one per task of a run. */
+export interface ApprovalsTable {
+  run_id: string;
+  task_id: string;
+  /** `approve` or `reject`. */
+  decision: string;
+  decided_by: string;
+  comment: string | null;
+  decided_at: number;
 }

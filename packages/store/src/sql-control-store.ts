@@ -1,4 +1,5 @@
 import type {
+  ApprovalRecord,
   AttemptClaim,
   AttemptFinish,
   AttemptInfo,
@@ -56,6 +57,7 @@ import { getRun } from './queries/get-run.js';
 import { listProjects } from './queries/list-projects.js';
 import { listRuns } from './queries/list-runs.js';
 import { listTasks } from './queries/list-tasks.js';
+import { listApprovals } from './queries/list-approvals.js';
 import { readLogs } from './queries/read-logs.js';
 import { renewLeases } from './queries/renew-leases.js';
 import { unappliedOutcomes } from './queries/unapplied-outcomes.js';
@@ -142,6 +144,10 @@ export class SqlControlStore implements ControlStore {
 
   updateRun<T>(runId: string, change: (current: RunSnapshot) => RunUpdate<T>): Promise<T> {
     return updateRun(this.ctx, runId, change);
+  }
+
+  listApprovals(runId: string): Promise<ApprovalRecord[]> {
+    return listApprovals(this.ctx, runId);
   }
 
   claimAttempts(claim: AttemptClaim): Promise<ClaimedAttempt[]> {

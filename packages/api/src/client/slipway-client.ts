@@ -22,6 +22,7 @@ import type {
   Run,
   RunDetail,
   RunList,
+  Task,
 } from '../schemas/runs.js';
 import type { SecretInfo } from '../schemas/secrets.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
@@ -115,6 +116,16 @@ export class SlipwayClient {
 
   cancelRun(id: string, body: CancelRunRequest = {}, call?: CallOptions): Promise<Run> {
     return this.call(routes.cancelRun, { params: { id }, body }, call);
+  }
+
+  /** Approves an approval task that awaits a decision; answers the task as it is now. */
+  approveTask(runId: string, taskId: string, comment?: string, call?: CallOptions): Promise<Task> {
+    return this.decideApproval(runId, taskId, 'approve', comment, call);
+  }
+
+  /** Rejects an approval task that awaits a decision, which fails it. */
+  rejectTask(runId: string, taskId: string, comment?: string, call?: CallOptions): Promise<Task> {
+    return this.decideApproval(runId, taskId, 'reject', comment, call);
   }
 
   readTaskLogs(
@@ -304,6 +315,17 @@ export class SlipwayClient {
 
   async deleteRole(project: string, user: string, call?: CallOptions): Promise<void> {
     await this.call(routes.deleteRole, { params: { project, user } }, call);
+  }
+
+  private decideApproval(
+    runId: string,
+    taskId: string,
+    decision: 'approve' | 'reject',
+    comment: string | undefined,
+    call: CallOptions | undefined,
+  ): Promise<Task> {
+    const body = comment === undefined ? { decision } : { decision, comment };
+    return this.call(routes.decideApproval, { params: { id: runId, task: taskId }, body }, call);
   }
 
   private async call<R extends ApiRoute>(

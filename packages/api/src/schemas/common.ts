@@ -24,7 +24,17 @@ export const RunStatus = covering<CoreRunStatus>()(
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const TaskStatus = covering<CoreTaskStatus>()(
-  z.enum(['pending', 'ready', 'running', 'succeeded', 'failed', 'skipped', 'cancelled', 'lost']),
+  z.enum([
+    'pending',
+    'ready',
+    'running',
+    'waiting',
+    'succeeded',
+    'failed',
+    'skipped',
+    'cancelled',
+    'lost',
+  ]),
 );
 export type TaskStatus = z.infer<typeof TaskStatus>;
 

@@ -37,6 +37,15 @@ export const TemplateProvenance = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** What an approval task asks and who may answer; see core's `PlanApproval`. */
+export const PlanApproval = z.object({
+  message: z.string().nullable(),
+  approvers: z
+    .array(z.string())
+    .nullable()
+    .describe('User names who may decide; null: anyone with the developer role or higher.'),
+});
+
 /** One task of a compiled plan; see core's `PlanTask`. */
 export const PlanTask = z.object({
   id: z.string(),
@@ -56,6 +65,7 @@ export const PlanTask = z.object({
   artifacts: z.array(z.string()),
   template: TemplateProvenance.nullable(),
   matrixGroup: MatrixGroup.nullable(),
+  approval: PlanApproval.optional().describe('Set on approval tasks only.'),
 }) satisfies z.ZodType<CorePlanTask>;
 export type PlanTask = z.infer<typeof PlanTask>;
 

@@ -94,6 +94,32 @@ export const RunList = z.object({
 });
 export type RunList = z.infer<typeof RunList>;
 
+export const ApprovalDecision = z.enum(['approve', 'reject']);
+
+/** What an approval task asks, who may answer, and what was decided. */
+export const TaskApproval = z.object({
+  message: z.string().nullable(),
+  approvers: z
+    .array(z.string())
+    .nullable()
+    .describe('User names who may decide; null: anyone with the developer role or higher.'),
+  timeoutMs: z
+    .number()
+    .int()
+    .nullable()
+    .describe('How long the task waits for a decision before it fails; null: until the run ends.'),
+  decision: z
+    .object({
+      decision: ApprovalDecision,
+      by: z.string().describe('The user who decided.'),
+      comment: z.string().nullable(),
+      at: Timestamp,
+    })
+    .nullable()
+    .describe('Null until someone decides.'),
+});
+export type TaskApproval = z.infer<typeof TaskApproval>;
+
 /** A task of a run with its latest attempt. */
 export const Task = z.object({
   taskId: z.string(),
@@ -114,6 +140,9 @@ export const Task = z.object({
   carriedFrom: Id.optional().describe(
     'For a task kept, succeeded, from an earlier run (a retry): that run; `attemptId` is its attempt.',
   ),
+  approval: TaskApproval.optional().describe(
+    'Set on approval tasks: they wait (status `waiting`) for a person to approve or reject them.',
+  ),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -133,6 +162,16 @@ export const CancelRunRequest = z.strictObject({
     ),
 });
 export type CancelRunRequest = z.infer<typeof CancelRunRequest>;
+
+export const ApprovalRequest = z.strictObject({
+  decision: ApprovalDecision.describe('`approve` lets the run go on; `reject` fails the task.'),
+  comment: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('Why; shown on the run and, on approval, the `comment` result of the task.'),
+});
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
 export const RunPath = z.object({ id: Id });
 export const TaskPath = z.object({ id: Id, task: z.string().min(1).max(500) });

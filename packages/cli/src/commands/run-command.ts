@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
   RunControls,
@@ -28,6 +28,7 @@ import { parseSecretsFile } from '../inputs/parse-secrets-file.js';
 import { choosePipeline, compileForRun, loadProject, localTrigger } from '../load-project.js';
 import { colorsFor } from '../output/colors.js';
 import { TerminalReporter } from '../output/terminal-reporter.js';
+import { TerminalApprovals, checkApproveFlags } from './terminal-approvals.js';
 
 /** How long a step has to stop after SIGTERM before it is killed. */
 const KILL_GRACE_MS = 10_000;
@@ -41,6 +42,8 @@ export interface RunOptions {
   readonly secretsFile: string | undefined;
   readonly parallelism: number;
   readonly json: boolean;
+  /** Approval tasks approved beforehand, by id or name. */
+  readonly approve: readonly string[];
 }
 
 /** Runs a pipeline of the repository on this machine and returns the exit code for its outcome. */
@@ -49,6 +52,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
   const source = choosePipeline(await loadProject(options.dir), options.pipeline);
   let plan = compileForRun(source, options.params, await localTrigger(options.dir));
   if (options.only.length) plan = selectTasks(plan, options.only);
+  checkApproveFlags(plan, options.approve);
   const containers = await containerExecutorFor(plan);
   const processes = new StepRunnerExecutor();
 
@@ -80,6 +84,13 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
       clock: systemClock,
       observer: reporter,
       controls,
+      approvals: new TerminalApprovals({
+        approved: new Set(options.approve),
+        interactive: process.stdin.isTTY,
+        input: process.stdin,
+        output: process.stderr,
+        user: localUser(),
+      }),
     });
   } finally {
     stopSignals();
@@ -150,6 +161,15 @@ async function readSecretsFile(file: string | undefined): Promise<Record<string,
     );
   }
   return parseSecretsFile(text, file);
+}
+
+/** The name of the user running the command, for `approved_by`. */
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }
 
 function inheritedEnv(): Record<string, string> {

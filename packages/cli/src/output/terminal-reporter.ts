@@ -87,6 +87,9 @@ export class TerminalReporter implements RunObserver {
         return;
       case TaskStatus.Ready:
         return;
+      case TaskStatus.Waiting:
+        this.line(taskId, this.options.colors.yellow('⏸ awaiting a decision'));
+        return;
       case TaskStatus.Succeeded:
       case TaskStatus.Failed:
       case TaskStatus.Skipped:

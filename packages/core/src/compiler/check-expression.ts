@@ -6,6 +6,7 @@ import {
   referencedPaths,
   type Expression,
 } from '../expressions/index.js';
+import { APPROVAL_RESULTS } from '../plan/plan.js';
 import { didYouMean } from '../text/closest-match.js';
 import type { Problems } from './problems.js';
 
@@ -155,9 +156,13 @@ function checkTaskReference(
     if (declared === null) {
       problems.add(path, `results of the matrix task "${name}" cannot be read ${where}`);
     } else if (!declared.includes(result)) {
+      const fix =
+        declared === APPROVAL_RESULTS
+          ? `an approval task has only the results ${APPROVAL_RESULTS.join(' and ')}`
+          : 'add it to its `results`';
       problems.add(
         path,
-        `task "${name}" declares no result "${result}"${didYouMean(result, declared)} ${where}; add it to its \`results\``,
+        `task "${name}" declares no result "${result}"${didYouMean(result, declared)} ${where}; ${fix}`,
       );
     }
   }

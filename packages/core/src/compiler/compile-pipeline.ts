@@ -4,6 +4,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import { interpolate, parseTemplate } from '../expressions/index.js';
 import type { LoadedPipeline } from '../pipeline/index.js';
 import {
+  APPROVAL_RESULTS,
   TaskKind,
   TriggerEvent,
   type ConcurrencyPolicy,
@@ -151,7 +152,11 @@ function collectTasks(
         );
         continue;
       }
-      entries.push({ name, kind, path, inlined: applyTemplate(task, path, templates, problems) });
+      const inlined =
+        task.approval === undefined
+          ? applyTemplate(task, path, templates, problems)
+          : checkApprovalTask(task, path, problems);
+      entries.push({ name, kind, path, inlined });
     }
   };
   add(spec.tasks, TaskKind.Main, 'tasks');
@@ -159,6 +164,22 @@ function collectTasks(
   if (Object.keys(spec.tasks).length === 0)
     problems.add(['tasks'], 'the pipeline has no tasks: add one under `tasks`');
   return entries;
+}
+
+/** Keys an approval task may have besides `approval`. */
+const APPROVAL_KEYS: ReadonlySet<string> = new Set(['approval', 'needs', 'when', 'timeout']);
+
+/** An approval task runs nothing: every key about running something is a mistake. */
+function checkApprovalTask(task: TaskSpec, path: Path, problems: Problems): InlinedTask {
+  for (const key of Object.keys(task)) {
+    if (APPROVAL_KEYS.has(key)) continue;
+    problems.add(
+      [...path, key],
+      `an approval task waits for a person and runs nothing, so it cannot have \`${key}\`: ` +
+        'remove it (an approval task takes only needs, when and timeout), or move the work to a task that needs this one',
+    );
+  }
+  return { spec: task, templateEnv: {}, provenance: null, templateProblems: null };
 }
 
 function checkNeeds(
@@ -202,6 +223,7 @@ function taskVisibility(entries: readonly TaskEntry[], byName: ReadonlyMap<strin
   const names = entries.map((e) => e.name);
   const resultsOf = (name: string) => {
     const entry = byName.get(name);
+    if (entry?.inlined.spec.approval) return APPROVAL_RESULTS;
     return entry?.inlined.spec.matrix ? null : (entry?.inlined.spec.results ?? []);
   };
   return (reader: TaskEntry): TaskVisibility => ({
@@ -249,6 +271,7 @@ function buildTasks(
 ): PlanTask[] {
   const { spec } = entry.inlined;
   const path = entry.path;
+  if (spec.approval) return [buildApprovalTask(entry, visibility, paramNames, problems)];
   if (!spec.steps) {
     problems.add(path, 'a task needs `steps` (or `uses` a template that has them)');
     return [];
@@ -347,6 +370,56 @@ function buildTasks(
       matrixGroup: group,
     };
   });
+}
+
+function buildApprovalTask(
+  entry: TaskEntry,
+  visibility: (reader: TaskEntry) => TaskVisibility,
+  paramNames: ReadonlySet<string>,
+  problems: Problems,
+): PlanTask {
+  const { spec } = entry.inlined;
+  const approval = spec.approval ?? {};
+  if (typeof spec.when === 'string') {
+    const at = [...entry.path, 'when'];
+    const condition = parseConditionAt(spec.when, at, problems);
+    const scope: ExpressionScope = {
+      params: paramNames,
+      matrixKeys: null,
+      tasks: visibility(entry),
+      statusFunctions: true,
+    };
+    if (condition) checkExpression(condition, scope, at, problems);
+  }
+  const approvers = approval.approvers ?? null;
+  return {
+    id: entry.name,
+    name: entry.name,
+    kind: entry.kind,
+    matrix: null,
+    needs: spec.needs ?? [],
+    when:
+      spec.when === undefined
+        ? entry.kind === TaskKind.Finally
+          ? 'always()'
+          : null
+        : String(spec.when),
+    image: null,
+    runsOn: [],
+    env: {},
+    steps: [],
+    timeoutMs: spec.timeout === undefined ? null : durationToMs(spec.timeout),
+    retries: compileRetries(spec),
+    results: [...APPROVAL_RESULTS],
+    reports: [],
+    artifacts: [],
+    template: null,
+    matrixGroup: null,
+    approval: {
+      message: approval.message ?? null,
+      approvers: approvers === null ? null : [...new Set(approvers)],
+    },
+  };
 }
 
 function compileStep(

@@ -8,3 +8,4 @@ export {
   type AttemptReport,
   type AttemptStop,
 } from './run-attempt.js';
+export type { ApprovalAnswer, ApprovalPrompter } from './approval-prompter.js';

@@ -8,8 +8,10 @@ import { decide } from '../scheduler/decide.js';
 import type { SchedulerEvent } from '../scheduler/events.js';
 import { createRunState, type RunState } from '../scheduler/run-state.js';
 import type { RunStatus } from '../scheduler/run-status.js';
+import { TaskStatus } from '../scheduler/task-status.js';
 import { taskExpressionContext } from '../scheduler/task-context.js';
 import { SecretMasker } from '../secrets/index.js';
+import type { ApprovalPrompter } from './approval-prompter.js';
 import { runAttempt, type AttemptReport, type AttemptStop } from './run-attempt.js';
 import type { RunControls } from './run-controls.js';
 import type { RunObserver } from './run-observer.js';
@@ -33,7 +35,19 @@ export interface RunPlanOptions {
   readonly observer: RunObserver;
   /** Lets the caller cancel or kill the run. */
   readonly controls?: RunControls | undefined;
+  /** Decides approval tasks; without one, every approval task is rejected. */
+  readonly approvals?: ApprovalPrompter | undefined;
 }
+
+/** Who rejects approval tasks when {@link RunPlanOptions.approvals} is not given. */
+const NO_PROMPTER: ApprovalPrompter = {
+  ask: () =>
+    Promise.resolve({
+      decision: 'reject',
+      by: 'slipway',
+      comment: 'this run has no way to ask anyone for a decision',
+    }),
+};
 
 /**
  * Runs a plan on this machine and resolves with its summary once every task has settled.
@@ -62,14 +76,19 @@ interface TaskRecord {
  * so decisions never interleave. Events raised while decisions are being carried out
  * (a stop request made by an observer, say) wait in `queue`. Attempts run concurrently
  * as promises; each reports back with an `attempt_finished` event. Timers exist only for
- * the run's timeout, retry backoffs and task timeouts. The run is over when the
- * scheduler decides `finish_run`, which it does only after every attempt has reported.
+ * the run's timeout, retry backoffs, task timeouts and approval timeouts. An approval
+ * task that starts waiting is handed to the prompter; its answer comes back as an
+ * `approval_decided` event, and the question is withdrawn (its signal aborted) when the
+ * task settles some other way. The run is over when the scheduler decides `finish_run`,
+ * which it does only after every attempt has reported.
  */
 class PlanRun {
   private state: RunState;
   private readonly masker: SecretMasker;
   private readonly records: TaskRecord[];
   private readonly active = new Map<number, ActiveAttempt>();
+  /** Approval tasks being asked about, by index. */
+  private readonly asking = new Map<number, AbortController>();
   private readonly timers = new Set<Timer>();
   private readonly queue: SchedulerEvent[] = [];
   private applying = false;
@@ -135,13 +154,19 @@ class PlanRun {
 
   private act(decision: Decision): void {
     switch (decision.type) {
-      case 'task_status':
+      case 'task_status': {
         this.options.observer.taskStatusChanged(
           decision.taskId,
           decision.status,
           decision.attempt,
           decision.reason === null ? null : this.masker.mask(decision.reason),
         );
+        const index = this.indexOf(decision.taskId);
+        if (decision.status === TaskStatus.Waiting) this.askForApproval(index);
+        else this.withdraw(index);
+        break;
+      }
+      case 'record_approval':
         break;
       case 'start_attempt':
         this.startAttempt(this.indexOf(decision.taskId), decision.attempt);
@@ -206,6 +231,38 @@ class PlanRun {
     );
   }
 
+  private askForApproval(index: number): void {
+    const task = this.plan.tasks[index];
+    if (!task) throw new Error(`no task at index ${index}`);
+    const controller = new AbortController();
+    this.asking.set(index, controller);
+    const prompter = this.options.approvals ?? NO_PROMPTER;
+    prompter.ask(task, controller.signal).then(
+      (answer) => {
+        if (controller.signal.aborted) return;
+        this.asking.delete(index);
+        this.apply({
+          type: 'approval_decided',
+          task: task.id,
+          decision: answer.decision,
+          by: answer.by,
+          comment: answer.comment,
+          at: this.options.clock.now(),
+        });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) this.crash(error);
+      },
+    );
+  }
+
+  private withdraw(index: number): void {
+    const controller = this.asking.get(index);
+    if (controller === undefined) return;
+    this.asking.delete(index);
+    controller.abort();
+  }
+
   private attemptEnded(index: number, attempt: number, report: AttemptReport): void {
     const task = this.plan.tasks[index];
     const record = this.records[index];
@@ -259,6 +316,8 @@ class PlanRun {
     this.unsubscribe();
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    for (const controller of this.asking.values()) controller.abort();
+    this.asking.clear();
   }
 
   private summary(status: RunStatus): RunSummary {

@@ -90,7 +90,27 @@ export interface PlanTask {
   readonly template: TemplateProvenance | null;
   /** Set on the expansions of a matrix task. */
   readonly matrixGroup: MatrixGroup | null;
+  /**
+   * Set on an approval task: it has no steps and runs on no agent; it waits for a person
+   * to approve or reject it, for at most `timeoutMs` when that is set. Absent on every
+   * other task (and on plans stored before approvals existed).
+   */
+  readonly approval?: PlanApproval;
 }
+
+/** What an approval task asks, and who may answer. */
+export interface PlanApproval {
+  /** Shown to whoever decides; null when the pipeline gives none. */
+  readonly message: string | null;
+  /**
+   * User names (the `user` of their tokens) allowed to decide; null lets anyone with the
+   * developer role or higher on the project decide.
+   */
+  readonly approvers: readonly string[] | null;
+}
+
+/** The results an approval task publishes when it is approved. */
+export const APPROVAL_RESULTS = ['approved_by', 'comment'] as const;
 
 export interface PlanStep {
   readonly name: string;

@@ -1,5 +1,5 @@
 import type { Plan, TriggerFacts } from '../plan/plan.js';
-import type { AttemptOutcome } from '../scheduler/events.js';
+import type { ApprovalDecision, AttemptOutcome } from '../scheduler/events.js';
 import type { RunStatus } from '../scheduler/run-status.js';
 import type { TaskStatus } from '../scheduler/task-status.js';
 import type {
@@ -56,6 +56,8 @@ export interface ControlStore {
    * writer forces a retry. Returns what `change` returned.
    */
   updateRun<T>(runId: string, change: (current: RunSnapshot) => RunUpdate<T>): Promise<T>;
+  /** Decisions about a run's approval tasks (see {@link RunUpdate.approvals}), oldest first. */
+  listApprovals(runId: string): Promise<ApprovalRecord[]>;
 
   /**
    * Hands queued attempts whose labels the agent has (every label of the task among the
@@ -313,11 +315,32 @@ export interface RunUpdate<T> {
   }[];
   /** Attempt ids whose recorded outcomes this update applied. */
   readonly applied: readonly string[];
+  /**
+   * Approval decisions this update applied, to keep: at most one per task of a run, ever
+   * (a second one for the same task fails the update).
+   */
+  readonly approvals?: readonly NewApproval[];
   /** When the run next needs a `tick` (retry backoff, timeout), or null. */
   readonly wakeAt: number | null;
   /** The time of this change: start and finish times of the run and its tasks, queue times. */
   readonly now: number;
   readonly result: T;
+}
+
+/** A person's decision about an approval task, to store with the run update applying it. */
+export interface NewApproval {
+  readonly taskId: string;
+  readonly decision: ApprovalDecision;
+  /** The user name of whoever decided. */
+  readonly by: string;
+  readonly comment: string | null;
+  /** When it was decided. */
+  readonly at: number;
+}
+
+/** A stored approval decision. */
+export interface ApprovalRecord extends NewApproval {
+  readonly runId: string;
 }
 
 export interface TaskChange {

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import {
+  ApprovalDecision,
   AttemptOutcome,
+  RunStatus,
   TaskStatus,
   createRunState,
   decide,
@@ -18,6 +20,8 @@ interface TaskShape {
   readonly retries: number;
   readonly backoffMs: number;
   readonly group: number;
+  /** An approval task (no attempts, no retries, no matrix), with this timeout or none. */
+  readonly approval: { readonly timeoutMs: number | null } | null;
 }
 
 interface Scenario {
@@ -40,6 +44,9 @@ const shape = (earlier: number, groups: number) =>
     retries: fc.nat(2),
     backoffMs: fc.constantFrom(0, 0, 50, 200),
     group: groups === 0 ? fc.constant(-1) : fc.integer({ min: -1, max: groups - 1 }),
+    approval: fc.option(fc.record({ timeoutMs: fc.constantFrom(null, 100, 1000) }), {
+      freq: 4,
+    }),
   });
 
 const scenario: fc.Arbitrary<Scenario> = fc
@@ -72,6 +79,28 @@ function buildPlan(s: Scenario): Plan {
   const make = (kind: 'm' | 'f', shapes: readonly TaskShape[]): PlanTask[] =>
     shapes.map((t, i) => {
       const group = kind === 'm' && t.group >= 0 ? s.groups[t.group] : undefined;
+      if (t.approval && !group) {
+        return {
+          id: id(kind, i, t),
+          name: id(kind, i, t),
+          kind: kind === 'm' ? 'main' : 'finally',
+          matrix: null,
+          needs: t.needs.map((n) => id(kind, n, shapes[n] ?? t)),
+          when: t.when,
+          image: null,
+          runsOn: [],
+          env: {},
+          steps: [],
+          timeoutMs: t.approval.timeoutMs,
+          retries: { count: 0, backoffMs: 0, maxBackoffMs: 0 },
+          results: ['approved_by', 'comment'],
+          reports: [],
+          artifacts: [],
+          template: null,
+          matrixGroup: null,
+          approval: { message: null, approvers: null },
+        };
+      }
       return {
         id: id(kind, i, t),
         name: group ? `g${t.group}` : id(kind, i, t),
@@ -114,9 +143,10 @@ const OUTCOMES = [
 ];
 
 /**
- * Plays a run to its end: attempts finish with random outcomes in random order, time
- * jumps to the next wake-up when nothing else can happen, and a stop may arrive on the
- * way. Checks the scheduler's promises after every event.
+ * Plays a run to its end: attempts finish with random outcomes in random order, waiting
+ * approvals are approved or rejected at random moments (or left to time out), time jumps
+ * to the next wake-up when nothing else can happen, and a stop may arrive on the way.
+ * Checks the scheduler's promises after every event.
  */
 function play(s: Scenario): void {
   const plan = buildPlan(s);
@@ -124,6 +154,7 @@ function play(s: Scenario): void {
   let state: RunState = createRunState(plan, { capacity: s.capacity });
   let now = 0;
   const running = new Map<string, number>();
+  const awaiting = new Set<string>();
   const wakes: number[] = [];
   const outcome = { finishedWith: null as string | null };
   let killed = false;
@@ -146,6 +177,7 @@ function play(s: Scenario): void {
         case 'start_attempt': {
           expect(killed).toBe(false);
           const i = indexOf.get(d.taskId) ?? -1;
+          expect(tasks[i]?.approval).toBeUndefined();
           expect(d.attempt).toBeLessThanOrEqual((tasks[i]?.retries.count ?? 0) + 1);
           for (const need of tasks[i]?.needs ?? []) {
             expect(isTaskSettled(state.tasks[indexOf.get(need) ?? -1]?.status ?? 'pending')).toBe(
@@ -170,9 +202,29 @@ function play(s: Scenario): void {
         case 'stop_attempt':
           expect(running.get(d.taskId)).toBe(d.attempt);
           break;
-        case 'task_status':
+        case 'task_status': {
+          const i = indexOf.get(d.taskId) ?? -1;
+          if (d.status === TaskStatus.Waiting) {
+            expect(tasks[i]?.approval).toBeDefined();
+            awaiting.add(d.taskId);
+          } else {
+            awaiting.delete(d.taskId);
+          }
+          if (d.status === TaskStatus.Succeeded && tasks[i]?.approval) {
+            expect(Object.keys(state.tasks[i]?.results ?? {})).toEqual(['approved_by', 'comment']);
+          }
+          break;
+        }
+        case 'record_approval':
+          expect(before.tasks[indexOf.get(d.taskId) ?? -1]?.status).toBe(TaskStatus.Waiting);
           break;
       }
+    }
+    expect(state.awaiting.length).toBe(awaiting.size);
+    if (outcome.finishedWith === null && state.status !== RunStatus.Queued) {
+      expect(state.status).toBe(
+        awaiting.size > 0 && state.running === 0 ? RunStatus.Waiting : RunStatus.Running,
+      );
     }
     const runningTasks = state.tasks.filter((t) => t.status === TaskStatus.Running);
     expect(runningTasks.length).toBeLessThanOrEqual(s.capacity);
@@ -194,6 +246,13 @@ function play(s: Scenario): void {
       apply({ type: s.stop });
       continue;
     }
+    const waitingIds = [...awaiting];
+    if (waitingIds.length > 0 && (choice % 5 === 1 || (running.size === 0 && choice % 3 !== 0))) {
+      const task = waitingIds[choice % waitingIds.length] ?? '';
+      const decision = (choice >> 2) % 2 === 0 ? ApprovalDecision.Approve : ApprovalDecision.Reject;
+      apply({ type: 'approval_decided', task, decision, by: 'alice', comment: null, at: now });
+      continue;
+    }
     const ids = [...running.keys()];
     if (ids.length > 0 && (choice % 7 !== 0 || wakes.length === 0)) {
       const taskId = ids[choice % ids.length] ?? '';
@@ -207,6 +266,11 @@ function play(s: Scenario): void {
       wakes.sort((a, b) => a - b);
       now = Math.max(now, wakes.shift() ?? now);
       apply({ type: 'tick' });
+      continue;
+    }
+    const [first] = waitingIds;
+    if (first !== undefined) {
+      apply({ type: 'approval_decided', task: first, decision: 'approve', by: 'bob', comment: null, at: now });
       continue;
     }
     throw new Error('nothing is running and nothing will wake the run: it is stuck');

@@ -1,7 +1,8 @@
 import { evaluateExpression, isTruthy, parseCondition } from '../expressions/index.js';
 import { isUserError } from '../errors/user-error.js';
+import { formatDuration } from '../text/format-duration.js';
 import { StopMode, type Decision } from './decisions.js';
-import { AttemptOutcome, type SchedulerEvent } from './events.js';
+import { ApprovalDecision, AttemptOutcome, type SchedulerEvent } from './events.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { RunState, TaskState } from './run-state.js';
 import { RunStatus, canRunMove, isRunFinished } from './run-status.js';
@@ -37,6 +38,13 @@ export interface Decided {
  *   with `kill`.
  * - Ready tasks start in plan order while fewer than `capacity` attempts run and their
  *   matrix group is below its `maxParallel`.
+ * - An approval task starts no attempt and takes no capacity: once ready it is `waiting`
+ *   until an `approval_decided` event approves it (succeeded, with results `approved_by`
+ *   and `comment`) or rejects it (failed, "rejected by NAME: comment"), or until its
+ *   timeout passes (failed; a `wake_at` decision asks for the `tick` that notices). An
+ *   accepted decision is also returned as a `record_approval` decision to store.
+ * - A started run is `waiting` while no attempt runs and some approval awaits a
+ *   decision, and `running` otherwise.
  * - The run finishes once every task has settled.
  *
  * Each call copies the state's arrays once (a copy of n references); the rest of its
@@ -66,11 +74,15 @@ export function decide(state: RunState, event: SchedulerEvent, now: number): Dec
     case 'tick':
       step.tick();
       break;
+    case 'approval_decided':
+      step.approvalDecided(event);
+      break;
   }
   return step.result();
 }
 
 type AttemptFinished = Extract<SchedulerEvent, { type: 'attempt_finished' }>;
+type ApprovalDecided = Extract<SchedulerEvent, { type: 'approval_decided' }>;
 type StopCause = 'cancel' | 'timeout' | 'kill';
 
 const STOP_REASON: Record<StopCause, string> = {
@@ -85,6 +97,7 @@ class Transition {
   private readonly tasks: TaskState[];
   private ready: number[];
   private retrying: number[];
+  private awaiting: number[];
   private readonly groupRunning: number[];
   private readonly groupStopped: boolean[];
   private status: RunStatus;
@@ -108,6 +121,7 @@ class Transition {
     this.tasks = prev.tasks.slice();
     this.ready = prev.ready.slice();
     this.retrying = prev.retrying.slice();
+    this.awaiting = prev.awaiting.slice();
     this.groupRunning = prev.groupRunning.slice();
     this.groupStopped = prev.groupStopped.slice();
     this.status = prev.status;
@@ -129,6 +143,7 @@ class Transition {
       tasks: this.tasks,
       ready: this.ready,
       retrying: this.retrying,
+      awaiting: this.awaiting,
       running: this.running,
       groupRunning: this.groupRunning,
       groupStopped: this.groupStopped,
@@ -202,11 +217,48 @@ class Transition {
   }
 
   tick(): void {
-    if (this.retrying.length === 0) return;
     const due = this.retrying.filter((i) => (this.task(i).notBefore ?? 0) <= this.now);
-    if (due.length === 0) return;
+    const expired = this.awaiting.filter((i) => {
+      const by = this.task(i).decideBy;
+      return by !== null && by <= this.now;
+    });
+    if (due.length === 0 && expired.length === 0) return;
     this.retrying = this.retrying.filter((i) => (this.task(i).notBefore ?? 0) > this.now);
     for (const i of due) this.makeReady(i, this.task(i).reason);
+    for (const i of expired) {
+      const waited = formatDuration(this.graph.plan.tasks[i]?.timeoutMs ?? 0);
+      this.settle(i, TaskStatus.Failed, `approval timed out: no decision within ${waited}`);
+    }
+    this.advance();
+  }
+
+  approvalDecided(event: ApprovalDecided): void {
+    const i = this.graph.indexOf.get(event.task);
+    if (i === undefined || this.task(i).status !== TaskStatus.Waiting) return;
+    const comment = event.comment === null || event.comment === '' ? null : event.comment;
+    switch (event.decision) {
+      case ApprovalDecision.Approve:
+        this.settle(i, TaskStatus.Succeeded, null, {
+          approved_by: event.by,
+          comment: comment ?? '',
+        });
+        break;
+      case ApprovalDecision.Reject:
+        this.settle(
+          i,
+          TaskStatus.Failed,
+          `rejected by ${event.by}${comment === null ? '' : `: ${comment}`}`,
+        );
+        break;
+    }
+    this.decisions.push({
+      type: 'record_approval',
+      taskId: event.task,
+      decision: event.decision,
+      by: event.by,
+      comment,
+      at: event.at,
+    });
     this.advance();
   }
 
@@ -217,11 +269,16 @@ class Transition {
     for (const i of this.toDecide) this.decideTask(i);
     this.toDecide.length = 0;
     this.dispatch();
-    if (this.unsettled === 0 && this.status === RunStatus.Running) {
+    if (this.status !== RunStatus.Running && this.status !== RunStatus.Waiting) return;
+    if (this.unsettled === 0) {
       const final = this.finalStatus();
       this.moveRun(final);
       this.decisions.push({ type: 'finish_run', status: final });
+      return;
     }
+    const waiting = this.awaiting.length > 0 && this.running === 0;
+    const next = waiting ? RunStatus.Waiting : RunStatus.Running;
+    if (next !== this.status) this.moveRun(next);
   }
 
   private finalStatus(): RunStatus {
@@ -315,7 +372,15 @@ class Transition {
 
   private makeReady(i: number, reason: string | null): void {
     this.setTask(i, { status: TaskStatus.Ready, notBefore: null, reason });
-    insertSorted(this.ready, i);
+    const task = this.graph.plan.tasks[i];
+    if (task?.approval === undefined) {
+      insertSorted(this.ready, i);
+      return;
+    }
+    const decideBy = task.timeoutMs === null ? null : this.now + task.timeoutMs;
+    this.setTask(i, { status: TaskStatus.Waiting, decideBy });
+    this.awaiting.push(i);
+    if (decideBy !== null) this.decisions.push({ type: 'wake_at', time: decideBy });
   }
 
   /** Starts ready tasks in plan order while there is room. */
@@ -368,7 +433,8 @@ class Transition {
     if (before === TaskStatus.Pending && this.task(i).notBefore !== null) {
       this.retrying = this.retrying.filter((r) => r !== i);
     }
-    this.setTask(i, { status, reason, results, notBefore: null });
+    if (before === TaskStatus.Waiting) this.awaiting = this.awaiting.filter((a) => a !== i);
+    this.setTask(i, { status, reason, results, notBefore: null, decideBy: null });
     this.unsettled--;
     if (!this.graph.isFinally[i]) this.unsettledMain--;
     for (const d of this.graph.dependents[i] ?? []) {

@@ -1,3 +1,4 @@
+import type { ApprovalDecision } from './events.js';
 import type { RunStatus } from './run-status.js';
 import type { TaskStatus } from './task-status.js';
 
@@ -24,5 +25,14 @@ export type Decision =
       readonly status: TaskStatus;
       readonly attempt: number;
       readonly reason: string | null;
+    }
+  /** An approval decision was accepted; record it (who, when, what, why). */
+  | {
+      readonly type: 'record_approval';
+      readonly taskId: string;
+      readonly decision: ApprovalDecision;
+      readonly by: string;
+      readonly comment: string | null;
+      readonly at: number;
     }
   | { readonly type: 'finish_run'; readonly status: RunStatus };

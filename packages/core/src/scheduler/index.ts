@@ -1,6 +1,6 @@
 export { TaskStatus, canTaskMove, isTaskSettled } from './task-status.js';
 export { RunStatus, canRunMove, isRunFinished } from './run-status.js';
-export { AttemptOutcome, type SchedulerEvent } from './events.js';
+export { ApprovalDecision, AttemptOutcome, type SchedulerEvent } from './events.js';
 export { StopMode, type Decision } from './decisions.js';
 export type { GroupInfo, RunGraph } from './run-graph.js';
 export { buildRunGraph } from './run-graph.js';

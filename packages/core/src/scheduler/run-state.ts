@@ -18,6 +18,8 @@ export interface TaskState {
   readonly reason: string | null;
   /** Set once a stop decision was made for the running attempt. */
   readonly stopping: StopMode | null;
+  /** For an approval task awaiting a decision: when it fails for lack of one, or null. */
+  readonly decideBy: number | null;
 }
 
 /**
@@ -35,6 +37,8 @@ export interface RunState {
   readonly ready: readonly number[];
   /** Indices of tasks waiting for their retry backoff. */
   readonly retrying: readonly number[];
+  /** Indices of approval tasks awaiting a decision (status `waiting`). */
+  readonly awaiting: readonly number[];
   readonly running: number;
   /** Running attempts per matrix group. */
   readonly groupRunning: readonly number[];
@@ -94,6 +98,7 @@ export function createRunState(plan: Plan, options: RunStateOptions): RunState {
         results: {},
         reason: null,
         stopping: null,
+        decideBy: null,
       };
     }
     settled++;
@@ -106,6 +111,7 @@ export function createRunState(plan: Plan, options: RunStateOptions): RunState {
       results: { ...keep.results },
       reason: null,
       stopping: null,
+      decideBy: null,
     };
   });
   return {
@@ -115,6 +121,7 @@ export function createRunState(plan: Plan, options: RunStateOptions): RunState {
     tasks,
     ready: [],
     retrying: [],
+    awaiting: [],
     running: 0,
     groupRunning: graph.groups.map(() => 0),
     groupStopped: graph.groups.map(() => false),

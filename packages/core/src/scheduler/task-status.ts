@@ -4,7 +4,8 @@
  *   pending ──► ready ──► running ──► succeeded | failed | cancelled | lost
  *      │          │          │
  *      │          │          └──► pending (retry: a new attempt, with a not-before time)
- *      │          └──► cancelled
+ *      │          ├──► cancelled
+ *      │          └──► waiting ──► succeeded | failed | cancelled   (approval tasks)
  *      └──► skipped | cancelled | failed
  *
  * A task stays pending until every task it needs has settled. Then its `when` condition
@@ -13,12 +14,17 @@
  * lost attempt with retries left sends the task back to pending until its backoff has
  * passed; it then becomes ready again without its condition being evaluated twice. A
  * cancel or a matrix fail-fast cancels tasks that have not started and stops running
- * ones. The five settled statuses are terminal: once there, a task never changes again.
+ * ones. An approval task never starts an attempt: once ready it is `waiting`, awaiting a
+ * person's decision. Approving it makes it succeeded, rejecting it or letting its timeout
+ * pass makes it failed, and a cancel, kill or run timeout cancels it. The five settled
+ * statuses are terminal: once there, a task never changes again.
  */
 export const TaskStatus = {
   Pending: 'pending',
   Ready: 'ready',
   Running: 'running',
+  /** An approval task awaiting a decision. */
+  Waiting: 'waiting',
   Succeeded: 'succeeded',
   Failed: 'failed',
   Skipped: 'skipped',
@@ -33,6 +39,7 @@ export function isTaskSettled(status: TaskStatus): boolean {
     case TaskStatus.Pending:
     case TaskStatus.Ready:
     case TaskStatus.Running:
+    case TaskStatus.Waiting:
       return false;
     case TaskStatus.Succeeded:
     case TaskStatus.Failed:
@@ -54,7 +61,9 @@ export function canTaskMove(from: TaskStatus, to: TaskStatus): boolean {
         to === TaskStatus.Failed
       );
     case TaskStatus.Ready:
-      return to === TaskStatus.Running || to === TaskStatus.Cancelled;
+      return (
+        to === TaskStatus.Running || to === TaskStatus.Waiting || to === TaskStatus.Cancelled
+      );
     case TaskStatus.Running:
       return (
         to === TaskStatus.Pending ||
@@ -62,6 +71,10 @@ export function canTaskMove(from: TaskStatus, to: TaskStatus): boolean {
         to === TaskStatus.Failed ||
         to === TaskStatus.Cancelled ||
         to === TaskStatus.Lost
+      );
+    case TaskStatus.Waiting:
+      return (
+        to === TaskStatus.Succeeded || to === TaskStatus.Failed || to === TaskStatus.Cancelled
       );
     case TaskStatus.Succeeded:
     case TaskStatus.Failed:

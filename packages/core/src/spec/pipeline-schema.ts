@@ -260,12 +260,31 @@ export const UsesSchema = z
   )
   .describe('A task template this task is made from.');
 
+export const ApprovalSchema = z
+  .strictObject({
+    message: z.string().min(1).optional().describe('What the people deciding are asked.'),
+    approvers: z
+      .array(z.string().min(1), {
+        error: 'expected a list of user names, such as [alice, bob]',
+      })
+      .min(1, { error: 'list at least one user name, or leave `approvers` out' })
+      .optional()
+      .describe(
+        'User names (of their API tokens) who may decide. Default: anyone with the developer role or higher on the project.',
+      ),
+  })
+  .describe(
+    'Make this task wait for a person to approve or reject it instead of running steps. Approved, it succeeds with results approved_by and comment; rejected or timed out, it fails.',
+  );
+
 /** Keys a template may define for the task it becomes. */
 const taskBodyShape = {
   image: z.string().min(1).optional().describe('Run the steps in a container of this image.'),
   'runs-on': oneOrMany(z.string().min(1)).optional().describe('Agent labels this task needs.'),
   env: EnvSchema.optional(),
-  timeout: DurationSchema.optional(),
+  timeout: DurationSchema.optional().describe(
+    'Stop the task after this long; for an approval task, how long to wait for a decision.',
+  ),
   retries: RetriesSchema.optional(),
   results: z
     .array(name('result'))
@@ -302,6 +321,7 @@ export const TaskSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
       .describe('Input values for the template named by uses.'),
+    approval: ApprovalSchema.optional(),
   })
   .describe('A unit of work: steps that run in order on one agent, in one workspace.');
 
@@ -348,6 +368,7 @@ export type ParamSpec = z.output<typeof ParamSchema>;
 export type TemplateSpec = z.output<typeof TemplateSchema>;
 export type UsesSpec = z.output<typeof UsesSchema>;
 export type MatrixSpec = z.output<typeof MatrixSchema>;
+export type ApprovalSpec = z.output<typeof ApprovalSchema>;
 export type OnSpec = z.output<typeof OnSchema>;
 export type ConcurrencySpec = z.output<typeof ConcurrencySchema>;
 export type Duration = z.output<typeof DurationSchema>;

@@ -42,6 +42,7 @@ const AUDIENCE = {
   listRuns: 'users',
   getRun: 'project viewers',
   cancelRun: 'project developers',
+  decideApproval: 'project developers',
   readTaskLogs: 'project viewers',
   registerAgent: 'agents',
   claim: 'agents',

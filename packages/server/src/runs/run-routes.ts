@@ -8,6 +8,7 @@ import { HttpError } from '../http/http-error.js';
 import { requireProject } from '../projects/project-routes.js';
 import type { RunDriver } from '../scheduler/run-driver.js';
 import { createRun, type CreateRunContext } from './create-run.js';
+import { decideApproval } from './decide-approval.js';
 import { runView, taskView } from './views.js';
 
 const DEFAULT_RUN_PAGE = 20;
@@ -23,7 +24,7 @@ async function projectName(store: ControlStore, projectId: string): Promise<stri
   return (await store.findProject(projectId))?.name ?? projectId;
 }
 
-/** Creating, listing, showing and cancelling runs, and reading task logs. */
+/** Creating, listing, showing and cancelling runs, deciding approvals, and reading task logs. */
 export function runRoutes(
   app: FastifyInstance,
   context: CreateRunContext & { readonly driver: RunDriver },
@@ -69,17 +70,26 @@ export function runRoutes(
 
   defineRoute(app, routes.getRun, async ({ params }) => {
     const run = await requireRun(store, params.id);
-    const [tasks, name] = await Promise.all([
+    const hasApprovals = run.plan.tasks.some((t) => t.approval !== undefined);
+    const [tasks, name, approvals] = await Promise.all([
       store.listTasks(run.id),
       projectName(store, run.projectId),
+      hasApprovals ? store.listApprovals(run.id) : [],
     ]);
     const planTasks = new Map(run.plan.tasks.map((t) => [t.id, t]));
+    const decisions = new Map(approvals.map((a) => [a.taskId, a]));
     return {
       run: runView(run, name),
       plan: run.plan,
-      tasks: tasks.map((t) => taskView(t, planTasks.get(t.taskId))),
+      tasks: tasks.map((t) =>
+        taskView(t, planTasks.get(t.taskId), decisions.get(t.taskId) ?? null),
+      ),
     };
   });
+
+  defineRoute(app, routes.decideApproval, async ({ params, body, request }) =>
+    decideApproval(context, callerOf(request), params.id, params.task, body),
+  );
 
   defineRoute(app, routes.cancelRun, async ({ params, body }) => {
     const run = await requireRun(store, params.id);

@@ -1,5 +1,5 @@
 import type { Project as ProjectView, Run as RunView, Task as TaskView } from '@slipway/api';
-import type { PlanTask, Project, RunRecord, TaskRecord } from '@slipway/core';
+import type { ApprovalRecord, PlanTask, Project, RunRecord, TaskRecord } from '@slipway/core';
 
 /** A project as the API shows it. */
 export function projectView(project: Project): ProjectView {
@@ -31,8 +31,16 @@ export function runView(run: RunRecord, projectName: string): RunView {
   };
 }
 
-/** A task of a run as the API shows it; `task` is its entry in the plan. */
-export function taskView(record: TaskRecord, task: PlanTask | undefined): TaskView {
+/**
+ * A task of a run as the API shows it; `task` is its entry in the plan and `decision` the
+ * decision stored for it when it is an approval task.
+ */
+export function taskView(
+  record: TaskRecord,
+  task: PlanTask | undefined,
+  decision: ApprovalRecord | null = null,
+): TaskView {
+  const approval = task?.approval;
   return {
     taskId: record.taskId,
     name: task?.name ?? record.taskId,
@@ -46,5 +54,23 @@ export function taskView(record: TaskRecord, task: PlanTask | undefined): TaskVi
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
     ...(record.carriedFrom !== undefined ? { carriedFrom: record.carriedFrom } : {}),
+    ...(approval === undefined
+      ? {}
+      : {
+          approval: {
+            message: approval.message,
+            approvers: approval.approvers === null ? null : [...approval.approvers],
+            timeoutMs: task?.timeoutMs ?? null,
+            decision:
+              decision === null
+                ? null
+                : {
+                    decision: decision.decision,
+                    by: decision.by,
+                    comment: decision.comment,
+                    at: decision.at,
+                  },
+          },
+        }),
   };
 }

@@ -5,6 +5,7 @@ import {
   TaskStatus,
   type ControlStore,
   type Decision,
+  type NewApproval,
   type QueuedAttempt,
   type RunSnapshot,
   type RunState,
@@ -53,7 +54,8 @@ export function applyEvent(
 
 /**
  * Applies whatever a run's wake-up time was for: its timeout once the deadline has
- * passed, otherwise a `tick` that starts attempts whose retry backoff is over.
+ * passed, otherwise a `tick` that starts attempts whose retry backoff is over and fails
+ * approvals whose timeout has passed.
  */
 export function applyWake(store: ControlStore, runId: string, now: number): Promise<AppliedEvent> {
   return store.updateRun(runId, (snapshot) =>
@@ -87,6 +89,7 @@ function transition(
   const tasks = new Map<string, TaskChange>();
   const queue: QueuedAttempt[] = [];
   const stop: RunUpdate<AppliedEvent>['stop'][number][] = [];
+  const approvals: NewApproval[] = [];
   for (const decision of decisions) {
     switch (decision.type) {
       case 'task_status': {
@@ -114,6 +117,15 @@ function transition(
       case 'stop_attempt':
         stop.push({ taskId: decision.taskId, attempt: decision.attempt, mode: decision.mode });
         break;
+      case 'record_approval':
+        approvals.push({
+          taskId: decision.taskId,
+          decision: decision.decision,
+          by: decision.by,
+          comment: decision.comment,
+          at: decision.at,
+        });
+        break;
       case 'wake_at':
       case 'finish_run':
         break;
@@ -127,6 +139,7 @@ function transition(
     queue,
     stop,
     applied,
+    approvals,
     wakeAt: isRunFinished(state.status) ? null : nextWake(state, deadline),
     now,
     result: {
@@ -139,12 +152,15 @@ function transition(
   };
 }
 
-/** The earliest retry backoff end or the run's deadline, whichever comes first. */
+/**
+ * The earliest of: a retry backoff's end, an approval's timeout, and the run's deadline.
+ */
 function nextWake(state: RunState, deadline: number | null): number | null {
   let next = deadline;
-  for (const i of state.retrying) {
-    const at = state.tasks[i]?.notBefore ?? null;
-    if (at !== null && (next === null || at < next)) next = at;
-  }
+  const consider = (at: number | null | undefined) => {
+    if (at != null && (next === null || at < next)) next = at;
+  };
+  for (const i of state.retrying) consider(state.tasks[i]?.notBefore);
+  for (const i of state.awaiting) consider(state.tasks[i]?.decideBy);
   return next;
 }

@@ -19,6 +19,7 @@ export function encodeRunState(state: RunState, deadline: number | null): Stored
     tasks: state.tasks,
     ready: state.ready,
     retrying: state.retrying,
+    awaiting: state.awaiting,
     running: state.running,
     groupRunning: state.groupRunning,
     groupStopped: state.groupStopped,
@@ -32,7 +33,11 @@ export function encodeRunState(state: RunState, deadline: number | null): Stored
   return { version: 1, scheduler, deadline };
 }
 
-/** Rebuilds the state stored by {@link encodeRunState}; throws when it is not such a state. */
+/**
+ * Rebuilds the state stored by {@link encodeRunState}; throws when it is not such a state.
+ * A state stored before approvals existed has no `awaiting` list nor `decideBy` times:
+ * nothing awaited a decision then.
+ */
 export function decodeRunState(
   plan: Plan,
   stored: unknown,
@@ -40,7 +45,19 @@ export function decodeRunState(
   if (!isStoredRunState(stored) || stored.scheduler.tasks.length !== plan.tasks.length) {
     throw new Error('the stored run state does not belong to this version or to this plan');
   }
-  return { state: { graph: buildRunGraph(plan), ...stored.scheduler }, deadline: stored.deadline };
+  const scheduler: Partial<StoredRunState['scheduler']> = stored.scheduler;
+  return {
+    state: {
+      graph: buildRunGraph(plan),
+      ...stored.scheduler,
+      awaiting: scheduler.awaiting ?? [],
+      tasks: stored.scheduler.tasks.map((task: Partial<RunState['tasks'][number]>) => ({
+        ...(task as RunState['tasks'][number]),
+        decideBy: task.decideBy ?? null,
+      })),
+    },
+    deadline: stored.deadline,
+  };
 }
 
 function isStoredRunState(value: unknown): value is StoredRunState {

@@ -13,6 +13,7 @@ import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 import { markOutcomesApplied } from './mark-outcomes-applied.js';
 import { queueAttempts } from './queue-attempts.js';
+import { recordApprovals } from './record-approvals.js';
 import { requestStops } from './request-stops.js';
 import { writeTaskChanges } from './write-task-changes.js';
 
@@ -46,9 +47,13 @@ export function updateRun<T>(
     await queueAttempts(trx, run, update.queue, now);
     await requestStops(trx, run.id, update.stop, now);
     await markOutcomesApplied(trx, run.id, update.applied);
+    await recordApprovals(trx, run.id, update.approvals ?? []);
 
     const finished = isRunFinished(status);
-    const started = status !== RunStatus.Queued && status !== RunStatus.Waiting;
+    // A run stored `waiting` has not started while it queues for its concurrency group
+    // (not admitted); an admitted run is `waiting` only for approvals, after its start.
+    const started =
+      status !== RunStatus.Queued && !(status === RunStatus.Waiting && row.admitted === 0);
     await trx
       .updateTable('runs')
       .set({

@@ -9,6 +9,11 @@ import type { Kysely } from 'kysely';
 import type { StoreDatabase } from '../database.js';
 import { chunks } from '../rows/chunks.js';
 
+/** A task's start time is when it first runs an attempt or first awaits a decision. */
+function startsClock(status: TaskStatusType): boolean {
+  return status === TaskStatus.Running || status === TaskStatus.Waiting;
+}
+
 /**
  * Writes task rows for one run update in one statement per batch. A settled task never
  * changes status again; a task's start time is the first time it was running and its
@@ -46,7 +51,7 @@ export async function writeTaskChanges(
       attempt: change.attempt,
       reason: change.reason,
       results: change.results === undefined ? row.results : JSON.stringify(change.results),
-      started_at: row.started_at ?? (change.status === TaskStatus.Running ? now : null),
+      started_at: row.started_at ?? (startsClock(change.status) ? now : null),
       finished_at: settled ? (row.finished_at ?? now) : null,
     };
   });

@@ -109,8 +109,22 @@ function showRun(detail: RunDetail): string[] {
         t.status,
         String(t.attempt),
         elapsed(t.startedAt, t.finishedAt),
-        t.reason ?? '',
+        t.reason ?? approvalNote(t),
       ]),
     ),
   ];
+}
+
+/** What an approval task asks, or who approved it, for the REASON column. */
+function approvalNote(task: RunDetail['tasks'][number]): string {
+  const approval = task.approval;
+  if (approval === undefined) return '';
+  const decided = approval.decision;
+  if (decided !== null) {
+    const verb = decided.decision === 'approve' ? 'approved' : 'rejected';
+    return `${verb} by ${decided.by}${decided.comment === null ? '' : `: ${decided.comment}`}`;
+  }
+  if (task.status !== 'waiting') return '';
+  const who = approval.approvers === null ? '' : ` (approvers: ${approval.approvers.join(', ')})`;
+  return `awaiting a decision${approval.message === null ? '' : `: ${approval.message}`}${who}`;
 }
