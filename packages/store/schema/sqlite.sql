@@ -197,3 +197,13 @@ CREATE INDEX "role_bindings_user_idx" on "role_bindings" ("user_name");
 CREATE INDEX "runs_group_status_idx" on "runs" ("project_id", "concurrency_group", "status", "number") where "concurrency_group" is not null;
 
 CREATE INDEX "tasks_status_idx" on "tasks" ("status");
+
+CREATE TABLE "approvals" (
+  "run_id" text not null references "runs" ("id") on delete cascade,
+  "task_id" text not null,
+  "decision" text not null,
+  "decided_by" text not null,
+  "comment" text,
+  "decided_at" bigint not null,
+  constraint "approvals_pkey" primary key ("run_id", "task_id")
+);
