@@ -58,7 +58,11 @@ export class TerminalApprovals implements ApprovalPrompter {
     const { input, output, user } = this.options;
     const withdrawn = { decision: ApprovalDecision.Reject, by: user, comment: null };
     if (signal.aborted) return withdrawn;
-    const rl = createInterface({ input, output, terminal: 'isTTY' in input && input.isTTY === true });
+    const rl = createInterface({
+      input,
+      output,
+      terminal: 'isTTY' in input && input.isTTY === true,
+    });
     // A terminal in raw mode turns Ctrl-C into this event: pass it on as the signal the
     // run's interrupt handling listens to.
     rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));

@@ -42,8 +42,12 @@ function runner(p: Plan, capacity = 10) {
         attempt: taskState(state, taskId).attempt,
         outcome,
       }),
-    decide: (task: string, decision: ApprovalDecision, by = 'alice', comment: string | null = null) =>
-      apply({ type: 'approval_decided', task, decision, by, comment, at: now }),
+    decide: (
+      task: string,
+      decision: ApprovalDecision,
+      by = 'alice',
+      comment: string | null = null,
+    ) => apply({ type: 'approval_decided', task, decision, by, comment, at: now }),
     at: (time: number) => {
       now = time;
     },
@@ -103,7 +107,10 @@ describe('decide with approval tasks', () => {
     expect(started(decisions)).toEqual(['deploy']);
     expect(r.state.status).toBe(RunStatus.Running);
     const context = taskExpressionContext(r.state, 2);
-    expect(context.tasks?.approve?.results).toEqual({ approved_by: 'alice', comment: 'looks good' });
+    expect(context.tasks?.approve?.results).toEqual({
+      approved_by: 'alice',
+      comment: 'looks good',
+    });
     expect(finished(r.finish('deploy'))).toEqual([RunStatus.Succeeded]);
   });
 
@@ -172,7 +179,11 @@ describe('decide with approval tasks', () => {
 
   it('shows running, not waiting, while other attempts run beside a pending approval', () => {
     const r = runner(
-      testPlan([approvalTask('approve'), planTask('lint'), planTask('deploy', { needs: ['approve'] })]),
+      testPlan([
+        approvalTask('approve'),
+        planTask('lint'),
+        planTask('deploy', { needs: ['approve'] }),
+      ]),
     );
     const decisions = r.start();
     expect(started(decisions)).toEqual(['lint']);
@@ -190,7 +201,10 @@ describe('decide with approval tasks', () => {
 
   it('skips an approval whose condition is false, without waiting', () => {
     const r = runner(
-      testPlan([planTask('build'), approvalTask('approve', { needs: ['build'], when: 'failure()' })]),
+      testPlan([
+        planTask('build'),
+        approvalTask('approve', { needs: ['build'], when: 'failure()' }),
+      ]),
     );
     r.start();
     expect(finished(r.finish('build'))).toEqual([RunStatus.Succeeded]);

@@ -270,7 +270,14 @@ function play(s: Scenario): void {
     }
     const [first] = waitingIds;
     if (first !== undefined) {
-      apply({ type: 'approval_decided', task: first, decision: 'approve', by: 'bob', comment: null, at: now });
+      apply({
+        type: 'approval_decided',
+        task: first,
+        decision: 'approve',
+        by: 'bob',
+        comment: null,
+        at: now,
+      });
       continue;
     }
     throw new Error('nothing is running and nothing will wake the run: it is stuck');

@@ -61,9 +61,7 @@ export function canTaskMove(from: TaskStatus, to: TaskStatus): boolean {
         to === TaskStatus.Failed
       );
     case TaskStatus.Ready:
-      return (
-        to === TaskStatus.Running || to === TaskStatus.Waiting || to === TaskStatus.Cancelled
-      );
+      return to === TaskStatus.Running || to === TaskStatus.Waiting || to === TaskStatus.Cancelled;
     case TaskStatus.Running:
       return (
         to === TaskStatus.Pending ||
@@ -73,9 +71,7 @@ export function canTaskMove(from: TaskStatus, to: TaskStatus): boolean {
         to === TaskStatus.Lost
       );
     case TaskStatus.Waiting:
-      return (
-        to === TaskStatus.Succeeded || to === TaskStatus.Failed || to === TaskStatus.Cancelled
-      );
+      return to === TaskStatus.Succeeded || to === TaskStatus.Failed || to === TaskStatus.Cancelled;
     case TaskStatus.Succeeded:
     case TaskStatus.Failed:
     case TaskStatus.Skipped:
