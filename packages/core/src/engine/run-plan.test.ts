@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { UserError, UserErrorKind } from '../errors/user-error.js';
 import type { Plan } from '../plan/plan.js';
 import type { TaskWorkspace } from '../ports/task-workspace.js';
-import { RunControls, runPlan, type RunObserver, type RunSummary } from './index.js';
+import {
+  RunControls,
+  runPlan,
+  type ApprovalPrompter,
+  type RunObserver,
+  type RunSummary,
+} from './index.js';
 
 /** Results, reports and artifacts kept in memory. */
 class MemoryWorkspace implements TaskWorkspace {
@@ -81,7 +87,14 @@ function recorder() {
   return { observer, seen, calls, output, warnings, statuses };
 }
 
-function setup(p: Plan, options: { capacity?: number; secrets?: Record<string, string> } = {}) {
+function setup(
+  p: Plan,
+  options: {
+    capacity?: number;
+    secrets?: Record<string, string>;
+    approvals?: ApprovalPrompter;
+  } = {},
+) {
   const clock = new FakeClock();
   const fake = new FakeExecutor({ clock });
   const workspace = new MemoryWorkspace();
@@ -99,6 +112,7 @@ function setup(p: Plan, options: { capacity?: number; secrets?: Record<string, s
       clock,
       observer: rec.observer,
       controls,
+      approvals: options.approvals,
     });
   const run = () => clock.runUntilSettled(start());
   return { clock, fake, workspace, rec, controls, start, run };
@@ -541,5 +555,93 @@ describe('runPlan', () => {
     const summary = await t.run();
     expect(summary.status).toBe('succeeded');
     expect(t.clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('runPlan with approval tasks', () => {
+  const approvalPlan = (timeoutMs: number | null = null) =>
+    testPlan([
+      planTask('build'),
+      planTask('approve', {
+        needs: ['build'],
+        steps: [],
+        timeoutMs,
+        results: ['approved_by', 'comment'],
+        approval: { message: 'Ship it?', approvers: null },
+      }),
+      planTask('deploy', {
+        needs: ['approve'],
+        env: { APPROVER: '${{ tasks.approve.results.approved_by }}' },
+      }),
+    ]);
+
+  it('asks the prompter, runs nothing for the approval, and passes who approved on', async () => {
+    const asked: string[] = [];
+    const t = setup(approvalPlan(), {
+      approvals: {
+        ask: (task) => {
+          asked.push(`${task.id}: ${task.approval?.message ?? ''}`);
+          return Promise.resolve({ decision: 'approve', by: 'ana', comment: 'fine' });
+        },
+      },
+    });
+    const summary = await t.run();
+    expect(asked).toEqual(['approve: Ship it?']);
+    expect(summary.status).toBe('succeeded');
+    expect(byId(summary, 'approve')).toMatchObject({
+      status: 'succeeded',
+      attempts: 0,
+      results: { approved_by: 'ana', comment: 'fine' },
+    });
+    expect(t.rec.statuses('approve')).toEqual(['ready', 'waiting', 'succeeded']);
+    expect(t.fake.calls.map((c) => c.request.taskId)).toEqual(['build', 'deploy']);
+    expect(t.fake.calls[1]?.request.env.APPROVER).toBe('ana');
+  });
+
+  it('fails the approval with who rejected it and why, and skips what needs it', async () => {
+    const t = setup(approvalPlan(), {
+      approvals: {
+        ask: () => Promise.resolve({ decision: 'reject', by: 'bo', comment: 'not today' }),
+      },
+    });
+    const summary = await t.run();
+    expect(summary.status).toBe('failed');
+    expect(byId(summary, 'approve')).toMatchObject({
+      status: 'failed',
+      reason: 'rejected by bo: not today',
+    });
+    expect(byId(summary, 'deploy').status).toBe('skipped');
+  });
+
+  it('withdraws the question when the approval times out or the run is cancelled', async () => {
+    const withdrawn: string[] = [];
+    const never: ApprovalPrompter = {
+      ask: (task, signal) =>
+        new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            withdrawn.push(task.id);
+            resolve({ decision: 'approve', by: 'late', comment: null });
+          });
+        }),
+    };
+    const timedOut = setup(approvalPlan(60_000), { approvals: never });
+    const summary = await timedOut.run();
+    expect(byId(summary, 'approve')).toMatchObject({
+      status: 'failed',
+      reason: 'approval timed out: no decision within 1m',
+    });
+    expect(withdrawn).toEqual(['approve']);
+
+    const cancelled = setup(approvalPlan(), { approvals: never });
+    const running = cancelled.start();
+    await cancelled.clock.runUntilSettled(Promise.resolve());
+    for (let i = 0; i < 50 && withdrawn.length < 2; i++) {
+      if (cancelled.rec.statuses('approve').includes('waiting')) cancelled.controls.cancel();
+      await cancelled.clock.advance(10);
+    }
+    const result = await cancelled.clock.runUntilSettled(running);
+    expect(result.status).toBe('cancelled');
+    expect(byId(result, 'approve').status).toBe('cancelled');
+    expect(withdrawn).toEqual(['approve', 'approve']);
   });
 });
