@@ -77,7 +77,7 @@ export class TerminalApprovals implements ApprovalPrompter {
         return { decision, by: user, comment: comment === '' ? null : comment };
       }
     } catch (error) {
-      if (signal.aborted) return withdrawn;
+      if (error instanceof Error && error.name === 'AbortError') return withdrawn;
       throw error;
     } finally {
       rl.close();

@@ -23,7 +23,7 @@ export async function approvalCommand(
   const { client, call } = connect(options);
   const task = await call(() =>
     options.decision === 'approve'
-      ? client.approveTask(options.run, options.task, comment || undefined)
+      ? client.approveTask(options.run, options.task, comment === '' ? undefined : comment)
       : client.rejectTask(options.run, options.task, comment),
   );
   print(task, options.json, (t) => {
