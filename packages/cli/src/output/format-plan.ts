@@ -50,6 +50,7 @@ function taskAsText(task: PlanTask): string[] {
     task.reports.length ? `reports: ${task.reports.join(', ')}` : '',
     task.artifacts.length ? `artifacts: ${task.artifacts.join(', ')}` : '',
     task.template ? `template: ${describeTemplate(task)}` : '',
+    task.approval ? `approval: ${describeApproval(task.approval)}` : '',
   ].filter(Boolean);
   return [
     head,
@@ -58,6 +59,12 @@ function taskAsText(task: PlanTask): string[] {
       (s, i) => `  ${i + 1}. ${s.name}${s.continueOnError ? ' (continue on error)' : ''}`,
     ),
   ];
+}
+
+function describeApproval(approval: NonNullable<PlanTask['approval']>): string {
+  const who =
+    approval.approvers === null ? 'any developer' : `approvers ${approval.approvers.join(', ')}`;
+  return approval.message === null ? who : `${JSON.stringify(approval.message)}, ${who}`;
 }
 
 function describeTemplate(task: PlanTask): string {

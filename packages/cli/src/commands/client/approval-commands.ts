@@ -1,3 +1,4 @@
+import { isApiError } from '@slipway/api';
 import { UserError, UserErrorKind } from '@slipway/core';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
@@ -21,11 +22,21 @@ export async function approvalCommand(
     );
   }
   const { client, call } = connect(options);
-  const task = await call(() =>
+  const decide = () =>
     options.decision === 'approve'
       ? client.approveTask(options.run, options.task, comment === '' ? undefined : comment)
-      : client.rejectTask(options.run, options.task, comment),
-  );
+      : client.rejectTask(options.run, options.task, comment);
+  const task = await call(async () => {
+    try {
+      return await decide();
+    } catch (error) {
+      // The server names who may decide; a role hint would only mislead.
+      if (isApiError(error) && error.status === 403 && error.message.startsWith('only ')) {
+        throw new UserError(UserErrorKind.Usage, error.message);
+      }
+      throw error;
+    }
+  });
   print(task, options.json, (t) => {
     const decided = t.approval?.decision;
     const verb = decided?.decision === 'reject' ? 'rejected' : 'approved';
