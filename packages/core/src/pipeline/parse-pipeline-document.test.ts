@@ -57,7 +57,7 @@ tsks: {}
       expect(problems('tasks:\n  build:\n    depends_on: [lint]\n    steps: [make]\n')).toEqual([
         '.slipway.yml:3:5: tasks.build.depends_on: unknown key "depends_on"; the keys allowed here are ' +
           'image, runs-on, env, timeout, retries, results, reports, artifacts, steps, needs, when, ' +
-          'matrix, uses, with',
+          'matrix, uses, with, approval',
       ]);
     });
 
