@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunDetail, RunList } from '@slipway/api';
 import { expect, it } from 'vitest';
-import { gitInit } from '../e2e/helpers.js';
+import { gitInit, runCli } from '../e2e/helpers.js';
 import {
   adminTokenOf,
   describeOnEachStore,
@@ -11,6 +11,7 @@ import {
   slipwayJson,
   startUp,
   useCleanup,
+  type UpProcess,
 } from './helpers.js';
 
 const PIPELINE = `
@@ -89,3 +90,59 @@ describeOnEachStore('slipway up, as a user runs it', (store) => {
     expect(await exitsWithin(agentPid, 5_000), 'the embedded agent outlived its server').toBe(true);
   }, 120_000);
 });
+
+describeOnEachStore('the README quick start: slipway up --demo', (store) => {
+  it('registers the sample project, runs it, and says how to follow the run', async () => {
+    const dataDir = join(await cleanup.tempDir(), 'data');
+    const database = await store.database(cleanup);
+    const up = await startUp(cleanup, { dataDir, database, demo: true });
+    const token = await adminTokenOf(up);
+    const access = { url: up.url, token };
+    const started = await waitForDemoRun(up);
+    expect(up.output()).toContain(`  npx slipway logs -f ${started} --server ${up.url}\n`);
+    expect(up.output()).toContain(`Open ${up.url}/runs/${started}\n`);
+
+    const followed = await runCli(['logs', '-f', started, '--server', up.url], {
+      env: { SLIPWAY_TOKEN: token, SLIPWAY_SERVER: undefined },
+      timeoutMs: 120_000,
+    });
+    expect(followed.code, followed.stdout + followed.stderr).toBe(0);
+    expect(followed.stdout).toContain('[announce] node-service 1.4.0 is ready to deploy\n');
+    expect(followed.stdout).toMatch(/\[test\] .*notes service over HTTP/);
+    const shown = await slipwayJson<RunDetail>(access, ['runs', 'show', started]);
+    expect(shown.run.status).toBe('succeeded');
+    expect(shown.run.projectName).toBe('node-service');
+    expect(shown.tasks.find((t) => t.taskId === 'build')?.results).toEqual({ version: '1.4.0' });
+    await up.terminate();
+
+    // A second start finds the project registered and runs it again.
+    const again = await startUp(cleanup, { dataDir, database, demo: true });
+    const second = await waitForDemoRun(again);
+    expect(second).not.toBe(started);
+    expect(again.output()).toContain('demo: project node-service exists');
+    expect(again.output()).not.toContain('admin token, shown only this once');
+    const tail = await runCli(['logs', '-f', second, 'announce', '--server', again.url], {
+      env: { SLIPWAY_TOKEN: token },
+      timeoutMs: 120_000,
+    });
+    expect(tail.code, tail.stderr).toBe(0);
+    expect(tail.stdout).toBe('node-service 1.4.0 is ready to deploy\n');
+    const projects = await slipwayJson<{ name: string }[]>({ url: again.url, token }, [
+      'project',
+      'list',
+    ]);
+    expect(projects.map((p) => p.name)).toEqual(['node-service']);
+    expect((await again.terminate()).code).toBe(0);
+  }, 240_000);
+});
+
+/** The id of the run `slipway up --demo` started, once it says so. */
+async function waitForDemoRun(up: UpProcess): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const match = /demo: run (\S+) started/.exec(up.output());
+    if (match?.[1]) return match[1];
+    if (Date.now() > deadline) throw new Error(`no demo run was started:\n${up.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

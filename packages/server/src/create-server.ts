@@ -145,7 +145,12 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   metricsRoute(app, metrics);
   installAuthorization(app, {
     store,
-    authenticator: new TokenAuthenticator(store, deps.extraTokens ?? [], now, deps.localAdminTokens ?? []),
+    authenticator: new TokenAuthenticator(
+      store,
+      deps.extraTokens ?? [],
+      now,
+      deps.localAdminTokens ?? [],
+    ),
   });
   accessRoutes(app, { store, now });
   healthRoutes(app, store, () => stopping);

@@ -29,9 +29,7 @@ export class TokenAuthenticator {
     memoryAdminTokens: readonly string[] = [],
   ) {
     this.memoryHashes = memoryAgentTokens.map((token) => Buffer.from(hashToken(token), 'hex'));
-    this.memoryAdminHashes = memoryAdminTokens.map((token) =>
-      Buffer.from(hashToken(token), 'hex'),
-    );
+    this.memoryAdminHashes = memoryAdminTokens.map((token) => Buffer.from(hashToken(token), 'hex'));
   }
 
   /** The caller, or null when the token is not known. */
