@@ -2,9 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunDetail, RunList } from '@slipway/api';
 import { expect, it } from 'vitest';
-import { gitInit, runCli } from '../e2e/helpers.js';
+import { gitInit, runCli, startCli, waitFor } from '../e2e/helpers.js';
 import {
   adminTokenOf,
+  apiClient,
+  startAgent,
   describeOnEachStore,
   exitsWithin,
   slipway,
@@ -146,3 +148,95 @@ async function waitForDemoRun(up: UpProcess): Promise<string> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+const TICKING = `
+tasks:
+  tick:
+    steps:
+      - |
+        for i in 1 2 3 4 5 6 7 8; do
+          echo "tick $i"
+          sleep 0.5
+        done
+`;
+
+describeOnEachStore('slipway logs -f', (store) => {
+  it('follows a run across a restart of the server, printing each line once', async () => {
+    const repo = await cleanup.tempDir('slipway-rel-repo-');
+    await writeFile(join(repo, '.slipway.yml'), TICKING);
+    await gitInit(repo);
+    const dataDir = join(await cleanup.tempDir(), 'data');
+    await mkdir(dataDir);
+    const database = await store.database(cleanup);
+    const up = await startUp(cleanup, { dataDir, database, agent: false });
+    const access = { url: up.url, token: await adminTokenOf(up) };
+    const client = apiClient(access);
+    const agentToken = await client.createToken({ name: 'remote', user: 'remote', kind: 'agent' });
+    await startAgent(cleanup, {
+      server: up.url,
+      token: agentToken.token,
+      workDir: await cleanup.tempDir(),
+      heartbeatSeconds: 1,
+    });
+    await client.createProject({ name: 'ticks', source: repo });
+    const run = await client.createRun('ticks');
+
+    const follower = startCli(['logs', '-f', run.id, 'tick'], {
+      env: { SLIPWAY_SERVER: up.url, SLIPWAY_TOKEN: access.token },
+      timeoutMs: 120_000,
+    });
+    await waitFor('the follower printed two ticks', () => follower.output().includes('tick 2\n'));
+    await up.kill9();
+    const restarted = await startUp(cleanup, { dataDir, database, agent: false, port: up.port });
+
+    const followed = await follower.result;
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toBe(
+      Array.from({ length: 8 }, (_, i) => `tick ${String(i + 1)}\n`).join(''),
+    );
+    const shown = await slipwayJson<RunDetail>({ ...access, url: restarted.url }, [
+      'runs',
+      'show',
+      run.id,
+    ]);
+    expect(shown.run.status).toBe('succeeded');
+  }, 180_000);
+
+  it('exits with the code of the run it follows', async () => {
+    const repo = await cleanup.tempDir('slipway-rel-repo-');
+    await writeFile(
+      join(repo, '.slipway.yml'),
+      `
+tasks:
+  fine:
+    steps:
+      - echo fine
+  broken:
+    needs: fine
+    steps:
+      - echo "about to fail"; exit 3
+  after:
+    needs: broken
+    steps:
+      - echo never
+`,
+    );
+    await gitInit(repo);
+    const dataDir = join(await cleanup.tempDir(), 'data');
+    await mkdir(dataDir);
+    const up = await startUp(cleanup, { dataDir, database: await store.database(cleanup) });
+    const access = { url: up.url, token: await adminTokenOf(up) };
+    const client = apiClient(access);
+    await client.createProject({ name: 'broken', source: repo });
+    const run = await client.createRun('broken');
+
+    const whole = await slipway(access, ['logs', '-f', run.id]);
+    expect(whole.code, whole.stderr).toBe(1);
+    expect(whole.stdout).toContain('[fine] fine\n');
+    expect(whole.stdout).toContain('[broken] about to fail\n');
+    expect(whole.stdout).not.toContain('never');
+    expect((await slipway(access, ['logs', '-f', run.id, 'fine'])).code).toBe(0);
+    expect((await slipway(access, ['logs', '-f', run.id, 'broken'])).code).toBe(1);
+    expect((await slipway(access, ['logs', '-f', run.id, 'after'])).code).toBe(0);
+  }, 120_000);
+});
