@@ -69,8 +69,10 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
       }
       await server.close();
     })());
-  let requestStop = () => undefined as void;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    requestStop = resolve;
+  });
   const stop = () => {
     if (stopping) {
       agent?.kill('SIGKILL');
