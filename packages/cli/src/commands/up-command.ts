@@ -98,7 +98,9 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
       const serverFlag = server.url === DEFAULT_SERVER ? '' : ` --server ${server.url}`;
       say(
         `demo: project node-service ${demo.registered ? 'registered' : 'exists'}; it builds ` +
-          `${demo.repository}, a Git copy of examples/node-service`,
+          (demo.project.source === demo.repository
+            ? `${demo.repository}, a Git copy of examples/node-service`
+            : `${demo.project.source} (not the copy of examples/node-service in ${demo.repository})`),
       );
       say(
         `demo: run ${demo.run.id} started; follow it in another terminal (${

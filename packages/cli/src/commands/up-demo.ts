@@ -3,7 +3,7 @@ import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isApiError, SlipwayClient, type Run } from '@slipway/api';
+import { isApiError, SlipwayClient, type Project, type Run } from '@slipway/api';
 import { UserError, UserErrorKind } from '@slipway/core';
 
 const execFileAsync = promisify(execFile);
@@ -16,8 +16,10 @@ export const DEMO_PROJECT = 'node-service';
 
 /** What {@link startDemo} did. */
 export interface DemoStarted {
-  /** The Git repository the project builds. */
+  /** The Git repository the copy of the example is in. */
   readonly repository: string;
+  /** The project run: the one registered now, or the one of that name that existed. */
+  readonly project: Project;
   /** False when a project of that name existed already. */
   readonly registered: boolean;
   readonly run: Run;
@@ -39,15 +41,16 @@ export async function startDemo(options: {
   const repository = await prepareDemoRepository(join(options.dataDir, 'demo', DEMO_PROJECT));
   const client = new SlipwayClient({ baseUrl: options.url, token: options.token });
   let registered = false;
+  let project: Project;
   try {
-    await client.getProject(DEMO_PROJECT);
+    project = await client.getProject(DEMO_PROJECT);
   } catch (error) {
     if (!isApiError(error) || error.status !== 404) throw error;
-    await client.createProject({ name: DEMO_PROJECT, source: repository });
+    project = await client.createProject({ name: DEMO_PROJECT, source: repository });
     registered = true;
   }
   const run = await client.createRun(DEMO_PROJECT, {});
-  return { repository, registered, run };
+  return { repository, project, registered, run };
 }
 
 /** Copies the example into `repository` (a Git repository on `main`) and commits changes. */
