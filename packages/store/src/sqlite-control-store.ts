@@ -12,17 +12,17 @@ import { SqlControlStore } from './sql-control-store.js';
 export const SQLITE_MEMORY = ':memory:';
 
 /** How long a write waits for another process's write lock on the same file. */
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 
 /*
- * The connection settings, set on every open (none of them but the journal mode is kept
- * in the file); docs/architecture.md says why each is what it is:
+ * The connection settings, set on every open (the file keeps only the journal mode; the
+ * others last as long as the connection); docs/architecture.md says why:
  *
  * - journal_mode WAL: readers (log followers, list endpoints) never wait for the writer;
  * - synchronous FULL: a transaction is on disk when its commit returns, so what the
  *   server acknowledged (an agent's outcome, a stored trigger, a secret) survives an
- *   operating system crash or power loss, not just a crash of the process, which NORMAL
- *   would only guarantee in WAL mode;
+ *   operating system crash or power loss; in WAL mode NORMAL guarantees that only for a
+ *   crash of the process;
  * - busy_timeout: a write waits this long for another process's write lock instead of
  *   failing at once;
  * - foreign_keys ON: SQLite does not enforce them otherwise.
@@ -30,16 +30,15 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const PRAGMAS = [
   'journal_mode = WAL',
   'synchronous = FULL',
-  `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+  `busy_timeout = ${BUSY_TIMEOUT_MS}`,
   'foreign_keys = ON',
 ] as const;
 
 /**
  * The control store in one SQLite file (WAL journal, synchronous FULL, foreign keys
- * enforced; see the pragmas above). One process
- * should open a given file once: writes take the file's write lock for a whole
- * transaction, and a second connection in the same process would wait for it while
- * blocking the event loop the first one needs.
+ * enforced; see the pragmas above). One process should open a given file once: writes
+ * take the file's write lock for a whole transaction, and a second connection in the same
+ * process would wait for it while blocking the event loop the first one needs.
  */
 export class SqliteControlStore extends SqlControlStore {
   /**
