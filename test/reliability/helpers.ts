@@ -249,6 +249,8 @@ export interface UpOptions {
   readonly agent?: boolean;
   readonly agentCapacity?: number;
   readonly graceSeconds?: number;
+  /** Register and run the sample project (`--demo`). */
+  readonly demo?: boolean;
   /** Extra environment, such as `SLIPWAY_LEASE_MS`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -263,6 +265,7 @@ export async function startUp(cleanup: Cleanup, options: UpOptions): Promise<UpP
     args.push('--agent-capacity', String(options.agentCapacity));
   }
   if (options.graceSeconds !== undefined) args.push('--grace', String(options.graceSeconds));
+  if (options.demo === true) args.push('--demo');
   const proc = startSlipway(cleanup, args, { SLIPWAY_LOG_LEVEL: 'warn', ...options.env });
   const up = await waitForOutput(proc, /slipway is up at (\S+)/, 'the server was up');
   let agentPid: number | null = null;

@@ -182,6 +182,7 @@ program
   )
   .option('--agent-labels <labels>', 'labels of the embedded agent, comma-separated', list, [])
   .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
+  .option('--demo', 'register the sample project examples/node-service and run its pipeline')
   .action(
     async (options: {
       host?: string;
@@ -193,6 +194,7 @@ program
       agentCapacity: number;
       agentLabels: string[];
       grace: number;
+      demo?: boolean;
     }) => {
       const { upCommand } = await import('./commands/up-command.js');
       process.exitCode = await upCommand({
@@ -207,6 +209,7 @@ program
         agentCapacity: options.agentCapacity,
         agentLabels: options.agentLabels,
         graceMs: options.grace,
+        demo: options.demo === true,
       });
     },
   );

@@ -19,6 +19,7 @@ import { projectRoutes } from './projects/project-routes.js';
 import { runRoutes } from './runs/run-routes.js';
 import { RunDriver } from './scheduler/run-driver.js';
 import { SchedulerLoop } from './scheduler/scheduler-loop.js';
+import { TaskDeadlines } from './scheduler/task-deadlines.js';
 import { WorkSignal } from './scheduler/work-signal.js';
 import { followLogsRoute } from './logs/follow-logs-route.js';
 import { LogIntake } from './logs/log-intake.js';
@@ -27,6 +28,7 @@ import { loadSecretKey } from './secrets/load-secret-key.js';
 import { ProjectSecrets } from './secrets/project-secrets.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SecretMaskers } from './secrets/secret-maskers.js';
+import { verifySecretKey } from './secrets/verify-secret-key.js';
 import { secretRoutes } from './secrets/secret-routes.js';
 import { ArtifactFiles } from './artifacts/artifact-files.js';
 import { artifactRoutes } from './artifacts/artifact-routes.js';
@@ -45,6 +47,11 @@ export interface ServerDeps {
    * accepted only by the agent protocol routes.
    */
   readonly extraTokens?: readonly string[];
+  /**
+   * Admin tokens held in memory only, for the process that started the server (such as
+   * `slipway up --demo`, which registers and triggers its project with one). Never shown.
+   */
+  readonly localAdminTokens?: readonly string[];
   /** Log requests and problems at the configured level (default true). */
   readonly logger?: boolean;
   /**
@@ -76,13 +83,17 @@ const LOG_KEEP_ALIVE_MS = 15_000;
 
 /**
  * The composition root of the control plane: builds the HTTP app with its routes, auth
- * and error handling, the scheduler loop and the fetch cache over `deps.store`. The
+ * and error handling, the scheduler loop and the fetch cache over `deps.store`. It
+ * refuses to build (a `UserError`) when the secret key does not decrypt the stored
+ * secrets. The
  * scheduler loop starts when the app is ready and stops, with waiting claims released,
  * when it closes. The store is the caller's to close.
  */
 export async function createServer(config: ServerConfig, deps: ServerDeps): Promise<SlipwayServer> {
   const { store } = deps;
   const now = deps.now ?? Date.now;
+  const secretBox = new SecretBox(await loadSecretKey(config));
+  await verifySecretKey(store, secretBox, config);
   const adminToken = await ensureAdminToken(store, config.dataDir, now());
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
@@ -113,13 +124,14 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     onOutcomeApplied: (outcome) => {
       metrics.outcomeApplied(outcome);
     },
+    deadlines: new TaskDeadlines(store, { graceMs: config.taskTimeoutGraceMs, batch: 1000 }),
   });
   const repositories = new RepositoryCache(
     join(config.dataDir, 'cache', 'repos'),
     join(config.dataDir, 'tmp'),
   );
   let stopping = false;
-  const secrets = new ProjectSecrets(store, new SecretBox(await loadSecretKey(config)), now);
+  const secrets = new ProjectSecrets(store, secretBox, now);
   const maskers = new SecretMaskers(store, secrets);
   const logNotifier = new LogNotifier();
   const logs = new LogIntake({
@@ -133,7 +145,12 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   metricsRoute(app, metrics);
   installAuthorization(app, {
     store,
-    authenticator: new TokenAuthenticator(store, deps.extraTokens ?? [], now),
+    authenticator: new TokenAuthenticator(
+      store,
+      deps.extraTokens ?? [],
+      now,
+      deps.localAdminTokens ?? [],
+    ),
   });
   accessRoutes(app, { store, now });
   healthRoutes(app, store, () => stopping);

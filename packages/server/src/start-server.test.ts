@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SlipwayClient, isApiError } from '@slipway/api';
+import { isUserError } from '@slipway/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadServerConfig } from './config/load-server-config.js';
 import { startServer } from './start-server.js';
@@ -54,6 +55,66 @@ describe('startServer', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('startServer with a changed secret key', () => {
+  let dir: string;
+  let repo: Awaited<ReturnType<typeof gitRepository>>;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-start-'));
+    repo = await gitRepository({ '.slipway.yml': TWO_TASKS });
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await repo.remove();
+  });
+
+  const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+  const configWith = (secretKey: string | undefined) =>
+    loadServerConfig({
+      flags: { dataDir: dir, port: 0, logLevel: 'silent', secretKey },
+      env: {},
+    });
+
+  it('refuses to start, saying why, when its key does not decrypt the stored secrets', async () => {
+    const first = await startServer(await configWith(key(1)));
+    try {
+      const client = new SlipwayClient({ baseUrl: first.url, token: first.adminToken ?? '' });
+      await client.createProject({ name: 'shop', source: repo.dir });
+      await client.putSecret('shop', 'DEPLOY_TOKEN', 's3cret');
+    } finally {
+      await first.close();
+    }
+
+    const refused: unknown = await startServer(await configWith(key(2))).catch(
+      (error: unknown) => error,
+    );
+    expect(isUserError(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(
+      /^the secret key \(SLIPWAY_SECRET_KEY\) cannot decrypt the secrets in the database \(such as DEPLOY_TOKEN of project shop\): they were stored with another key\. Start the server with the key they were stored with/,
+    );
+
+    const again = await startServer(await configWith(key(1)));
+    await again.close();
+  });
+
+  it('names the key file when the key came from one', async () => {
+    const first = await startServer(await configWith(undefined));
+    try {
+      const client = new SlipwayClient({ baseUrl: first.url, token: first.adminToken ?? '' });
+      await client.createProject({ name: 'shop', source: repo.dir });
+      await client.putSecret('shop', 'DEPLOY_TOKEN', 's3cret');
+    } finally {
+      await first.close();
+    }
+    await writeFile(join(dir, 'secret.key'), `${key(7)}\n`);
+    const refused: unknown = await startServer(await configWith(undefined)).catch(
+      (error: unknown) => error,
+    );
+    expect((refused as Error).message).toContain(
+      `the secret key (the key file ${join(dir, 'secret.key')}) cannot decrypt`,
+    );
   });
 });
 

@@ -4,8 +4,11 @@ import type {
   AttemptFinish,
   AttemptInfo,
   AttemptRef,
+  AttemptTimeout,
   ClaimedAttempt,
   ControlStore,
+  HeldAttempt,
+  SampledSecret,
   LeaseAnswer,
   LogChunk,
   LogLimit,
@@ -51,6 +54,8 @@ import { createProject } from './queries/create-project.js';
 import { createRun } from './queries/create-run.js';
 import { dueRuns } from './queries/due-runs.js';
 import { expireLeases } from './queries/expire-leases.js';
+import { listHeldAttempts } from './queries/list-held-attempts.js';
+import { timeOutAttempts } from './queries/time-out-attempts.js';
 import { findProject } from './queries/find-project.js';
 import { finishAttempt } from './queries/finish-attempt.js';
 import { getRun } from './queries/get-run.js';
@@ -68,6 +73,7 @@ import { getAttempt } from './queries/get-attempt.js';
 import { listSecrets } from './queries/list-secrets.js';
 import { putSecret } from './queries/put-secret.js';
 import { readSecrets } from './queries/read-secrets.js';
+import { secretSamples } from './queries/secret-samples.js';
 import { expireLogs } from './queries/expire-logs.js';
 import { findArtifact } from './queries/find-artifact.js';
 import { forgetArtifacts } from './queries/forget-artifacts.js';
@@ -170,6 +176,14 @@ export class SqlControlStore implements ControlStore {
     return expireLeases(this.ctx, now);
   }
 
+  listHeldAttempts(limit: number): Promise<HeldAttempt[]> {
+    return listHeldAttempts(this.ctx, limit);
+  }
+
+  timeOutAttempts(attempts: readonly AttemptTimeout[], now: number): Promise<AttemptRef[]> {
+    return timeOutAttempts(this.ctx, attempts, now);
+  }
+
   unappliedOutcomes(limit: number): Promise<RecordedOutcome[]> {
     return unappliedOutcomes(this.ctx, limit);
   }
@@ -204,6 +218,10 @@ export class SqlControlStore implements ControlStore {
 
   readSecrets(projectId: string): Promise<StoredSecret[]> {
     return readSecrets(this.ctx, projectId);
+  }
+
+  secretSamples(): Promise<SampledSecret[]> {
+    return secretSamples(this.ctx);
   }
 
   getAttempt(attemptId: string): Promise<AttemptInfo | null> {

@@ -26,7 +26,7 @@ describeControlStoreContract('SQLite file', () => {
 });
 
 describe('SQLite control store file', () => {
-  it('keeps its data across closing and opening, in WAL mode with foreign keys on', async () => {
+  it('keeps its data across closing and opening, with the documented pragmas', async () => {
     const path = join(folder, 'nested', 'folder', 'kept.db');
     const first = await SqliteControlStore.open(path);
     const project = await first.createProject({
@@ -43,6 +43,10 @@ describe('SQLite control store file', () => {
       expect(journal.rows).toEqual([{ journal_mode: 'wal' }]);
       const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(second.db);
       expect(keys.rows).toEqual([{ foreign_keys: 1 }]);
+      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(second.db);
+      expect(sync.rows, 'synchronous = FULL').toEqual([{ synchronous: 2 }]);
+      const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(second.db);
+      expect(busy.rows).toEqual([{ timeout: 5000 }]);
     } finally {
       await second.close();
     }

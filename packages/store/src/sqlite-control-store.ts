@@ -14,11 +14,31 @@ export const SQLITE_MEMORY = ':memory:';
 /** How long a write waits for another process's write lock on the same file. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/*
+ * The connection settings, set on every open (the file keeps only the journal mode; the
+ * others last as long as the connection); docs/architecture.md says why:
+ *
+ * - journal_mode WAL: readers (log followers, list endpoints) never wait for the writer;
+ * - synchronous FULL: a transaction is on disk when its commit returns, so what the
+ *   server acknowledged (an agent's outcome, a stored trigger, a secret) survives an
+ *   operating system crash or power loss; in WAL mode NORMAL guarantees that only for a
+ *   crash of the process;
+ * - busy_timeout: a write waits this long for another process's write lock instead of
+ *   failing at once;
+ * - foreign_keys ON: SQLite does not enforce them otherwise.
+ */
+const PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = FULL',
+  `busy_timeout = ${BUSY_TIMEOUT_MS}`,
+  'foreign_keys = ON',
+] as const;
+
 /**
- * The control store in one SQLite file (WAL journal, foreign keys enforced). One process
- * should open a given file once: writes take the file's write lock for a whole
- * transaction, and a second connection in the same process would wait for it while
- * blocking the event loop the first one needs.
+ * The control store in one SQLite file (WAL journal, synchronous FULL, foreign keys
+ * enforced; see the pragmas above). One process should open a given file once: writes
+ * take the file's write lock for a whole transaction, and a second connection in the same
+ * process would wait for it while blocking the event loop the first one needs.
  */
 export class SqliteControlStore extends SqlControlStore {
   /**
@@ -30,9 +50,7 @@ export class SqliteControlStore extends SqlControlStore {
     try {
       if (path !== SQLITE_MEMORY) mkdirSync(dirname(path), { recursive: true });
       database = new Database(path);
-      database.pragma('journal_mode = WAL');
-      database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      database.pragma('foreign_keys = ON');
+      for (const pragma of PRAGMAS) database.pragma(pragma);
     } catch (error) {
       throw new UserError(
         UserErrorKind.Environment,

@@ -626,6 +626,83 @@ export function describeControlStoreContract(
       });
     });
 
+    describe('task timeouts enforced by the server', () => {
+      it('lists held attempts, earliest claim first, with their agent', async () => {
+        const run = await newRun(store, (await newProject(store)).id, { tasks: ['a', 'b', 'c'] });
+        await update(store, run.id, {
+          queue: ['a', 'b', 'c'].map((taskId) => ({ taskId, attempt: 1, labels: [] })),
+        });
+        const [first] = await store.claimAttempts({
+          agentId: 'agent-1',
+          labels: [],
+          max: 1,
+          now: T0 + 5,
+          leaseUntil: T0 + 60_000,
+        });
+        const [second] = await store.claimAttempts({
+          agentId: 'agent-2',
+          labels: [],
+          max: 1,
+          now: T0 + 9,
+          leaseUntil: T0 + 60_000,
+        });
+        expect(await finish(store, second, 'agent-2', AttemptOutcome.Succeeded)).toBe(true);
+        const [third] = await store.claimAttempts({
+          agentId: 'agent-2',
+          labels: [],
+          max: 1,
+          now: T0 + 7,
+          leaseUntil: T0 + 60_000,
+        });
+        const held = (a: ClaimedAttempt | undefined, agentId: string, claimedAt: number) => ({
+          attemptId: a?.attemptId,
+          runId: run.id,
+          taskId: a?.taskId,
+          attempt: 1,
+          agentId,
+          claimedAt,
+        });
+        expect(await store.listHeldAttempts(10)).toEqual([
+          held(first, 'agent-1', T0 + 5),
+          held(third, 'agent-2', T0 + 7),
+        ]);
+        expect(await store.listHeldAttempts(1)).toEqual([held(first, 'agent-1', T0 + 5)]);
+      });
+
+      it('settles held attempts as timed out once, and answers their agent gone', async () => {
+        const run = await newRun(store, (await newProject(store)).id, { tasks: ['a', 'b'] });
+        await update(store, run.id, {
+          queue: ['a', 'b'].map((taskId) => ({ taskId, attempt: 1, labels: [] })),
+        });
+        const [a, b] = await claim(store, 'agent-1');
+        expect(await finish(store, b, 'agent-1', AttemptOutcome.Failed)).toBe(true);
+        const timeouts = [a, b].map((x) => ({ attemptId: x?.attemptId ?? '', error: 'too long' }));
+
+        expect(await store.timeOutAttempts(timeouts, T0 + 500)).toEqual([
+          { attemptId: a?.attemptId, runId: run.id, taskId: 'a', attempt: 1 },
+        ]);
+        expect(await store.timeOutAttempts(timeouts, T0 + 600)).toEqual([]);
+        const outcomes = await store.unappliedOutcomes(10);
+        expect(outcomes.find((o) => o.taskId === 'a')).toEqual({
+          attemptId: a?.attemptId,
+          runId: run.id,
+          taskId: 'a',
+          attempt: 1,
+          outcome: AttemptOutcome.TimedOut,
+          results: {},
+          error: 'too long',
+          finishedAt: T0 + 500,
+          claimedAt: T0,
+        });
+        expect(outcomes.find((o) => o.taskId === 'b')?.outcome).toBe(AttemptOutcome.Failed);
+        expect(await store.listHeldAttempts(10)).toEqual([]);
+        expect(await store.renewLeases('agent-1', [a?.attemptId ?? ''], T0 + 9000)).toEqual({
+          [a?.attemptId ?? '']: { status: 'gone' },
+        });
+        expect(await finish(store, a, 'agent-1', AttemptOutcome.Succeeded)).toBe(false);
+      });
+    });
+
     describe('finishAttempt', () => {
       it('records the outcome of an attempt the agent holds, once', async () => {
         const run = await newRun(store, (await newProject(store)).id, { tasks: ['a'] });

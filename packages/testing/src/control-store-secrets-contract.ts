@@ -47,6 +47,23 @@ export function describeControlStoreSecretsContract(store: () => ControlStore): 
       ]);
     });
 
+    it('samples the secrets stored first and last, of any project', async () => {
+      expect(await store().secretSamples()).toEqual([]);
+      const one = await newProject(store());
+      const two = await newProject(store());
+      await store().putSecret(secret(one.id, 'ONLY', 'v1:only', T0 + 3));
+      expect(await store().secretSamples()).toEqual([
+        { projectId: one.id, name: 'ONLY', ciphertext: 'v1:only', updatedAt: T0 + 3 },
+      ]);
+      await store().putSecret(secret(two.id, 'NEWEST', 'v1:newest', T0 + 9));
+      await store().putSecret(secret(two.id, 'OLDEST', 'v1:oldest', T0 + 1));
+      await store().putSecret(secret(one.id, 'MIDDLE', 'v1:middle', T0 + 5));
+      expect(await store().secretSamples()).toEqual([
+        { projectId: two.id, name: 'OLDEST', ciphertext: 'v1:oldest', updatedAt: T0 + 1 },
+        { projectId: two.id, name: 'NEWEST', ciphertext: 'v1:newest', updatedAt: T0 + 9 },
+      ]);
+    });
+
     it('keeps the secrets of each project apart', async () => {
       const one = await newProject(store());
       const two = await newProject(store());

@@ -267,6 +267,34 @@ export function describeRunOutputsContract(current: () => ControlStore): void {
       expect(await store.readLogs(attempt(recent.attempts, 'build').attemptId, -1, 10)).toEqual([]);
     });
 
+    it("removes the logs' per-step byte counts with them", async () => {
+      const store = current();
+      const old = await runWithAttempts(store, ['build']);
+      const build = attempt(old.attempts, 'build');
+      const limit = { maxStepBytes: 10, marker: '[cut]\n' };
+      const chunk = (seq: number, text: string) => ({
+        attemptId: build.attemptId,
+        step: 0,
+        seq,
+        stream: 'stdout' as const,
+        text,
+        at: T0,
+      });
+      await store.appendLogs([chunk(0, '0123456789 and more\n')], limit);
+      await store.appendLogs([chunk(1, 'over the limit\n')], limit);
+      expect((await store.readLogs(build.attemptId, -1, 10)).map((c) => c.text)).toEqual([
+        '0123456789\n[cut]\n',
+      ]);
+      await finishRun(store, old.run, T0);
+
+      expect(await store.expireLogs(T0 + DAY, T0 + 31 * DAY, 10)).toBe(1);
+      // No count is left behind: output stored for the step again is counted from zero.
+      await store.appendLogs([chunk(2, 'anew\n')], limit);
+      expect((await store.readLogs(build.attemptId, -1, 10)).map((c) => c.text)).toEqual([
+        'anew\n',
+      ]);
+    });
+
     it('keeps what a newer run carries until that run expires too', async () => {
       const store = current();
       const first = await runWithAttempts(store, ['build', 'test']);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadServerConfig, startServer } from '@slipway/server';
 import { ExitCode } from '../exit-codes.js';
+import { DEFAULT_SERVER } from './client/connect.js';
 
 export interface UpOptions {
   /** Server settings given as flags, keyed like the server's config schema. */
@@ -14,6 +15,8 @@ export interface UpOptions {
   readonly agentLabels: readonly string[];
   /** How long running steps may finish after SIGTERM before they are killed. */
   readonly graceMs: number;
+  /** Register and run the sample project `examples/node-service` once up. */
+  readonly demo: boolean;
 }
 
 const CLI_ENTRY = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
@@ -23,11 +26,16 @@ const CLI_ENTRY = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url)
  * small child process speaking the agent protocol over loopback, so the server never
  * forks steps itself. SIGTERM or Ctrl-C stops claiming, gives running steps the grace
  * period, then closes the server; what did not finish is recovered on the next start.
+ * With `demo`, it then registers and triggers the sample project (see `startDemo`).
  */
 export async function upCommand(options: UpOptions): Promise<ExitCode> {
   const config = await loadServerConfig({ flags: options.flags, env: process.env });
   const agentToken = randomBytes(32).toString('hex');
-  const server = await startServer(config, { extraTokens: [agentToken] });
+  const demoToken = randomBytes(32).toString('hex');
+  const server = await startServer(config, {
+    extraTokens: [agentToken],
+    ...(options.demo ? { localAdminTokens: [demoToken] } : {}),
+  });
   const say = (text: string) => process.stderr.write(`${text}\n`);
   say(`slipway is up at ${server.url} (data in ${config.dataDir})`);
   if (server.adminToken) {
@@ -47,36 +55,68 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
   if (agent)
     say(`embedded agent started (pid ${String(agent.pid)}, capacity ${options.agentCapacity})`);
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) {
-        agent?.kill('SIGKILL');
-        return;
-      }
+  let stopping = false;
+  let stopped: Promise<void> | null = null;
+  const shutdown = (): Promise<void> =>
+    (stopped ??= (async () => {
       stopping = true;
-      say('stopping: no new work is claimed; running steps get the grace period (again to force)');
-      void (async () => {
-        if (agent?.exitCode === null) {
-          const exited = new Promise((done) => agent.once('exit', done));
-          agent.kill('SIGTERM');
-          const timer = setTimeout(() => agent.kill('SIGKILL'), options.graceMs + 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        await server.close();
-        resolve();
-      })();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    agent?.on('exit', (code, signal) => {
-      if (!stopping)
-        say(
-          `the embedded agent stopped (${signal ?? `exit ${String(code)}`}); steps wait for another agent`,
-        );
-    });
+      if (agent?.exitCode === null) {
+        const exited = new Promise((done) => agent.once('exit', done));
+        agent.kill('SIGTERM');
+        const timer = setTimeout(() => agent.kill('SIGKILL'), options.graceMs + 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await server.close();
+    })());
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    requestStop = resolve;
   });
+  const stop = () => {
+    if (stopping) {
+      agent?.kill('SIGKILL');
+      return;
+    }
+    say('stopping: no new work is claimed; running steps get the grace period (again to force)');
+    stopping = true;
+    requestStop();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  agent?.on('exit', (code, signal) => {
+    if (!stopping)
+      say(
+        `the embedded agent stopped (${signal ?? `exit ${String(code)}`}); steps wait for another agent`,
+      );
+  });
+
+  if (options.demo) {
+    try {
+      const { startDemo } = await import('./up-demo.js');
+      const demo = await startDemo({ url: server.url, token: demoToken, dataDir: config.dataDir });
+      const serverFlag = server.url === DEFAULT_SERVER ? '' : ` --server ${server.url}`;
+      say(
+        `demo: project node-service ${demo.registered ? 'registered' : 'exists'}; it builds ` +
+          (demo.project.source === demo.repository
+            ? `${demo.repository}, a Git copy of examples/node-service`
+            : `${demo.project.source} (not the copy of examples/node-service in ${demo.repository})`),
+      );
+      say(
+        `demo: run ${demo.run.id} started; follow it in another terminal (${
+          server.adminToken ? 'after the export above' : 'SLIPWAY_TOKEN set to your admin token'
+        }) with:`,
+      );
+      say(`  npx slipway logs -f ${demo.run.id}${serverFlag}`);
+      say(`Open ${server.url}/runs/${demo.run.id}`);
+    } catch (error) {
+      await shutdown();
+      throw error;
+    }
+  }
+
+  await stopRequested;
+  await shutdown();
   return ExitCode.Succeeded;
 }
 

@@ -83,6 +83,14 @@ export interface ControlStore {
   finishAttempt(finish: AttemptFinish): Promise<boolean>;
   /** Records the outcome `lost` for attempts whose lease ended before `now`; returns them. */
   expireLeases(now: number): Promise<AttemptRef[]>;
+  /** Up to `limit` attempts agents hold (claimed, not settled), earliest claim first. */
+  listHeldAttempts(limit: number): Promise<HeldAttempt[]>;
+  /**
+   * Records the outcome `timed_out` with the given error for each attempt that is still
+   * claimed (the server ends attempts its agent let run past their task's timeout);
+   * returns those it settled. Their agents' heartbeats are answered `gone` from then on.
+   */
+  timeOutAttempts(attempts: readonly AttemptTimeout[], now: number): Promise<AttemptRef[]>;
   /** Recorded outcomes not yet applied to their runs, oldest first. */
   unappliedOutcomes(limit: number): Promise<RecordedOutcome[]>;
   /** Runs not finished whose wake-up time (retry backoff, timeout) is at or before `now`. */
@@ -109,6 +117,11 @@ export interface ControlStore {
   deleteSecret(projectId: string, name: string): Promise<boolean>;
   /** A project's secrets with their ciphertexts, by name, for injecting into attempts. */
   readSecrets(projectId: string): Promise<StoredSecret[]>;
+  /**
+   * The secrets stored first and last (by `updatedAt`, of any project), at most two, for
+   * checking at start-up that the server's key decrypts them; none when nothing is stored.
+   */
+  secretSamples(): Promise<SampledSecret[]>;
 
   /** An attempt by id; null when there is none. */
   getAttempt(attemptId: string): Promise<AttemptInfo | null>;
@@ -373,6 +386,18 @@ export interface AttemptRef {
   readonly attempt: number;
 }
 
+/** An attempt an agent holds, and since when. */
+export interface HeldAttempt extends AttemptRef {
+  readonly agentId: string;
+  readonly claimedAt: number;
+}
+
+/** An attempt the server ends because it ran past its task's timeout, and why. */
+export interface AttemptTimeout {
+  readonly attemptId: string;
+  readonly error: string;
+}
+
 export interface ClaimedAttempt extends AttemptRef {
   readonly plan: Plan;
   /** When the attempt was queued; its wait for an agent ended at the claim's `now`. */
@@ -443,6 +468,11 @@ export interface SecretInfo {
 /** A secret as stored, still encrypted. */
 export interface StoredSecret extends SecretInfo {
   readonly ciphertext: string;
+}
+
+/** A stored secret with the project it belongs to. */
+export interface SampledSecret extends StoredSecret {
+  readonly projectId: string;
 }
 
 /** An attempt with the project it belongs to and whether it has settled. */

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 
 /** Who made a request, as its bearer token says. */
 export interface Caller {
-  /** Null for tokens held in memory only (the embedded agent's). */
+  /** Null for tokens held in memory only (the embedded agent's, `slipway up --demo`'s). */
   readonly tokenId: string | null;
   readonly user: string;
   readonly kind: TokenKind;

@@ -8,22 +8,28 @@ const TOUCH_EVERY_MS = 60_000;
 
 /** The user name of agent tokens held in memory only. */
 const MEMORY_AGENT_USER = 'agent';
+/** The user name of admin tokens held in memory only. */
+const MEMORY_ADMIN_USER = 'slipway-up';
 
 /**
- * Finds the caller a bearer token stands for: one of the agent tokens held in memory
- * (the embedded agent's, made at start-up), or a token in the store, looked up by its
+ * Finds the caller a bearer token stands for: one of the tokens held in memory (the
+ * embedded agent's, and the admin token `slipway up --demo` registers its project with,
+ * both made at start-up and never shown), or a token in the store, looked up by its
  * hash on every request so that a revoked token stops working at once on every server.
  * A token's last use is written at most about once a minute.
  */
 export class TokenAuthenticator {
   private readonly memoryHashes: readonly Buffer[];
+  private readonly memoryAdminHashes: readonly Buffer[];
 
   constructor(
     private readonly store: ControlStore,
     memoryAgentTokens: readonly string[],
     private readonly now: () => number,
+    memoryAdminTokens: readonly string[] = [],
   ) {
     this.memoryHashes = memoryAgentTokens.map((token) => Buffer.from(hashToken(token), 'hex'));
+    this.memoryAdminHashes = memoryAdminTokens.map((token) => Buffer.from(hashToken(token), 'hex'));
   }
 
   /** The caller, or null when the token is not known. */
@@ -36,6 +42,13 @@ export class TokenAuthenticator {
     }
     if (memory) {
       return { tokenId: null, user: MEMORY_AGENT_USER, kind: TokenKind.Agent, admin: false };
+    }
+    let memoryAdmin = false;
+    for (const known of this.memoryAdminHashes) {
+      if (timingSafeEqual(known, presented)) memoryAdmin = true;
+    }
+    if (memoryAdmin) {
+      return { tokenId: null, user: MEMORY_ADMIN_USER, kind: TokenKind.User, admin: true };
     }
     const record = await this.store.findTokenByHash(hash);
     if (record === null) return null;

@@ -24,6 +24,7 @@ describe('loadServerConfig', () => {
       claimWaitMaxMs: 30_000,
       claimPollMs: 500,
       schedulerIntervalMs: 1_000,
+      taskTimeoutGraceMs: 30_000,
       runCapacity: 256,
       logLevel: 'info',
       maxStepLogBytes: 10 * 1024 * 1024,

@@ -22,6 +22,11 @@ export const ServerConfigSchema = z.strictObject({
   claimPollMs: z.coerce.number().int().min(10).max(30_000).default(500),
   /** Time between passes of the scheduler loop (outcomes, lapsed leases, wake-ups). */
   schedulerIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /**
+   * How long past its task's `timeout` (counted from the claim) an attempt may run before
+   * the server ends it as timed out, when its agent has not.
+   */
+  taskTimeoutGraceMs: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** At most this many attempts of one run are queued or running at once. */
   runCapacity: z.coerce.number().int().min(1).max(10_000).default(256),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

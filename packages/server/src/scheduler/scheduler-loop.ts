@@ -1,5 +1,6 @@
 import { RunStatus, type ControlStore, type RecordedOutcome } from '@slipway/core';
 import type { RunDriver } from './run-driver.js';
+import type { TaskDeadlines } from './task-deadlines.js';
 
 /** Options of {@link SchedulerLoop}. */
 export interface SchedulerLoopOptions {
@@ -16,12 +17,16 @@ export interface SchedulerLoopOptions {
   readonly onAttemptsLost?: (count: number) => void;
   /** Told of each recorded outcome a pass applied, when it changed its run (the first time). */
   readonly onOutcomeApplied?: (outcome: RecordedOutcome) => void;
+  /** Ends attempts that ran past their task's timeout; none are ended without it. */
+  readonly deadlines?: TaskDeadlines;
 }
 
 /** What one pass did. */
 export interface PassReport {
   readonly leader: boolean;
   readonly expired: number;
+  /** Attempts ended because they ran past their task's timeout. */
+  readonly timedOut: number;
   readonly started: number;
   /** Concurrency groups whose waiting runs were admitted. */
   readonly admitted: number;
@@ -39,7 +44,8 @@ const MAX_OUTCOME_BATCHES = 20;
  * - outcomes agents reported (or leases that lapsed) are applied to their runs; this
  *   runs on every replica, since applying an outcome twice changes nothing the second
  *   time (the scheduler ignores an outcome for an attempt that is no longer running);
- * - only the replica holding the `scheduler` lease expires leases, starts runs left
+ * - only the replica holding the `scheduler` lease expires leases, ends attempts that
+ *   ran past their task's timeout (see `TaskDeadlines`), starts runs left
  *   queued (created, then the process died before starting them), admits the waiting
  *   runs of concurrency groups with room (their admission after a run finished was
  *   lost) and applies due wake-ups (retry backoffs, run timeouts).
@@ -113,11 +119,13 @@ export class SchedulerLoop {
     const leaseMs = Math.max(3 * options.intervalMs, 5_000);
     const leader = await store.acquireLease(LEASE_NAME, options.holder, now + leaseMs, now);
     let expired = 0;
+    let timedOut = 0;
     let started = 0;
     let admitted = 0;
     if (leader) {
       expired = (await store.expireLeases(now)).length;
       options.onAttemptsLost?.(expired);
+      if (options.deadlines) timedOut = (await options.deadlines.enforce(now)).length;
       const queued = await store.listRuns({ status: RunStatus.Queued, limit: this.batch });
       for (const run of queued) {
         await this.guard(`start run ${run.id}`, () => driver.startRun(run));
@@ -147,7 +155,7 @@ export class SchedulerLoop {
         woken++;
       }
     }
-    return { leader, expired, started, admitted, outcomes, woken };
+    return { leader, expired, timedOut, started, admitted, outcomes, woken };
   }
 
   private async guard(what: string, work: () => Promise<unknown>): Promise<void> {
