@@ -17,6 +17,8 @@ export interface StoreDatabase {
   test_suites: TestSuitesTable;
   test_cases: TestCasesTable;
   artifacts: ArtifactsTable;
+  trigger_events: TriggerEventsTable;
+  project_webhooks: ProjectWebhooksTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -207,5 +209,33 @@ export interface RoleBindingsTable {
   project_id: string;
   user_name: string;
   role: string;
+  updated_at: number;
+}
+
+/** Trigger events, unique per (project, source, delivery id); see `TriggerEventStatus`. */
+export interface TriggerEventsTable {
+  id: string;
+  project_id: string;
+  source: string;
+  delivery_id: string;
+  kind: string;
+  /** The payload as JSON text. */
+  payload: string;
+  received_at: number;
+  status: string;
+  outcome: string | null;
+  /** JSON array of the ids of the runs the event created. */
+  run_ids: string;
+  processed_at: number | null;
+  /** The replica handling the event, until `claimed_until`. */
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+/** A project's webhook settings; `sealed_secret` is encrypted by the server. */
+export interface ProjectWebhooksTable {
+  project_id: string;
+  forge: string;
+  sealed_secret: string;
   updated_at: number;
 }

@@ -40,6 +40,14 @@ import type {
   TaskStatus,
   TokenRecord,
 } from '@slipway/core';
+import type {
+  NewTriggerEvent,
+  ProjectWebhook,
+  RecordedTriggerEvent,
+  TriggerEventQuery,
+  TriggerEventRecord,
+  TriggerEventSettlement,
+} from '@slipway/core';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './database.js';
 import type { StoreDialect } from './dialect/store-dialect.js';
@@ -94,6 +102,12 @@ import { listTokens } from './queries/list-tokens.js';
 import { rolesOfUser } from './queries/roles-of-user.js';
 import { setRole } from './queries/set-role.js';
 import { touchToken } from './queries/touch-token.js';
+import { claimTriggerEvents } from './queries/claim-trigger-events.js';
+import { findProjectWebhook } from './queries/find-project-webhook.js';
+import { listTriggerEvents } from './queries/list-trigger-events.js';
+import { putProjectWebhook } from './queries/put-project-webhook.js';
+import { recordTriggerEvent } from './queries/record-trigger-event.js';
+import { settleTriggerEvent } from './queries/settle-trigger-event.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -318,6 +332,35 @@ export class SqlControlStore implements ControlStore {
 
   groupsToAdmit(limit: number): Promise<ConcurrencyGroupRef[]> {
     return groupsToAdmit(this.ctx, limit);
+  }
+
+  recordTriggerEvent(event: NewTriggerEvent): Promise<RecordedTriggerEvent> {
+    return recordTriggerEvent(this.ctx, event);
+  }
+
+  claimTriggerEvents(
+    holder: string,
+    now: number,
+    until: number,
+    limit: number,
+  ): Promise<TriggerEventRecord[]> {
+    return claimTriggerEvents(this.ctx, holder, now, until, limit);
+  }
+
+  settleTriggerEvent(settlement: TriggerEventSettlement): Promise<boolean> {
+    return settleTriggerEvent(this.ctx, settlement);
+  }
+
+  listTriggerEvents(query: TriggerEventQuery): Promise<TriggerEventRecord[]> {
+    return listTriggerEvents(this.ctx, query);
+  }
+
+  putProjectWebhook(webhook: ProjectWebhook): Promise<void> {
+    return putProjectWebhook(this.ctx, webhook);
+  }
+
+  findProjectWebhook(projectId: string): Promise<ProjectWebhook | null> {
+    return findProjectWebhook(this.ctx, projectId);
   }
 
   close(): Promise<void> {

@@ -24,6 +24,7 @@ import { describeControlStoreSecretsContract } from './control-store-secrets-con
 import { describeControlStoreAccessContract } from './control-store-access-contract.js';
 import { describeControlStoreGroupsContract } from './control-store-groups-contract.js';
 import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
+import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -763,6 +764,7 @@ export function describeControlStoreContract(
     describeControlStoreAccessContract(() => store);
     describeControlStoreStatsContract(() => store);
     describeControlStoreGroupsContract(() => store);
+    describeControlStoreTriggerEventsContract(() => store, options.openTwo);
 
     describeRunOutputsContract(() => store);
 

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { secrets } from './0002-secrets.js';
 import { reportsArtifacts } from './0003-reports-artifacts.js';
 import { accessMetricsGroups } from './0004-access-metrics-groups.js';
+import { triggerEvents } from './0006-trigger-events.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -10,6 +11,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-secrets': secrets,
   '0003-reports-artifacts': reportsArtifacts,
   '0004-access-metrics-groups': accessMetricsGroups,
+  '0006-trigger-events': triggerEvents,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */
