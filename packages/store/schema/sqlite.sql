@@ -197,3 +197,31 @@ CREATE INDEX "role_bindings_user_idx" on "role_bindings" ("user_name");
 CREATE INDEX "runs_group_status_idx" on "runs" ("project_id", "concurrency_group", "status", "number") where "concurrency_group" is not null;
 
 CREATE INDEX "tasks_status_idx" on "tasks" ("status");
+
+CREATE TABLE "trigger_events" (
+  "id" text not null primary key,
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "source" text not null,
+  "delivery_id" text not null,
+  "kind" text not null,
+  "payload" text not null,
+  "received_at" bigint not null,
+  "status" text not null,
+  "outcome" text,
+  "run_ids" text default '[]' not null,
+  "processed_at" bigint,
+  "claimed_by" text,
+  "claimed_until" bigint,
+  constraint "trigger_events_delivery_key" unique ("project_id", "source", "delivery_id")
+);
+
+CREATE INDEX "trigger_events_status_idx" on "trigger_events" ("status", "id");
+
+CREATE INDEX "trigger_events_project_idx" on "trigger_events" ("project_id", "id");
+
+CREATE TABLE "project_webhooks" (
+  "project_id" text not null primary key references "projects" ("id") on delete cascade,
+  "forge" text not null,
+  "sealed_secret" text not null,
+  "updated_at" bigint not null
+);
