@@ -149,7 +149,8 @@ export function describeControlStoreTriggerEventsContract(
         const [one, two] = await openTwo();
         try {
           const project = await newProject(one, 'replicas');
-          for (let i = 0; i < 20; i++) await one.recordTriggerEvent(event(project.id, `r${i}`, T0 + i));
+          for (let i = 0; i < 20; i++)
+            await one.recordTriggerEvent(event(project.id, `r${i}`, T0 + i));
           const [a, b] = await Promise.all([
             one.claimTriggerEvents('one', T0 + 100, T0 + 1000, 15),
             two.claimTriggerEvents('two', T0 + 100, T0 + 1000, 15),

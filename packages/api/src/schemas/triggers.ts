@@ -1,4 +1,7 @@
-import type { Forge as CoreForge, TriggerEventStatus as CoreTriggerEventStatus } from '@slipway/core';
+import type {
+  Forge as CoreForge,
+  TriggerEventStatus as CoreTriggerEventStatus,
+} from '@slipway/core';
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 import { covering } from './covering.js';
@@ -49,7 +52,10 @@ export const TriggerEventView = z.object({
   kind: z.string().describe("The sender's name for the event, such as push or pull_request."),
   receivedAt: Timestamp,
   status: TriggerEventStatus,
-  outcome: z.string().nullable().describe('The runs created, or why the event was ignored or failed.'),
+  outcome: z
+    .string()
+    .nullable()
+    .describe('The runs created, or why the event was ignored or failed.'),
   runIds: z.array(Id),
   processedAt: Timestamp.nullable(),
 });

@@ -60,7 +60,9 @@ describe('matchTrigger with `on`', () => {
   });
 
   it('filters branches with globs, `**` crossing slashes', () => {
-    const on: OnSpec = { push: { branches: ['main', 'release/**'], 'branches-ignore': ['**/wip'] } };
+    const on: OnSpec = {
+      push: { branches: ['main', 'release/**'], 'branches-ignore': ['**/wip'] },
+    };
     expect(matchTrigger(on, push('main')).matches).toBe(true);
     expect(matchTrigger(on, push('release/1.x/hotfix')).matches).toBe(true);
     expect(reason(on, push('feature/x'))).toBe(
@@ -91,9 +93,9 @@ describe('matchTrigger with `on`', () => {
       'every changed file matches `on.push.paths-ignore` [**/*.md]',
     );
     expect(matchTrigger(on, push('main', null)).matches).toBe(true);
-    expect(matchTrigger({ push: { paths: ['.github/**'] } }, push('m', ['.github/x.yml'])).matches).toBe(
-      true,
-    );
+    expect(
+      matchTrigger({ push: { paths: ['.github/**'] } }, push('m', ['.github/x.yml'])).matches,
+    ).toBe(true);
   });
 
   it('filters pull requests by action, base branch and paths', () => {

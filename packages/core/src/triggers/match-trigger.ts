@@ -33,8 +33,7 @@ export interface TriggerCandidate {
 
 /** Whether a pipeline's `on` lets an event start a run, and why not when it does not. */
 export type TriggerMatch =
-  | { readonly matches: true }
-  | { readonly matches: false; readonly reason: string };
+  { readonly matches: true } | { readonly matches: false; readonly reason: string };
 
 const MATCH: TriggerMatch = { matches: true };
 const GLOB_OPTIONS = { dot: true } as const;

@@ -31,7 +31,11 @@ export function githubExample(
  * A GitLab push hook as GitLab's webhook documentation shows it (trimmed to what a
  * reader may use), for `commit` on `branch` after `before`.
  */
-export function gitlabPush(branch: string, before: string, commit: string): Record<string, unknown> {
+export function gitlabPush(
+  branch: string,
+  before: string,
+  commit: string,
+): Record<string, unknown> {
   return {
     object_kind: 'push',
     event_name: 'push',
@@ -55,7 +59,8 @@ export function gitlabPush(branch: string, before: string, commit: string): Reco
     commits: [
       {
         id: commit,
-        message: 'Update Catalan translation to e38cb41.\n\nSee https://gitlab.com/gitlab-org/gitlab for more information',
+        message:
+          'Update Catalan translation to e38cb41.\n\nSee https://gitlab.com/gitlab-org/gitlab for more information',
         title: 'Update Catalan translation to e38cb41.',
         timestamp: '2011-12-12T14:27:31+02:00',
         url: `http://example.com/mike/diaspora/commit/${commit}`,

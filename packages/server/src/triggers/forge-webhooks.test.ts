@@ -46,9 +46,9 @@ describe('verifySignature', () => {
 
   it('checks the GitLab token, Gitea and generic HMACs', async () => {
     expect(await verifySignature('gitlab', SECRET, body, { 'x-gitlab-token': SECRET })).toBe(true);
-    expect(
-      await verifySignature('gitlab', SECRET, body, { 'x-gitlab-token': `${SECRET}x` }),
-    ).toBe(false);
+    expect(await verifySignature('gitlab', SECRET, body, { 'x-gitlab-token': `${SECRET}x` })).toBe(
+      false,
+    );
     expect(await verifySignature('gitlab', SECRET, body, { 'x-gitlab-token': ['a', 'b'] })).toBe(
       false,
     );
@@ -98,7 +98,12 @@ describe('normalizeEvent', () => {
     const opened = githubExample('pull_request', (p) => p.action === 'opened');
     expect(normalizeEvent('github', 'pull_request', opened)).toMatchObject({
       trigger: {
-        candidate: { kind: 'pull_request', action: 'opened', branch: 'changes', baseBranch: 'master' },
+        candidate: {
+          kind: 'pull_request',
+          action: 'opened',
+          branch: 'changes',
+          baseBranch: 'master',
+        },
         facts: { pr: 2, title: 'Update the README with new information.', base: 'master' },
         untrusted: false,
       },
@@ -164,7 +169,9 @@ describe('normalizeEvent', () => {
     expect(normalizeEvent('gitlab', 'Merge Request Hook', edited)).toMatchObject({
       trigger: { candidate: { action: 'edited' }, untrusted: false },
     });
-    expect(normalizeEvent('gitlab', 'Note Hook', {})).toEqual({ ignored: 'comments start no runs' });
+    expect(normalizeEvent('gitlab', 'Note Hook', {})).toEqual({
+      ignored: 'comments start no runs',
+    });
   });
 
   it('reads Gitea push and pull request events', () => {
@@ -232,16 +239,31 @@ describe('GitLab, Gitea and generic webhooks', () => {
     await client.putProjectWebhook('shop', { forge: 'gitlab', secret: SECRET });
     const gitlab = JSON.stringify(gitlabPush('main', ZERO, commit));
     const glHeaders = { 'x-gitlab-event': 'Push Hook', 'x-gitlab-event-uuid': 'gl-1' };
-    expect((await post('gitlab', { ...glHeaders, 'x-gitlab-token': 'wrong' }, gitlab)).statusCode).toBe(401);
-    expect((await post('github', { ...glHeaders, 'x-gitlab-token': SECRET }, gitlab)).statusCode).toBe(401);
-    expect((await post('gitlab', { ...glHeaders, 'x-gitlab-token': SECRET }, gitlab)).statusCode).toBe(202);
+    expect(
+      (await post('gitlab', { ...glHeaders, 'x-gitlab-token': 'wrong' }, gitlab)).statusCode,
+    ).toBe(401);
+    expect(
+      (await post('github', { ...glHeaders, 'x-gitlab-token': SECRET }, gitlab)).statusCode,
+    ).toBe(401);
+    expect(
+      (await post('gitlab', { ...glHeaders, 'x-gitlab-token': SECRET }, gitlab)).statusCode,
+    ).toBe(202);
 
     await client.putProjectWebhook('shop', { forge: 'gitea', secret: SECRET });
     const gitea = JSON.stringify(giteaPush('main', ZERO, commit));
     const gtHeaders = { 'x-gitea-event': 'push', 'x-gitea-delivery': 'gt-1' };
-    expect((await post('gitea', { ...gtHeaders, 'x-gitea-signature': hmac(gitea, 'x') }, gitea)).statusCode).toBe(401);
-    expect((await post('gitea', { ...gtHeaders, 'x-gitea-signature': hmac(gitea) }, gitea)).statusCode).toBe(202);
-    const noDelivery = await post('gitea', { 'x-gitea-event': 'push', 'x-gitea-signature': hmac(gitea) }, gitea);
+    expect(
+      (await post('gitea', { ...gtHeaders, 'x-gitea-signature': hmac(gitea, 'x') }, gitea))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await post('gitea', { ...gtHeaders, 'x-gitea-signature': hmac(gitea) }, gitea)).statusCode,
+    ).toBe(202);
+    const noDelivery = await post(
+      'gitea',
+      { 'x-gitea-event': 'push', 'x-gitea-signature': hmac(gitea) },
+      gitea,
+    );
     expect(noDelivery.statusCode).toBe(400);
     expect(noDelivery.body).toContain('x-gitea-delivery');
 

@@ -17,8 +17,7 @@ export interface NormalizedTrigger {
 
 /** A payload read: a trigger, or why the event starts nothing. */
 export type NormalizeResult =
-  | { readonly trigger: NormalizedTrigger }
-  | { readonly ignored: string };
+  { readonly trigger: NormalizedTrigger } | { readonly ignored: string };
 
 /** The commit id forges send for "none" (a created or deleted ref). */
 export const ZERO_COMMIT = /^0+$/;

@@ -62,14 +62,21 @@ async function runMatching(
   }
   const commit = await repositories.fetchCommit(project.source, trigger.facts.commit);
   let candidate = trigger.candidate;
-  if (candidate.changedPaths === null && trigger.diffBase !== null && BASE_REF.test(trigger.diffBase)) {
+  if (
+    candidate.changedPaths === null &&
+    trigger.diffBase !== null &&
+    BASE_REF.test(trigger.diffBase)
+  ) {
     const changed = await repositories.changedFiles(project.source, trigger.diffBase, commit);
     candidate = { ...candidate, changedPaths: changed };
   }
   const facts = { ...trigger.facts, commit };
   const notes: string[] = [];
   const plans = await repositories.withCheckout(project.source, commit, async (dir) => {
-    const resolver = new RepositoryTemplateResolver(dir, new GitTemplateResolver(context.templatesDir));
+    const resolver = new RepositoryTemplateResolver(
+      dir,
+      new GitTemplateResolver(context.templatesDir),
+    );
     const loaded = await loadPipelines(dir, resolver);
     for (const problem of loaded.diagnostics) {
       notes.push(`${problem.file}:${problem.line}: ${problem.message}`);
@@ -108,7 +115,9 @@ async function runMatching(
       trusted: !trigger.untrusted,
     });
     runIds.push(run.id);
-    created.push(`${run.pipeline} run #${run.number}${trigger.untrusted ? ' (untrusted: fork)' : ''}`);
+    created.push(
+      `${run.pipeline} run #${run.number}${trigger.untrusted ? ' (untrusted: fork)' : ''}`,
+    );
   }
   const where = `${facts.commit.slice(0, 12)}`;
   if (runIds.length > 0) {

@@ -42,7 +42,9 @@ export async function verifySignature(
     }
     case TriggerSource.Generic: {
       const given = header(headers, 'x-slipway-signature');
-      return given !== undefined && sameText(given.toLowerCase(), `sha256=${hmacHex(secret, body)}`);
+      return (
+        given !== undefined && sameText(given.toLowerCase(), `sha256=${hmacHex(secret, body)}`)
+      );
     }
   }
 }

@@ -21,7 +21,7 @@ const DELIVERY_HEADERS: Readonly<Record<Forge, { readonly kind: string; readonly
 
 /** Every refused signature gets this answer, whatever the cause, so it reveals nothing. */
 const REFUSED =
-  'the delivery is not signed with this project\'s webhook secret (or none is set): set one with `slipway project webhook` and give the forge the same secret';
+  "the delivery is not signed with this project's webhook secret (or none is set): set one with `slipway project webhook` and give the forge the same secret";
 
 /** What the webhook route works with. */
 export interface WebhookRouteContext {

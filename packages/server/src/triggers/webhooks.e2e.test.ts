@@ -216,7 +216,9 @@ describe('GitHub webhooks, end to end', () => {
       commit: second,
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/slipway_webhook_deliveries_total\{forge="github",result="accepted"\} 1/);
+    expect(metrics).toMatch(
+      /slipway_webhook_deliveries_total\{forge="github",result="accepted"\} 1/,
+    );
     expect(metrics).toMatch(/slipway_triggers_fired_total\{event="push"\} 1/);
   });
 
@@ -262,11 +264,15 @@ describe('GitHub webhooks, end to end', () => {
     expect(runs).toHaveLength(2);
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/slipway_webhook_rejections_total\{forge="github",reason="no_secret"\} 1/);
+    expect(metrics).toMatch(
+      /slipway_webhook_rejections_total\{forge="github",reason="no_secret"\} 1/,
+    );
     expect(metrics).toMatch(
       /slipway_webhook_rejections_total\{forge="github",reason="bad_signature"\} 4/,
     );
-    expect(metrics).toMatch(/slipway_webhook_deliveries_total\{forge="github",result="duplicate"\} 1/);
+    expect(metrics).toMatch(
+      /slipway_webhook_deliveries_total\{forge="github",result="duplicate"\} 1/,
+    );
   });
 
   it('answers malformed JSON 400 and a body over 1 MiB 413', async () => {
@@ -328,14 +334,18 @@ describe('GitHub webhooks, end to end', () => {
     const docs = await commit(repo, { 'docs/guide.md': '# Guide\n' });
     await deliver(base, 'push', pushPayload('develop', first, docs, ['docs/guide.md']));
     await deliver(base, 'push', pushPayload('main', first, docs, ['docs/guide.md']));
-    await deliver(base, 'pull_request', pullRequestPayload({
-      action: 'closed',
-      number: 3,
-      title: 'Old',
-      head: 'main',
-      sha: docs,
-      fork: false,
-    }));
+    await deliver(
+      base,
+      'pull_request',
+      pullRequestPayload({
+        action: 'closed',
+        number: 3,
+        title: 'Old',
+        head: 'main',
+        sha: docs,
+        fork: false,
+      }),
+    );
     const events = await settledEvents(client, 3);
     expect(events.map((e) => [e.status, e.outcome])).toEqual([
       ['ignored', 'ci: pull request action closed is not in `on.pull_request.types`'],
@@ -360,7 +370,14 @@ describe('GitHub webhooks, end to end', () => {
     await deliver(
       base,
       'pull_request',
-      pullRequestPayload({ action: 'opened', number: 9, title, head: branch, sha: head, fork: false }),
+      pullRequestPayload({
+        action: 'opened',
+        number: 9,
+        title,
+        head: branch,
+        sha: head,
+        fork: false,
+      }),
     );
     const events = await settledEvents(client, 2);
     for (const event of events) {

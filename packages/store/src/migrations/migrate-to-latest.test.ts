@@ -13,7 +13,9 @@ afterEach(async () => {
 });
 
 function open(): Kysely<StoreDatabase> {
-  db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+  db = new Kysely<StoreDatabase>({
+    dialect: new SqliteDialect({ database: new Database(':memory:') }),
+  });
   return db;
 }
 
@@ -52,6 +54,8 @@ describe('migrateToLatest', () => {
     await migrateToLatest(kysely, null, provider(merged));
     expect(await applied(kysely)).toEqual(Object.keys(merged).sort());
     const tables = (await kysely.introspection.getTables()).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['merged_table', 'later_table', 'trigger_events']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['merged_table', 'later_table', 'trigger_events']),
+    );
   });
 });

@@ -1,9 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  TriggerEventStatus,
-  type NewTriggerEvent,
-  type RecordedTriggerEvent,
-} from '@slipway/core';
+import { TriggerEventStatus, type NewTriggerEvent, type RecordedTriggerEvent } from '@slipway/core';
 import { retryTransient } from '../retry-transient.js';
 import { TRIGGER_EVENT_COLUMNS, toTriggerEvent } from '../rows/trigger-event.js';
 import type { StoreContext } from '../store-context.js';
