@@ -103,12 +103,8 @@ function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
 
 function normalizePullRequest(event: z.infer<typeof PullRequest>): NormalizeResult {
   const pr = event.pull_request;
-  const fork =
-    pr.head.repo === null ||
-    pr.head.repo === undefined ||
-    pr.base.repo === null ||
-    pr.base.repo === undefined ||
-    pr.head.repo.id !== pr.base.repo.id;
+  const headRepo = pr.head.repo?.id;
+  const fork = headRepo === undefined || headRepo !== pr.base.repo?.id;
   return {
     trigger: {
       candidate: {

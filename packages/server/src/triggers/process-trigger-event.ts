@@ -119,7 +119,7 @@ async function runMatching(
       `${run.pipeline} run #${run.number}${trigger.untrusted ? ' (untrusted: fork)' : ''}`,
     );
   }
-  const where = `${facts.commit.slice(0, 12)}`;
+  const where = facts.commit.slice(0, 12);
   if (runIds.length > 0) {
     return {
       status: TriggerEventStatus.Processed,

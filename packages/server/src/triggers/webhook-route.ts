@@ -90,7 +90,7 @@ async function receive(
     context.onSecretError(error, project.name);
     throw refuse('no_secret');
   }
-  if (settings === null || settings.forge !== forge) throw refuse('no_secret');
+  if (settings?.forge !== forge) throw refuse('no_secret');
   const headers = request.headers as Headers;
   if (!(await verifySignature(forge, settings.secret, body, headers))) {
     throw refuse('bad_signature');

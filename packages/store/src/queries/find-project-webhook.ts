@@ -16,6 +16,6 @@ export async function findProjectWebhook(
     projectId: row.project_id,
     forge: row.forge as Forge,
     sealedSecret: row.sealed_secret,
-    updatedAt: Number(row.updated_at),
+    updatedAt: row.updated_at,
   };
 }

@@ -28,10 +28,10 @@ export function toTriggerEvent(row: TriggerEventRow): TriggerEventRecord {
     deliveryId: row.delivery_id,
     kind: row.kind,
     payload: row.payload,
-    receivedAt: Number(row.received_at),
+    receivedAt: row.received_at,
     status: row.status as TriggerEventStatus,
     outcome: row.outcome,
     runIds: parseJson(row.run_ids) as string[],
-    processedAt: row.processed_at === null ? null : Number(row.processed_at),
+    processedAt: row.processed_at,
   };
 }
