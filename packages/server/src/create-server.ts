@@ -35,6 +35,7 @@ import { RetentionLoop } from './retention/retention-loop.js';
 import { rerunRoutes } from './runs/rerun-routes.js';
 import { processTriggerEvent } from './triggers/process-trigger-event.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
+import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
@@ -206,6 +207,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   webhookRoute(app, {
     store,
     webhooks,
+    writer: new TriggerEventWriter(store),
     metrics,
     now,
     onStored: () => {

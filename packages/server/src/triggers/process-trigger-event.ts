@@ -8,7 +8,7 @@ import {
   TriggerEventStatus,
   type Plan,
   type Project,
-  type TriggerEventRecord,
+  type ClaimedTriggerEvent,
 } from '@slipway/core';
 import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
@@ -37,7 +37,7 @@ const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][
  */
 export async function processTriggerEvent(
   context: CreateRunContext,
-  event: TriggerEventRecord,
+  event: ClaimedTriggerEvent,
 ): Promise<TriggerEventResult> {
   const normalized = normalizeEvent(event.source, event.kind, JSON.parse(event.payload));
   if ('ignored' in normalized) return ignored(normalized.ignored);
