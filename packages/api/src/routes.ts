@@ -46,6 +46,14 @@ import {
   UploadedArtifact,
 } from './schemas/artifacts.js';
 import {
+  ListTriggerEventsQuery,
+  PutWebhookRequest,
+  TriggerEventList,
+  WebhookAccepted,
+  WebhookPath,
+  WebhookSettings,
+} from './schemas/triggers.js';
+import {
   AgentReportRequest,
   AgentReportResponse,
   ListTestsQuery,
@@ -62,7 +70,7 @@ export interface ApiRoute {
   /** Path with `:name` placeholders. */
   readonly path: string;
   readonly summary: string;
-  readonly tag: 'health' | 'projects' | 'runs' | 'agents' | 'secrets' | 'access';
+  readonly tag: 'health' | 'projects' | 'runs' | 'agents' | 'secrets' | 'access' | 'triggers';
   /** Whether the route needs `Authorization: Bearer TOKEN`: all but the `public` ones. */
   readonly auth: boolean;
   /** What the caller needs, on the object the route touches; see {@link Permission}. */
@@ -73,7 +81,7 @@ export interface ApiRoute {
   /** True when the body may be left out altogether. */
   readonly bodyOptional?: boolean;
   /** Status of a successful response. */
-  readonly status: 200 | 201 | 204;
+  readonly status: 200 | 201 | 202 | 204;
   /** Body of a successful response; null for none. */
   readonly response: z.ZodType | null;
   /**
@@ -349,6 +357,61 @@ export const routes = {
     status: 200,
     response: SecretList,
     errors: [404],
+  },
+  putProjectWebhook: {
+    operationId: 'putProjectWebhook',
+    method: 'PUT',
+    path: '/api/projects/:project/webhook',
+    summary: "Set a project's webhook: the forge and the secret (never returned)",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    body: PutWebhookRequest,
+    status: 200,
+    response: WebhookSettings,
+    errors: [400, 404],
+  },
+  getProjectWebhook: {
+    operationId: 'getProjectWebhook',
+    method: 'GET',
+    path: '/api/projects/:project/webhook',
+    summary: "Show a project's webhook settings, without the secret",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    status: 200,
+    response: WebhookSettings,
+    errors: [404],
+  },
+  receiveWebhook: {
+    operationId: 'receiveWebhook',
+    method: 'POST',
+    path: '/api/projects/:project/hooks/:forge',
+    summary:
+      "Receive a forge's webhook delivery (JSON, at most 1 MiB), signed with the project's webhook secret; answered once stored",
+    tag: 'triggers',
+    auth: false,
+    requires: 'public',
+    params: WebhookPath,
+    status: 202,
+    response: WebhookAccepted,
+    errors: [400, 401, 413],
+  },
+  listTriggerEvents: {
+    operationId: 'listTriggerEvents',
+    method: 'GET',
+    path: '/api/projects/:project/trigger-events',
+    summary: "List a project's trigger events, newest first, with what became of them",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:developer',
+    params: ProjectPath,
+    query: ListTriggerEventsQuery,
+    status: 200,
+    response: TriggerEventList,
+    errors: [400, 404],
   },
   deleteSecret: {
     operationId: 'deleteSecret',

@@ -301,6 +301,45 @@ withServer(
   },
 );
 
+withServer(
+  project
+    .command('webhook <name>')
+    .description("set a project's webhook: the forge and its secret, read from standard input")
+    .requiredOption('--forge <forge>', 'github, gitlab, gitea or generic')
+    .option('--secret-stdin', 'read the secret from standard input (it is never printed)'),
+).action(async (name: string, options: ServerFlags & { forge: string; secretStdin?: boolean }) => {
+  const { projectWebhookCommand } = await import('./commands/client/trigger-commands.js');
+  process.exitCode = await projectWebhookCommand({
+    ...serverOptions(options),
+    project: name,
+    forge: options.forge,
+    secretStdin: options.secretStdin === true,
+  });
+});
+
+withServer(
+  program
+    .command('events <project>')
+    .description("list a project's trigger events (webhook deliveries), newest first")
+    .option('--status <status>', 'only pending, processed, ignored or failed events')
+    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .option('--before <id>', 'page on from this event id'),
+).action(
+  async (
+    projectName: string,
+    options: ServerFlags & { status?: string; limit: number; before?: string },
+  ) => {
+    const { eventsCommand } = await import('./commands/client/trigger-commands.js');
+    process.exitCode = await eventsCommand({
+      ...serverOptions(options),
+      project: projectName,
+      status: options.status,
+      limit: options.limit,
+      before: options.before,
+    });
+  },
+);
+
 const runs = program.command('runs').description('list and show runs on a server');
 withServer(
   runs

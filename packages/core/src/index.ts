@@ -26,3 +26,5 @@ export * from './ports/run-outputs.js';
 export * from './ports/access-control.js';
 export * from './ports/concurrency-groups.js';
 export * from './ports/store-stats.js';
+export * from './ports/trigger-events.js';
+export * from './triggers/index.js';

@@ -35,6 +35,12 @@ import { artifactRoutes } from './artifacts/artifact-routes.js';
 import { reportRoutes } from './reports/report-routes.js';
 import { RetentionLoop } from './retention/retention-loop.js';
 import { rerunRoutes } from './runs/rerun-routes.js';
+import { processTriggerEvent } from './triggers/process-trigger-event.js';
+import { TriggerLoop } from './triggers/trigger-loop.js';
+import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
+import { triggerRoutes } from './triggers/trigger-routes.js';
+import { webhookRoute } from './triggers/webhook-route.js';
+import { WebhookSecrets } from './triggers/webhook-secrets.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -55,8 +61,8 @@ export interface ServerDeps {
   /** Log requests and problems at the configured level (default true). */
   readonly logger?: boolean;
   /**
-   * Run the scheduler and retention loops once the app is ready (default true); tests may
-   * drive them.
+   * Run the scheduler, trigger and retention loops once the app is ready (default true);
+   * tests may drive them.
    */
   readonly startScheduler?: boolean;
   /** Time between keep-alive comments on log streams (default 15 s); tests shorten it. */
@@ -72,6 +78,8 @@ export interface SlipwayServer {
   /** The admin token when this call made it (the first start), to be shown once; else null. */
   readonly adminToken: string | null;
   readonly metrics: ServerMetrics;
+  /** Handles stored trigger events (webhook deliveries) in the background. */
+  readonly triggers: TriggerLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -132,6 +140,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   );
   let stopping = false;
   const secrets = new ProjectSecrets(store, secretBox, now);
+  const webhooks = new WebhookSecrets(store, secretBox, now);
   const maskers = new SecretMaskers(store, secrets);
   const logNotifier = new LogNotifier();
   const logs = new LogIntake({
@@ -188,6 +197,44 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     keepAliveMs: deps.logKeepAliveMs ?? LOG_KEEP_ALIVE_MS,
   });
 
+  const runContext = {
+    store,
+    repositories,
+    driver,
+    templatesDir: join(config.dataDir, 'cache', 'templates'),
+    runCapacity: config.runCapacity,
+    now,
+  };
+  const triggers = new TriggerLoop(store, {
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    now,
+    process: (event) => processTriggerEvent(runContext, event),
+    onSettled: (event, result) => {
+      metrics.triggerEventSettled(result.status, result.event, result.runIds.length);
+      app.log.info(
+        { event: event.id, status: result.status },
+        `trigger event ${event.source} ${event.kind}: ${result.outcome}`,
+      );
+    },
+    onError: (error) => {
+      app.log.error({ err: error }, 'triggers: could not handle an event; it is retried later');
+    },
+  });
+  webhookRoute(app, {
+    store,
+    webhooks,
+    writer: new TriggerEventWriter(store),
+    metrics,
+    now,
+    onStored: () => {
+      triggers.wake();
+    },
+    onSecretError: (error, project) => {
+      app.log.error({ err: error }, `webhook of project ${project}: the secret cannot be opened`);
+    },
+  });
+  triggerRoutes(app, { store, webhooks });
+
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
   rerunRoutes(app, {
     store,
@@ -224,14 +271,16 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
 
   app.addHook('onReady', (done) => {
     if (deps.startScheduler !== false) scheduler.start();
+    if (deps.startScheduler !== false) triggers.start();
     done();
   });
   app.addHook('preClose', async () => {
     stopping = true;
     work.close();
     logNotifier.close();
+    await triggers.stop();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken, metrics };
+  return { app, scheduler, driver, agents, adminToken, metrics, triggers };
 }

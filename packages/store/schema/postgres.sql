@@ -72,6 +72,15 @@ CREATE TABLE log_steps (
   CONSTRAINT log_steps_pkey PRIMARY KEY (attempt_id, step)
 );
 
+CREATE TABLE project_webhooks (
+  project_id text NOT NULL,
+  forge text NOT NULL,
+  sealed_secret text NOT NULL,
+  updated_at bigint NOT NULL,
+  CONSTRAINT project_webhooks_pkey PRIMARY KEY (project_id),
+  CONSTRAINT project_webhooks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
 CREATE TABLE projects (
   id text NOT NULL,
   name text NOT NULL,
@@ -199,6 +208,31 @@ CREATE TABLE tokens (
   CONSTRAINT tokens_pkey PRIMARY KEY (id)
 );
 
+CREATE TABLE trigger_event_payloads (
+  event_id text NOT NULL,
+  payload text NOT NULL,
+  CONSTRAINT trigger_event_payloads_event_id_fkey FOREIGN KEY (event_id) REFERENCES trigger_events(id) ON DELETE CASCADE,
+  CONSTRAINT trigger_event_payloads_pkey PRIMARY KEY (event_id)
+);
+
+CREATE TABLE trigger_events (
+  id text NOT NULL,
+  project_id text NOT NULL,
+  source text NOT NULL,
+  delivery_id text NOT NULL,
+  kind text NOT NULL,
+  received_at bigint NOT NULL,
+  status text NOT NULL,
+  outcome text,
+  run_ids text NOT NULL DEFAULT '[]'::text,
+  processed_at bigint,
+  claimed_by text,
+  claimed_until bigint,
+  CONSTRAINT trigger_events_delivery_key UNIQUE (project_id, source, delivery_id),
+  CONSTRAINT trigger_events_pkey PRIMARY KEY (id),
+  CONSTRAINT trigger_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
 CREATE INDEX attempts_claim_idx ON attempts USING btree (queued_at, "position") WHERE (status = 'queued'::text);
 
 CREATE INDEX attempts_lease_idx ON attempts USING btree (lease_until) WHERE (status = 'claimed'::text);
@@ -226,3 +260,7 @@ CREATE INDEX tasks_carried_run_idx ON tasks USING btree (carried_run_id) WHERE (
 CREATE INDEX tasks_status_idx ON tasks USING btree (status);
 
 CREATE INDEX test_cases_rank_idx ON test_cases USING btree (attempt_id, rank, "position");
+
+CREATE INDEX trigger_events_pending_idx ON trigger_events USING btree (id) WHERE (status = 'pending'::text);
+
+CREATE INDEX trigger_events_project_idx ON trigger_events USING btree (project_id, id);

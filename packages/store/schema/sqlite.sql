@@ -206,4 +206,34 @@ CREATE TABLE "approvals" (
   "comment" text,
   "decided_at" bigint not null,
   constraint "approvals_pkey" primary key ("run_id", "task_id")
+CREATE TABLE "trigger_events" (
+  "id" text not null primary key,
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "source" text not null,
+  "delivery_id" text not null,
+  "kind" text not null,
+  "received_at" bigint not null,
+  "status" text not null,
+  "outcome" text,
+  "run_ids" text default '[]' not null,
+  "processed_at" bigint,
+  "claimed_by" text,
+  "claimed_until" bigint,
+  constraint "trigger_events_delivery_key" unique ("project_id", "source", "delivery_id")
+);
+
+CREATE INDEX "trigger_events_pending_idx" on "trigger_events" ("id") where "status" = 'pending';
+
+CREATE INDEX "trigger_events_project_idx" on "trigger_events" ("project_id", "id");
+
+CREATE TABLE "trigger_event_payloads" (
+  "event_id" text not null primary key references "trigger_events" ("id") on delete cascade,
+  "payload" text not null
+);
+
+CREATE TABLE "project_webhooks" (
+  "project_id" text not null primary key references "projects" ("id") on delete cascade,
+  "forge" text not null,
+  "sealed_secret" text not null,
+  "updated_at" bigint not null
 );

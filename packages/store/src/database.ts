@@ -18,6 +18,9 @@ export interface StoreDatabase {
   test_cases: TestCasesTable;
   artifacts: ArtifactsTable;
   approvals: ApprovalsTable;
+  trigger_events: TriggerEventsTable;
+  trigger_event_payloads: TriggerEventPayloadsTable;
+  project_webhooks: ProjectWebhooksTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -220,4 +223,34 @@ export interface ApprovalsTable {
   decided_by: string;
   comment: string | null;
   decided_at: number;
+/** Trigger events, unique per (project, source, delivery id); see `TriggerEventStatus`. */
+export interface TriggerEventsTable {
+  id: string;
+  project_id: string;
+  source: string;
+  delivery_id: string;
+  kind: string;
+  received_at: number;
+  status: string;
+  outcome: string | null;
+  /** JSON array of the ids of the runs the event created. */
+  run_ids: string;
+  processed_at: number | null;
+  /** The replica handling the event, until `claimed_until`. */
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+/** The payload of a trigger event, as JSON text. */
+export interface TriggerEventPayloadsTable {
+  event_id: string;
+  payload: string;
+}
+
+/** A project's webhook settings; `sealed_secret` is encrypted by the server. */
+export interface ProjectWebhooksTable {
+  project_id: string;
+  forge: string;
+  sealed_secret: string;
+  updated_at: number;
 }

@@ -44,6 +44,15 @@ import type {
   TaskStatus,
   TokenRecord,
 } from '@slipway/core';
+import type {
+  ClaimedTriggerEvent,
+  NewTriggerEvent,
+  ProjectWebhook,
+  RecordedTriggerEvent,
+  TriggerEventQuery,
+  TriggerEventRecord,
+  TriggerEventSettlement,
+} from '@slipway/core';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './database.js';
 import type { StoreDialect } from './dialect/store-dialect.js';
@@ -102,6 +111,12 @@ import { listTokens } from './queries/list-tokens.js';
 import { rolesOfUser } from './queries/roles-of-user.js';
 import { setRole } from './queries/set-role.js';
 import { touchToken } from './queries/touch-token.js';
+import { claimTriggerEvents } from './queries/claim-trigger-events.js';
+import { findProjectWebhook } from './queries/find-project-webhook.js';
+import { listTriggerEvents } from './queries/list-trigger-events.js';
+import { putProjectWebhook } from './queries/put-project-webhook.js';
+import { recordTriggerEvents } from './queries/record-trigger-events.js';
+import { settleTriggerEvents } from './queries/settle-trigger-events.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -342,6 +357,35 @@ export class SqlControlStore implements ControlStore {
 
   groupsToAdmit(limit: number): Promise<ConcurrencyGroupRef[]> {
     return groupsToAdmit(this.ctx, limit);
+  }
+
+  recordTriggerEvents(events: readonly NewTriggerEvent[]): Promise<RecordedTriggerEvent[]> {
+    return recordTriggerEvents(this.ctx, events);
+  }
+
+  claimTriggerEvents(
+    holder: string,
+    now: number,
+    until: number,
+    limit: number,
+  ): Promise<ClaimedTriggerEvent[]> {
+    return claimTriggerEvents(this.ctx, holder, now, until, limit);
+  }
+
+  settleTriggerEvents(settlements: readonly TriggerEventSettlement[]): Promise<string[]> {
+    return settleTriggerEvents(this.ctx, settlements);
+  }
+
+  listTriggerEvents(query: TriggerEventQuery): Promise<TriggerEventRecord[]> {
+    return listTriggerEvents(this.ctx, query);
+  }
+
+  putProjectWebhook(webhook: ProjectWebhook): Promise<void> {
+    return putProjectWebhook(this.ctx, webhook);
+  }
+
+  findProjectWebhook(projectId: string): Promise<ProjectWebhook | null> {
+    return findProjectWebhook(this.ctx, projectId);
   }
 
   close(): Promise<void> {

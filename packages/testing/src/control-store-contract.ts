@@ -25,6 +25,7 @@ import { describeControlStoreAccessContract } from './control-store-access-contr
 import { describeControlStoreGroupsContract } from './control-store-groups-contract.js';
 import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
 import { describeControlStoreApprovalsContract } from './control-store-approvals-contract.js';
+import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -842,6 +843,7 @@ export function describeControlStoreContract(
     describeControlStoreStatsContract(() => store);
     describeControlStoreGroupsContract(() => store);
     describeControlStoreApprovalsContract(() => store);
+    describeControlStoreTriggerEventsContract(() => store, options.openTwo);
 
     describeRunOutputsContract(() => store);
 

@@ -25,6 +25,12 @@ import type {
   Task,
 } from '../schemas/runs.js';
 import type { SecretInfo } from '../schemas/secrets.js';
+import type {
+  ListTriggerEventsQuery,
+  PutWebhookRequest,
+  TriggerEventList,
+  WebhookSettings,
+} from '../schemas/triggers.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
 import type {
   AgentReportRequest,
@@ -170,6 +176,28 @@ export class SlipwayClient {
 
   async deleteSecret(project: string, name: string, call?: CallOptions): Promise<void> {
     await this.call(routes.deleteSecret, { params: { project, name } }, call);
+  }
+
+  /** Sets a project's webhook forge and secret (the secret is never returned). */
+  putProjectWebhook(
+    project: string,
+    body: PutWebhookRequest,
+    call?: CallOptions,
+  ): Promise<WebhookSettings> {
+    return this.call(routes.putProjectWebhook, { params: { project }, body }, call);
+  }
+
+  getProjectWebhook(project: string, call?: CallOptions): Promise<WebhookSettings> {
+    return this.call(routes.getProjectWebhook, { params: { project } }, call);
+  }
+
+  /** A project's trigger events, newest first. */
+  listTriggerEvents(
+    project: string,
+    query: ListTriggerEventsQuery = {},
+    call?: CallOptions,
+  ): Promise<TriggerEventList> {
+    return this.call(routes.listTriggerEvents, { params: { project }, query }, call);
   }
 
   /**

@@ -93,7 +93,7 @@ const NAMED: Readonly<Record<string, z.ZodType>> = {
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid request: `fields` names the invalid fields, `diagnostics` the pipeline problems',
-  401: 'No bearer token, or one that is not valid',
+  401: 'No bearer token, or one that is not valid; for a webhook, a signature that does not verify',
   403: "The token's user lacks the role this needs",
   404: 'Not found, or in a project the caller may not view',
   409: 'Conflict',
@@ -150,6 +150,7 @@ export function openApiDocument(options: OpenApiOptions = {}): JsonObject {
       { name: 'agents', description: 'The protocol agents speak to claim and report work' },
       { name: 'secrets', description: "Projects' secrets, given to runs as environment variables" },
       { name: 'access', description: 'Tokens and the roles of users in projects' },
+      { name: 'triggers', description: 'Webhooks and the trigger events they store' },
     ],
     paths,
     components: {

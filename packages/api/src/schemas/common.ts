@@ -57,6 +57,9 @@ export const TriggerFacts = z.object({
   pr: z.number().int().optional(),
   actor: z.string().optional(),
   commit: z.string().optional(),
+  base: z.string().optional(),
+  title: z.string().optional(),
+  message: z.string().optional(),
 }) satisfies z.ZodType<CoreTriggerFacts>;
 export type TriggerFacts = z.infer<typeof TriggerFacts>;
 

@@ -10,7 +10,17 @@ import { APPROVAL_RESULTS } from '../plan/plan.js';
 import { didYouMean } from '../text/closest-match.js';
 import type { Problems } from './problems.js';
 
-export const TRIGGER_FACTS = ['event', 'branch', 'tag', 'pr', 'actor', 'commit'] as const;
+export const TRIGGER_FACTS = [
+  'event',
+  'branch',
+  'tag',
+  'pr',
+  'actor',
+  'commit',
+  'base',
+  'title',
+  'message',
+] as const;
 const STATUS_FUNCTIONS = new Set(['success', 'failure', 'always', 'cancelled']);
 const CONTEXTS = ['params', 'trigger', 'matrix', 'tasks'];
 

@@ -62,7 +62,19 @@ export function stepEnvironments(input: EnvironmentInput): Record<string, string
     SLIPWAY_WORKSPACE: input.workingDirectory,
     SLIPWAY_EVENT: trigger.event,
   };
-  if (trigger.branch !== undefined) env.SLIPWAY_BRANCH = trigger.branch;
+  const facts: Readonly<Record<string, string | number | undefined>> = {
+    SLIPWAY_BRANCH: trigger.branch,
+    SLIPWAY_TAG: trigger.tag,
+    SLIPWAY_COMMIT: trigger.commit,
+    SLIPWAY_COMMIT_MESSAGE: trigger.message,
+    SLIPWAY_PR: trigger.pr,
+    SLIPWAY_PR_TITLE: trigger.title,
+    SLIPWAY_BASE_BRANCH: trigger.base,
+    SLIPWAY_ACTOR: trigger.actor,
+  };
+  for (const [key, value] of Object.entries(facts)) {
+    if (value !== undefined) env[key] = String(value);
+  }
   for (const [axis, value] of Object.entries(task.matrix ?? {})) {
     env[`MATRIX_${axis.toUpperCase().replaceAll('-', '_')}`] = String(value);
   }

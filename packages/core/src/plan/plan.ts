@@ -45,6 +45,12 @@ export interface TriggerFacts {
   readonly pr?: number | undefined;
   readonly actor?: string | undefined;
   readonly commit?: string | undefined;
+  /** The branch a pull request goes into. */
+  readonly base?: string | undefined;
+  /** The pull request's title. */
+  readonly title?: string | undefined;
+  /** The message of the commit the run builds, when the event carried it. */
+  readonly message?: string | undefined;
 }
 
 export const TriggerEvent = {

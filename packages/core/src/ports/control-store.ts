@@ -14,6 +14,7 @@ import type {
 import type { NewToken, ProjectRole, RoleBinding, TokenRecord } from './access-control.js';
 import type { ConcurrencyGroupRef, GroupAdmission } from './concurrency-groups.js';
 import type { StatusCounts } from './store-stats.js';
+import type { TriggerEventStore } from './trigger-events.js';
 
 /**
  * The control plane's durable state: projects, runs, task attempts and their leases, and
@@ -26,7 +27,7 @@ import type { StatusCounts } from './store-stats.js';
  * the same attempt to two callers (`FOR UPDATE SKIP LOCKED` on PostgreSQL). Settled
  * attempts never change again: a late agent's heartbeat or completion is refused.
  */
-export interface ControlStore {
+export interface ControlStore extends TriggerEventStore {
   createProject(project: NewProject): Promise<Project>;
   /** By id or by name; null when there is none. */
   findProject(idOrName: string): Promise<Project | null>;

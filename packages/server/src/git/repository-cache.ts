@@ -65,6 +65,55 @@ export class RepositoryCache {
   }
 
   /**
+   * Fetches the source and makes sure `commit` (a full commit id) is in the cache: after
+   * branches and tags, a commit none of them reaches (a pull request's head, pushed to a
+   * fork) is fetched by id. A commit the source does not have is a {@link UserError}.
+   */
+  async fetchCommit(source: string, commit: string): Promise<string> {
+    const mirror = this.mirrorOf(source);
+    return this.locked(mirror, async () => {
+      await this.fetch(mirror, source);
+      const known = await this.revParse(mirror, commit);
+      if (known !== null) return known;
+      try {
+        await runGit(['-C', mirror, 'fetch', '--quiet', '--no-tags', '--', source, commit]);
+      } catch (error) {
+        if (!(error instanceof GitError)) throw error;
+      }
+      const fetched = await this.revParse(mirror, commit);
+      if (fetched !== null) return fetched;
+      throw new UserError(UserErrorKind.Usage, `commit ${commit} does not exist in ${source}`);
+    });
+  }
+
+  /**
+   * Files that differ between the merge base of `base` and `commit`, and `commit` (what
+   * `git diff base...commit` lists); null when the cache cannot tell (an unknown base).
+   */
+  async changedFiles(source: string, base: string, commit: string): Promise<string[] | null> {
+    const mirror = this.mirrorOf(source);
+    return this.locked(mirror, async () => {
+      try {
+        const out = await runGit([
+          '-C',
+          mirror,
+          'diff',
+          '--name-only',
+          '--no-renames',
+          '-z',
+          '--end-of-options',
+          `${base}...${commit}`,
+          '--',
+        ]);
+        return out.split('\u0000').filter((name) => name !== '');
+      } catch (error) {
+        if (error instanceof GitError) return null;
+        throw error;
+      }
+    });
+  }
+
+  /**
    * Checks `commit` (already fetched by {@link resolve}) out into a temporary folder,
    * calls `use` with it, and removes the folder afterwards.
    */

@@ -40,6 +40,10 @@ export class ServerMetrics {
   private readonly queueWait: Histogram;
   private readonly attemptDuration: Histogram<'outcome'>;
   private readonly lostAttempts: Counter;
+  private readonly webhookDeliveries: Counter<'forge' | 'result'>;
+  private readonly webhookRejections: Counter<'forge' | 'reason'>;
+  private readonly triggerEvents: Counter<'status'>;
+  private readonly triggersFired: Counter<'event'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -73,6 +77,31 @@ export class ServerMetrics {
     this.lostAttempts = new Counter({
       name: 'slipway_lost_attempts_total',
       help: 'Task attempts whose agent stopped renewing the lease',
+      registers,
+    });
+
+    this.webhookDeliveries = new Counter({
+      name: 'slipway_webhook_deliveries_total',
+      help: 'Webhook deliveries stored (accepted) or recognised as replays (duplicate), by forge',
+      labelNames: ['forge', 'result'],
+      registers,
+    });
+    this.webhookRejections = new Counter({
+      name: 'slipway_webhook_rejections_total',
+      help: 'Webhook deliveries refused, by forge and reason (no_secret, bad_signature, malformed, missing_header)',
+      labelNames: ['forge', 'reason'],
+      registers,
+    });
+    this.triggerEvents = new Counter({
+      name: 'slipway_trigger_events_processed_total',
+      help: 'Trigger events this server handled, by the status they ended with (processed, ignored, failed)',
+      labelNames: ['status'],
+      registers,
+    });
+    this.triggersFired = new Counter({
+      name: 'slipway_triggers_fired_total',
+      help: 'Runs created by trigger events, by event (push, pull_request)',
+      labelNames: ['event'],
       registers,
     });
 
@@ -146,6 +175,22 @@ export class ServerMetrics {
   /** Counts attempts this server marked lost. */
   attemptsLost(count: number): void {
     if (count > 0) this.lostAttempts.inc(count);
+  }
+
+  /** Counts a webhook delivery stored, or recognised as a replay. */
+  webhookReceived(forge: string, duplicate: boolean): void {
+    this.webhookDeliveries.inc({ forge, result: duplicate ? 'duplicate' : 'accepted' });
+  }
+
+  /** Counts a webhook delivery refused, by reason. */
+  webhookRejected(forge: string, reason: string): void {
+    this.webhookRejections.inc({ forge, reason });
+  }
+
+  /** Counts a trigger event settled by this server, and the runs it created. */
+  triggerEventSettled(status: string, event: string | null, runs: number): void {
+    this.triggerEvents.inc({ status });
+    if (event !== null && runs > 0) this.triggersFired.inc({ event }, runs);
   }
 
   /** The metrics in the Prometheus text format. */

@@ -2,6 +2,7 @@ import { UserError, UserErrorKind } from '@slipway/core';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { print, table } from './print.js';
+import { readStdin } from './read-stdin.js';
 
 /**
  * Sets a project secret. The value comes from standard input unless given with
@@ -15,7 +16,11 @@ export async function secretSetCommand(
     json: boolean;
   },
 ): Promise<ExitCode> {
-  const value = options.value ?? (await readStdin());
+  const value =
+    options.value ??
+    (await readStdin(
+      'pipe the secret value on standard input (e.g. `printf %s "$VALUE" | slipway secret set …`) or pass --value',
+    ));
   if (value === '') {
     throw new UserError(
       UserErrorKind.Usage,
@@ -53,18 +58,4 @@ export async function secretDeleteCommand(
     `secret ${options.name} deleted from ${options.project}`,
   ]);
   return ExitCode.Succeeded;
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
-    throw new UserError(
-      UserErrorKind.Usage,
-      'pipe the secret value on standard input (e.g. `printf %s "$VALUE" | slipway secret set …`) or pass --value',
-    );
-  }
-  const parts: Buffer[] = [];
-  for await (const part of process.stdin) parts.push(part as Buffer);
-  return Buffer.concat(parts)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
 }

@@ -1,0 +1,140 @@
+import { TriggerEvent, TriggerKind } from '@slipway/core';
+import { z } from 'zod';
+import {
+  changedFiles,
+  defined,
+  splitRef,
+  ZERO_COMMIT,
+  type NormalizeResult,
+} from './normalized-trigger.js';
+
+const Commit = z.looseObject({
+  id: z.string(),
+  message: z.string().optional(),
+  added: z.array(z.string()).nullable().optional(),
+  modified: z.array(z.string()).nullable().optional(),
+  removed: z.array(z.string()).nullable().optional(),
+});
+
+const User = z.looseObject({ login: z.string().optional(), username: z.string().optional() });
+
+const Push = z.looseObject({
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  commits: z.array(Commit).nullable().optional(),
+  total_commits: z.number().int().optional(),
+  head_commit: Commit.nullable().optional(),
+  pusher: User.optional(),
+  sender: User.optional(),
+});
+
+const Branch = z.looseObject({
+  ref: z.string(),
+  sha: z.string(),
+  repo_id: z.number().optional(),
+  repo: z.looseObject({ id: z.number() }).nullable().optional(),
+});
+
+const PullRequest = z.looseObject({
+  action: z.string(),
+  number: z.number().int(),
+  pull_request: z.looseObject({
+    title: z.string(),
+    user: User.nullable().optional(),
+    head: Branch,
+    base: Branch,
+  }),
+  sender: User.optional(),
+});
+
+/** Gitea pull request actions, in the names `on.pull_request.types` uses. */
+const ACTIONS: Readonly<Record<string, string>> = {
+  synchronized: 'synchronize',
+  label_updated: 'labeled',
+  label_cleared: 'unlabeled',
+};
+
+/**
+ * Reads a Gitea or Forgejo delivery (`X-Gitea-Event` is `kind`): pushes of branches and
+ * tags, and pull requests (the head commit is built; a head in another repository is a
+ * fork). Other events start no runs.
+ */
+export function normalizeGitea(kind: string, payload: unknown): NormalizeResult {
+  switch (kind) {
+    case 'push':
+      return normalizePush(Push.parse(payload));
+    case 'pull_request':
+      return normalizePullRequest(PullRequest.parse(payload));
+    case 'issue_comment':
+    case 'pull_request_comment':
+      return { ignored: 'comments start no runs' };
+    case 'release':
+      return { ignored: 'releases start no runs; the release tag starts them as a tag push' };
+    default:
+      return { ignored: `Gitea ${kind} events start no runs` };
+  }
+}
+
+function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
+  const { branch, tag } = splitRef(push.ref);
+  if (branch === undefined && tag === undefined) {
+    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
+  }
+  if (ZERO_COMMIT.test(push.after)) return { ignored: `${push.ref} was deleted` };
+  const commits = (push.commits ?? []).map((c) => ({
+    added: c.added ?? [],
+    modified: c.modified ?? [],
+    removed: c.removed ?? [],
+  }));
+  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
+  const complete = before !== null && commits.length === (push.total_commits ?? commits.length);
+  return {
+    trigger: {
+      candidate: {
+        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
+        branch,
+        tag,
+        changedPaths: complete && commits.length > 0 ? changedFiles(commits) : null,
+      },
+      facts: defined({
+        event: TriggerEvent.Push,
+        branch,
+        tag,
+        commit: push.after,
+        actor: push.pusher?.login ?? push.pusher?.username ?? push.sender?.login,
+        message: push.head_commit?.message,
+      }),
+      diffBase: before,
+      untrusted: false,
+    },
+  };
+}
+
+function normalizePullRequest(event: z.infer<typeof PullRequest>): NormalizeResult {
+  const pr = event.pull_request;
+  const headRepo = pr.head.repo_id ?? pr.head.repo?.id;
+  const baseRepo = pr.base.repo_id ?? pr.base.repo?.id;
+  return {
+    trigger: {
+      candidate: {
+        kind: TriggerKind.PullRequest,
+        action: ACTIONS[event.action] ?? event.action,
+        branch: pr.head.ref,
+        baseBranch: pr.base.ref,
+        changedPaths: null,
+      },
+      facts: defined({
+        event: TriggerEvent.PullRequest,
+        branch: pr.head.ref,
+        base: pr.base.ref,
+        pr: event.number,
+        title: pr.title,
+        commit: pr.head.sha,
+        actor: pr.user?.login ?? pr.user?.username ?? event.sender?.login,
+      }),
+      diffBase: pr.base.sha,
+      untrusted: headRepo === undefined || baseRepo === undefined || headRepo !== baseRepo,
+    },
+  };
+}

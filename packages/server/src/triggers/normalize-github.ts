@@ -1,0 +1,130 @@
+import { TriggerEvent, TriggerKind } from '@slipway/core';
+import { z } from 'zod';
+import {
+  changedFiles,
+  defined,
+  splitRef,
+  ZERO_COMMIT,
+  type NormalizeResult,
+} from './normalized-trigger.js';
+
+/** GitHub lists at most this many commits in a push payload. */
+const GITHUB_PUSH_COMMITS = 20;
+
+const Commit = z.looseObject({
+  added: z.array(z.string()).optional(),
+  modified: z.array(z.string()).optional(),
+  removed: z.array(z.string()).optional(),
+  message: z.string().optional(),
+});
+
+const Push = z.looseObject({
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  created: z.boolean().optional(),
+  deleted: z.boolean().optional(),
+  forced: z.boolean().optional(),
+  commits: z.array(Commit).optional(),
+  head_commit: Commit.nullable().optional(),
+  pusher: z.looseObject({ name: z.string().optional() }).optional(),
+  sender: z.looseObject({ login: z.string() }).optional(),
+});
+
+const Repo = z.looseObject({ id: z.number(), full_name: z.string() }).nullable().optional();
+
+const PullRequest = z.looseObject({
+  action: z.string(),
+  number: z.number().int(),
+  pull_request: z.looseObject({
+    title: z.string(),
+    user: z.looseObject({ login: z.string() }).nullable().optional(),
+    head: z.looseObject({ ref: z.string(), sha: z.string(), repo: Repo }),
+    base: z.looseObject({ ref: z.string(), sha: z.string(), repo: Repo }),
+  }),
+  sender: z.looseObject({ login: z.string() }).optional(),
+});
+
+/**
+ * Reads a GitHub delivery (`X-GitHub-Event` is `kind`): pushes of branches and tags,
+ * and pull request events (the head commit is built; a head in another repository is a
+ * fork). Other events start no runs; the answer says why.
+ */
+export function normalizeGitHub(kind: string, payload: unknown): NormalizeResult {
+  switch (kind) {
+    case 'push':
+      return normalizePush(Push.parse(payload));
+    case 'pull_request':
+      return normalizePullRequest(PullRequest.parse(payload));
+    case 'ping':
+      return { ignored: 'ping: the webhook reaches Slipway' };
+    case 'issue_comment':
+      return { ignored: 'comments start no runs' };
+    case 'release':
+      return { ignored: 'releases start no runs; the release tag starts them as a tag push' };
+    default:
+      return { ignored: `GitHub ${kind} events start no runs` };
+  }
+}
+
+function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
+  const { branch, tag } = splitRef(push.ref);
+  if (branch === undefined && tag === undefined) {
+    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
+  }
+  if (push.deleted === true || ZERO_COMMIT.test(push.after)) {
+    return { ignored: `${push.ref} was deleted` };
+  }
+  const commits = push.commits ?? [];
+  const complete =
+    push.created !== true && push.forced !== true && commits.length < GITHUB_PUSH_COMMITS;
+  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
+  return {
+    trigger: {
+      candidate: {
+        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
+        branch,
+        tag,
+        changedPaths: complete ? changedFiles(commits) : null,
+      },
+      facts: defined({
+        event: TriggerEvent.Push,
+        branch,
+        tag,
+        commit: push.after,
+        actor: push.sender?.login ?? push.pusher?.name,
+        message: push.head_commit?.message,
+      }),
+      diffBase: complete ? null : before,
+      untrusted: false,
+    },
+  };
+}
+
+function normalizePullRequest(event: z.infer<typeof PullRequest>): NormalizeResult {
+  const pr = event.pull_request;
+  const headRepo = pr.head.repo?.id;
+  const fork = headRepo === undefined || headRepo !== pr.base.repo?.id;
+  return {
+    trigger: {
+      candidate: {
+        kind: TriggerKind.PullRequest,
+        action: event.action,
+        branch: pr.head.ref,
+        baseBranch: pr.base.ref,
+        changedPaths: null,
+      },
+      facts: defined({
+        event: TriggerEvent.PullRequest,
+        branch: pr.head.ref,
+        base: pr.base.ref,
+        pr: event.number,
+        title: pr.title,
+        commit: pr.head.sha,
+        actor: pr.user?.login ?? event.sender?.login,
+      }),
+      diffBase: pr.base.sha,
+      untrusted: fork,
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { TriggerEvent, TriggerKind } from '@slipway/core';
+import { z } from 'zod';
+import {
+  changedFiles,
+  defined,
+  splitRef,
+  ZERO_COMMIT,
+  type NormalizeResult,
+} from './normalized-trigger.js';
+
+const Commit = z.looseObject({
+  id: z.string(),
+  message: z.string().optional(),
+  added: z.array(z.string()).optional(),
+  modified: z.array(z.string()).optional(),
+  removed: z.array(z.string()).optional(),
+});
+
+const Push = z.looseObject({
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  checkout_sha: z.string().nullable().optional(),
+  user_username: z.string().optional(),
+  commits: z.array(Commit).optional(),
+  total_commits_count: z.number().int().optional(),
+});
+
+const MergeRequest = z.looseObject({
+  user: z.looseObject({ username: z.string() }).optional(),
+  object_attributes: z.looseObject({
+    iid: z.number().int(),
+    title: z.string(),
+    action: z.string().optional(),
+    oldrev: z.string().optional(),
+    source_branch: z.string(),
+    target_branch: z.string(),
+    source_project_id: z.number(),
+    target_project_id: z.number(),
+    last_commit: z.looseObject({ id: z.string(), message: z.string().optional() }),
+  }),
+});
+
+/** GitLab merge request actions, in the names `on.pull_request.types` uses. */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'opened',
+  reopen: 'reopened',
+  close: 'closed',
+  merge: 'closed',
+};
+
+/**
+ * Reads a GitLab delivery (`X-Gitlab-Event` is `kind`): push and tag push hooks, and
+ * merge request hooks as pull requests (`update` with new commits is `synchronize`,
+ * without them `edited`; the source branch's last commit is built; a source project
+ * other than the target is a fork). Other hooks start no runs.
+ */
+export function normalizeGitLab(kind: string, payload: unknown): NormalizeResult {
+  switch (kind) {
+    case 'Push Hook':
+    case 'Tag Push Hook':
+      return normalizePush(Push.parse(payload));
+    case 'Merge Request Hook':
+      return normalizeMergeRequest(MergeRequest.parse(payload));
+    case 'Note Hook':
+      return { ignored: 'comments start no runs' };
+    case 'Release Hook':
+      return { ignored: 'releases start no runs; the release tag starts them as a tag push' };
+    default:
+      return { ignored: `GitLab ${kind} events start no runs` };
+  }
+}
+
+function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
+  const { branch, tag } = splitRef(push.ref);
+  if (branch === undefined && tag === undefined) {
+    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
+  }
+  const commit = push.checkout_sha ?? push.after;
+  if (ZERO_COMMIT.test(commit)) return { ignored: `${push.ref} was deleted` };
+  const commits = push.commits ?? [];
+  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
+  const complete = before !== null && commits.length === (push.total_commits_count ?? -1);
+  const head = commits.find((c) => c.id === commit);
+  return {
+    trigger: {
+      candidate: {
+        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
+        branch,
+        tag,
+        changedPaths: complete ? changedFiles(commits) : null,
+      },
+      facts: defined({
+        event: TriggerEvent.Push,
+        branch,
+        tag,
+        commit,
+        actor: push.user_username,
+        message: head?.message,
+      }),
+      diffBase: complete ? null : before,
+      untrusted: false,
+    },
+  };
+}
+
+function normalizeMergeRequest(event: z.infer<typeof MergeRequest>): NormalizeResult {
+  const mr = event.object_attributes;
+  const action =
+    mr.action === 'update'
+      ? mr.oldrev !== undefined
+        ? 'synchronize'
+        : 'edited'
+      : (ACTIONS[mr.action ?? ''] ?? mr.action ?? 'unknown');
+  return {
+    trigger: {
+      candidate: {
+        kind: TriggerKind.PullRequest,
+        action,
+        branch: mr.source_branch,
+        baseBranch: mr.target_branch,
+        changedPaths: null,
+      },
+      facts: defined({
+        event: TriggerEvent.PullRequest,
+        branch: mr.source_branch,
+        base: mr.target_branch,
+        pr: mr.iid,
+        title: mr.title,
+        commit: mr.last_commit.id,
+        message: mr.last_commit.message,
+        actor: event.user?.username,
+      }),
+      diffBase: `refs/heads/${mr.target_branch}`,
+      untrusted: mr.source_project_id !== mr.target_project_id,
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import {
+  compilePipeline,
+  GitTemplateResolver,
+  isUserError,
+  loadPipelines,
+  matchTrigger,
+  RepositoryTemplateResolver,
+  TriggerEventStatus,
+  type Plan,
+  type Project,
+  type ClaimedTriggerEvent,
+} from '@slipway/core';
+import { startRun, type CreateRunContext } from '../runs/create-run.js';
+import { normalizeEvent } from './normalize-event.js';
+import type { NormalizedTrigger } from './normalized-trigger.js';
+
+/** How handling a trigger event ended. */
+export interface TriggerEventResult {
+  readonly status: Exclude<TriggerEventStatus, 'pending'>;
+  readonly outcome: string;
+  readonly runIds: readonly string[];
+  /** The event of the runs created (push, pull_request), or null when none were. */
+  readonly event: string | null;
+}
+
+const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][^\s~^:?*[\\]*)$/i;
+
+/**
+ * Handles one stored trigger event: reads its payload into trigger facts, fetches the
+ * commit it builds (a pull request's head commit), loads the pipelines of that commit,
+ * applies each pipeline's `on` and starts a run of each that matches, with the facts
+ * (a fork's pull request runs untrusted: no secrets). The result says which runs were
+ * created and why each other pipeline was not run. Problems of the event or the
+ * repository (an unknown commit, a pipeline that does not compile) are results, not
+ * exceptions; anything else (the store failing) throws, and the event stays pending.
+ */
+export async function processTriggerEvent(
+  context: CreateRunContext,
+  event: ClaimedTriggerEvent,
+): Promise<TriggerEventResult> {
+  const normalized = normalizeEvent(event.source, event.kind, JSON.parse(event.payload));
+  if ('ignored' in normalized) return ignored(normalized.ignored);
+  const project = await context.store.findProject(event.projectId);
+  if (project === null) return failed('the project no longer exists');
+  try {
+    return await runMatching(context, project, normalized.trigger);
+  } catch (error) {
+    if (isUserError(error)) return failed(error.message);
+    throw error;
+  }
+}
+
+async function runMatching(
+  context: CreateRunContext,
+  project: Project,
+  trigger: NormalizedTrigger,
+): Promise<TriggerEventResult> {
+  const { repositories } = context;
+  if (!COMMIT_ID.test(trigger.facts.commit)) {
+    return failed(`the payload names no commit id (got "${trigger.facts.commit.slice(0, 80)}")`);
+  }
+  const commit = await repositories.fetchCommit(project.source, trigger.facts.commit);
+  let candidate = trigger.candidate;
+  if (
+    candidate.changedPaths === null &&
+    trigger.diffBase !== null &&
+    BASE_REF.test(trigger.diffBase)
+  ) {
+    const changed = await repositories.changedFiles(project.source, trigger.diffBase, commit);
+    candidate = { ...candidate, changedPaths: changed };
+  }
+  const facts = { ...trigger.facts, commit };
+  const notes: string[] = [];
+  const plans = await repositories.withCheckout(project.source, commit, async (dir) => {
+    const resolver = new RepositoryTemplateResolver(
+      dir,
+      new GitTemplateResolver(context.templatesDir),
+    );
+    const loaded = await loadPipelines(dir, resolver);
+    for (const problem of loaded.diagnostics) {
+      notes.push(`${problem.file}:${problem.line}: ${problem.message}`);
+    }
+    const matched: Plan[] = [];
+    for (const source of loaded.pipelines) {
+      const match = matchTrigger(source.pipeline.spec.on, candidate);
+      if (!match.matches) {
+        notes.push(`${source.name}: ${match.reason}`);
+        continue;
+      }
+      const compiled = compilePipeline(source.pipeline, {
+        params: {},
+        trigger: facts,
+        templates: source.templates,
+        ...(source.inferredFrom ? { inferredFrom: source.inferredFrom } : {}),
+      });
+      if (compiled.ok) matched.push(compiled.plan);
+      else {
+        const first = compiled.diagnostics[0];
+        notes.push(
+          `${source.name}: does not compile${first ? ` (${first.file}:${first.line}: ${first.message})` : ''}`,
+        );
+      }
+    }
+    return { matched, failedToCompile: loaded.diagnostics.length > 0 };
+  });
+
+  const created: string[] = [];
+  const runIds: string[] = [];
+  for (const plan of plans.matched) {
+    const run = await startRun(context, {
+      projectId: project.id,
+      plan,
+      trigger: facts,
+      trusted: !trigger.untrusted,
+    });
+    runIds.push(run.id);
+    created.push(
+      `${run.pipeline} run #${run.number}${trigger.untrusted ? ' (untrusted: fork)' : ''}`,
+    );
+  }
+  const where = facts.commit.slice(0, 12);
+  if (runIds.length > 0) {
+    return {
+      status: TriggerEventStatus.Processed,
+      outcome: [`started ${created.join(', ')} at ${where}`, ...notes].join('; '),
+      runIds,
+      event: facts.event,
+    };
+  }
+  const compileProblems = notes.some((note) => note.includes('does not compile'));
+  if (compileProblems || plans.failedToCompile) {
+    return failed([`no run started at ${where}`, ...notes].join('; '));
+  }
+  return ignored(notes.length > 0 ? notes.join('; ') : `no pipeline at ${where}`);
+}
+
+function ignored(outcome: string): TriggerEventResult {
+  return { status: TriggerEventStatus.Ignored, outcome, runIds: [], event: null };
+}
+
+function failed(outcome: string): TriggerEventResult {
+  return { status: TriggerEventStatus.Failed, outcome, runIds: [], event: null };
+}

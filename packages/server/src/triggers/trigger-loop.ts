@@ -1,0 +1,148 @@
+import type { ClaimedTriggerEvent, ControlStore } from '@slipway/core';
+import type { TriggerEventResult } from './process-trigger-event.js';
+
+interface Handled {
+  readonly event: ClaimedTriggerEvent;
+  readonly result: TriggerEventResult;
+}
+
+/** Options of {@link TriggerLoop}. */
+export interface TriggerLoopOptions {
+  /** Names this server among replicas, in its claims. */
+  readonly holder: string;
+  readonly now: () => number;
+  /** Time between looks for events stored through other replicas (1 s by default). */
+  readonly intervalMs?: number;
+  /** How long a claim lasts before another replica may take the event (5 min by default). */
+  readonly claimMs?: number;
+  /** Events claimed at once (50 by default). */
+  readonly batch?: number;
+  /** Handles one event. */
+  readonly process: (event: ClaimedTriggerEvent) => Promise<TriggerEventResult>;
+  /** Called with each event's result once it is settled. */
+  readonly onSettled: (event: ClaimedTriggerEvent, result: TriggerEventResult) => void;
+  /** Called with what a pass could not do; the loop carries on. */
+  readonly onError: (error: unknown) => void;
+}
+
+/*
+ * Handles stored trigger events in the background. Every replica runs this loop: each
+ * pass claims a batch of pending events (a claim is a lease, so replicas take disjoint
+ * events, and an event whose replica died is taken again once its claim lapses),
+ * handles them one at a time, and settles each with its result. A pass starts when
+ * `wake` is called (a webhook was stored here) and every interval (events stored through
+ * other replicas, lapsed claims). An event whose handling throws stays pending and is
+ * claimed again after its claim lapses; settling checks that the event is still
+ * pending, so a late replica changes nothing.
+ */
+export class TriggerLoop {
+  private timer: NodeJS.Timeout | null = null;
+  private pass: Promise<unknown> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: ControlStore,
+    private readonly options: TriggerLoopOptions,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Starts a pass now, or right after the current one. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pass !== null) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pass = this.drain()
+      .catch((error: unknown) => {
+        this.options.onError(error);
+      })
+      .finally(() => {
+        this.pass = null;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+          return;
+        }
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.wake();
+        }, this.options.intervalMs ?? 1000);
+        this.timer.unref();
+      });
+  }
+
+  /** Stops starting passes and waits for the current one to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pass;
+  }
+
+  /** Claims and handles batches until none is left; returns how many events it settled. */
+  async drain(): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      const handled = await this.runOnce();
+      settled += handled;
+      if (handled === 0 || this.stopped) return settled;
+    }
+  }
+
+  /** One batch: claims pending events and handles them; returns how many it settled. */
+  async runOnce(): Promise<number> {
+    const { store, options } = this;
+    const now = options.now();
+    const events = await store.claimTriggerEvents(
+      options.holder,
+      now,
+      now + (options.claimMs ?? 300_000),
+      options.batch ?? 50,
+    );
+    let settled = 0;
+    const deferred: Handled[] = [];
+    const settle = async (handled: readonly Handled[]): Promise<void> => {
+      const ids = new Set(
+        await store.settleTriggerEvents(
+          handled.map(({ event, result }) => ({
+            id: event.id,
+            status: result.status,
+            outcome: result.outcome,
+            runIds: result.runIds,
+            processedAt: options.now(),
+          })),
+        ),
+      );
+      for (const { event, result } of handled) {
+        if (!ids.has(event.id)) continue;
+        settled++;
+        options.onSettled(event, result);
+      }
+    };
+    for (const event of events) {
+      let result: TriggerEventResult;
+      try {
+        result = await options.process(event);
+      } catch (error) {
+        options.onError(error);
+        continue;
+      }
+      // An event that started runs is settled at once, so that a crash cannot make it
+      // start them again; one that changed nothing is settled with the rest of the batch.
+      if (result.runIds.length > 0) await settle([{ event, result }]);
+      else deferred.push({ event, result });
+    }
+    await settle(deferred);
+    return settled;
+  }
+}

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoreDatabase } from '../database.js';
+import { migrateToLatest } from './migrate-to-latest.js';
+import { migrations } from './migrations.js';
+
+let db: Kysely<StoreDatabase> | null = null;
+
+afterEach(async () => {
+  await db?.destroy();
+  db = null;
+});
+
+function open(): Kysely<StoreDatabase> {
+  db = new Kysely<StoreDatabase>({
+    dialect: new SqliteDialect({ database: new Database(':memory:') }),
+  });
+  return db;
+}
+
+function provider(list: Readonly<Record<string, Migration>>) {
+  return { getMigrations: () => Promise.resolve({ ...list }) };
+}
+
+async function applied(kysely: Kysely<StoreDatabase>): Promise<string[]> {
+  const rows = await kysely
+    .withTables<{ kysely_migration: { name: string } }>()
+    .selectFrom('kysely_migration')
+    .select('name')
+    .orderBy('name')
+    .execute();
+  return rows.map((row) => row.name);
+}
+
+const marker = (table: string): Migration => ({
+  async up(kysely: Kysely<unknown>) {
+    await kysely.schema.createTable(table).addColumn('id', 'text').execute();
+  },
+});
+
+describe('migrateToLatest', () => {
+  it('applies every migration, numbers with gaps included', async () => {
+    const kysely = open();
+    await migrateToLatest(kysely, null);
+    expect(await applied(kysely)).toEqual(Object.keys(migrations).sort());
+  });
+
+  it('applies a migration numbered below one applied already (branches merged later)', async () => {
+    const kysely = open();
+    const withGap = { ...migrations, '9001-later': marker('later_table') };
+    await migrateToLatest(kysely, null, provider(withGap));
+    const merged = { ...withGap, '9000-merged': marker('merged_table') };
+    await migrateToLatest(kysely, null, provider(merged));
+    expect(await applied(kysely)).toEqual(Object.keys(merged).sort());
+    const tables = (await kysely.introspection.getTables()).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['merged_table', 'later_table', 'trigger_events']),
+    );
+  });
+});
