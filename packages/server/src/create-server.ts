@@ -33,6 +33,7 @@ import { artifactRoutes } from './artifacts/artifact-routes.js';
 import { reportRoutes } from './reports/report-routes.js';
 import { RetentionLoop } from './retention/retention-loop.js';
 import { rerunRoutes } from './runs/rerun-routes.js';
+import { DEFAULT_WEB_DIR, installWebUi, isPageRequest } from './web/web-ui.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -129,7 +130,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     maxStepLogBytes: config.maxStepLogBytes,
   });
 
-  installErrorHandling(app);
+  const page = await installWebUi(app, config.webDir ?? DEFAULT_WEB_DIR);
+  installErrorHandling(app, { claims: isPageRequest, answer: page });
   metricsRoute(app, metrics);
   installAuthorization(app, {
     store,
