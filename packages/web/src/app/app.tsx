@@ -57,14 +57,15 @@ function Shell({ signed, path }: { readonly signed: Signed; readonly path: strin
 /** The app: sign-in until a token is known and accepted, then the page the address names. */
 export function App() {
   const location = useLocation();
-  const [token, setToken] = useState(session.read);
+  const [token, setToken] = useState(() => session.read());
   const [given, setGiven] = useState<CallerAccess | null>(null);
   const client = useMemo(
     () => (token === null ? null : new SlipwayClient({ baseUrl: window.location.origin, token })),
     [token],
   );
-  const access = useLoad(`access:${token ?? ''}`, async (signal) =>
-    given ?? (client === null ? null : client.getAccess({ signal })),
+  const access = useLoad(
+    `access:${token ?? ''}`,
+    async (signal) => given ?? (client === null ? null : client.getAccess({ signal })),
   );
   const signOut = () => {
     session.clear();

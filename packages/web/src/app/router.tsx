@@ -38,9 +38,7 @@ export function useLocation(): Location {
 }
 
 function isPlainClick(event: MouseEvent): boolean {
-  return (
-    event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey
-  );
+  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 }
 
 /** A real link (it opens in a new tab as usual) that navigates in place on a plain click. */

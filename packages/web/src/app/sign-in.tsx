@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { SlipwayClient, type CallerAccess } from '@slipway/api';
 import { ErrorNote } from '../ui/error-note.js';
 
@@ -13,13 +13,16 @@ export function SignIn({
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
       const given = token.trim();
-      const access = await new SlipwayClient({ baseUrl: window.location.origin, token: given }).getAccess();
+      const access = await new SlipwayClient({
+        baseUrl: window.location.origin,
+        token: given,
+      }).getAccess();
       onSignedIn(given, access, remember);
     } catch (e) {
       setError(e);
@@ -45,8 +48,8 @@ export function SignIn({
           }}
         />
         <p className="hint">
-          <code>slipway up</code> prints the first admin token when it first starts; admins
-          make more tokens on the Admin page.
+          <code>slipway up</code> prints the first admin token when it first starts; admins make
+          more tokens on the Admin page.
         </p>
         <label className="check">
           <input

@@ -44,7 +44,11 @@ export function useLoad<T>(
         }
       } catch (error) {
         if (controller.signal.aborted) return;
-        setState((previous) => ({ key, value: previous.key === key ? previous.value : undefined, error }));
+        setState((previous) => ({
+          key,
+          value: previous.key === key ? previous.value : undefined,
+          error,
+        }));
       }
     };
     void run();

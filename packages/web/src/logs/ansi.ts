@@ -73,16 +73,21 @@ function applyCodes(style: AnsiStyle, codes: readonly number[]): AnsiStyle {
       i += used;
     }
   }
-  for (const key of ['fg', 'bg'] as const) if (next[key] === undefined) delete next[key];
+  if (next.fg === undefined) delete next.fg;
+  if (next.bg === undefined) delete next.bg;
   return next;
 }
 
 /**
  * Escape sequences: CSI (`ESC [ params final`), OSC (`ESC ] … BEL` or `ESC ] … ESC \`),
- * and any other two-character escape. Only SGR (`m`) changes the style; the rest is dropped.
+ * charset choices (`ESC ( B`) and any other two-character escape. Only SGR (`m`) changes the style; the rest is dropped.
  */
-// eslint-disable-next-line no-control-regex
-const ESCAPE = /\u001b(?:\[([0-9;:?]*)([\u0040-\u007e])|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[\s\S]?)/g;
+const ESC = String.fromCharCode(0x1b);
+const BEL = String.fromCharCode(0x07);
+const ESCAPE = new RegExp(
+  `${ESC}(?:\\[([0-9;:?]*)([\\u0040-\\u007e])|\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)?|[()*+#][\\s\\S]?|[\\s\\S]?)`,
+  'g',
+);
 
 /**
  * Splits one line of terminal output into styled segments, starting from `start` (the
@@ -99,7 +104,7 @@ export function parseAnsiLine(
   const push = (text: string) => {
     if (text === '') return;
     const previous = segments.at(-1);
-    if (previous !== undefined && previous.style === style) {
+    if (previous?.style === style) {
       segments[segments.length - 1] = { text: previous.text + text, style };
     } else segments.push({ text, style });
   };
@@ -107,9 +112,7 @@ export function parseAnsiLine(
     push(line.slice(last, match.index));
     last = match.index + match[0].length;
     if (match[2] === 'm') {
-      const codes = (match[1] ?? '')
-        .split(/[;:]/)
-        .map((part) => (part === '' ? 0 : Number(part)));
+      const codes = (match[1] ?? '').split(/[;:]/).map((part) => (part === '' ? 0 : Number(part)));
       style = applyCodes(style, codes);
     }
   }

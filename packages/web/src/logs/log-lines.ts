@@ -1,4 +1,5 @@
 import type { LogChunk } from '@slipway/api';
+import { parseAnsiLine, stripAnsi, type AnsiSegment, type AnsiStyle } from './ansi.js';
 
 /** One line of a task's output. */
 export interface LogLine {
@@ -10,6 +11,17 @@ export interface LogLine {
   readonly at: number;
   /** The line as written, escape sequences included, without its line break. */
   readonly text: string;
+  /** The line as styled runs of plain text. */
+  readonly segments: readonly AnsiSegment[];
+  /** The line without escape sequences, lower-cased, for search. */
+  readonly search: string;
+}
+
+interface OpenLine {
+  readonly step: number;
+  readonly stream: LogChunk['stream'];
+  readonly at: number;
+  text: string;
 }
 
 /** What a carriage return leaves visible: the text after the last one. */
@@ -22,12 +34,14 @@ function visible(text: string): string {
 /**
  * Turns a task's output chunks into lines as they arrive. Each step's output is its own
  * sequence of lines: a line left open by one chunk is continued by the next chunk of the
- * same step and stream, and closed when another step or stream writes.
+ * same step and stream, and closed when another step or stream writes. Colours carry
+ * from one line to the next within a step and stream, as in a terminal.
  */
 export class LogLines {
   private readonly done: LogLine[] = [];
-  private open: { step: number; stream: LogChunk['stream']; at: number; text: string } | null =
-    null;
+  private open: OpenLine | null = null;
+  /** The style the last closed line ended with, and where it was written. */
+  private carried: { step: number; stream: LogChunk['stream']; style: AnsiStyle } | null = null;
 
   /** Adds a chunk; returns whether the visible lines changed. */
   add(chunk: LogChunk): boolean {
@@ -37,10 +51,11 @@ export class LogLines {
     }
     const parts = chunk.text.split('\n');
     for (let i = 0; i < parts.length; i++) {
-      const part = parts[i] ?? '';
+      const last = i === parts.length - 1;
+      if (last && parts[i] === '') break;
       this.open ??= { step: chunk.step, stream: chunk.stream, at: chunk.at, text: '' };
-      this.open.text += part;
-      if (i < parts.length - 1) this.close();
+      this.open.text += parts[i] ?? '';
+      if (!last) this.close();
     }
     return true;
   }
@@ -48,16 +63,34 @@ export class LogLines {
   /** Every line, the last one possibly still open. */
   lines(): readonly LogLine[] {
     if (this.open === null || this.open.text === '') return this.done;
-    return [...this.done, this.lineOf(this.open, this.done.length + 1)];
+    return [...this.done, this.lineOf(this.open).line];
   }
 
   private close(): void {
     if (this.open === null) return;
-    this.done.push(this.lineOf(this.open, this.done.length + 1));
+    const { line, end } = this.lineOf(this.open);
+    this.done.push(line);
+    this.carried = { step: line.step, stream: line.stream, style: end };
     this.open = null;
   }
 
-  private lineOf(open: NonNullable<LogLines['open']>, number: number): LogLine {
-    return { number, step: open.step, stream: open.stream, at: open.at, text: visible(open.text) };
+  private lineOf(open: OpenLine): { line: LogLine; end: AnsiStyle } {
+    const text = visible(open.text);
+    const carried = this.carried;
+    const start =
+      carried !== null && carried.step === open.step && carried.stream === open.stream
+        ? carried.style
+        : {};
+    const { segments, end } = parseAnsiLine(text, start);
+    const line: LogLine = {
+      number: this.done.length + 1,
+      step: open.step,
+      stream: open.stream,
+      at: open.at,
+      text,
+      segments,
+      search: stripAnsi(text).toLowerCase(),
+    };
+    return { line, end };
   }
 }

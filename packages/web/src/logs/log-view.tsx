@@ -1,5 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { parseAnsiLine, stripAnsi, type AnsiSegment, type AnsiStyle } from './ansi.js';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { AnsiText } from './ansi-text.js';
 import type { LogLine } from './log-lines.js';
 
@@ -18,34 +17,6 @@ function clock(at: number): string {
   const d = new Date(at);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
-/**
- * Styles of every line, each line starting with the style the previous one of the same
- * step ended with (colours may span lines). Computed once per line as lines arrive.
- */
-function useStyledLines(lines: readonly LogLine[]): readonly (readonly AnsiSegment[])[] {
-  const cache = useRef<{ segments: AnsiSegment[][]; ends: AnsiStyle[]; texts: string[] }>({
-    segments: [],
-    ends: [],
-    texts: [],
-  });
-  return useMemo(() => {
-    const c = cache.current;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (line === undefined) continue;
-      if (c.texts[i] === line.text && c.segments[i] !== undefined) continue;
-      const previous = i > 0 ? lines[i - 1] : undefined;
-      const start = previous?.step === line.step ? (c.ends[i - 1] ?? {}) : {};
-      const parsed = parseAnsiLine(line.text, start);
-      c.segments[i] = parsed.segments;
-      c.ends[i] = parsed.end;
-      c.texts[i] = line.text;
-    }
-    c.segments.length = lines.length;
-    return c.segments.slice();
-  }, [lines]);
 }
 
 /** What {@link LogView} shows. */
@@ -82,7 +53,6 @@ export function LogView({
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(height ?? 600);
   const [stuck, setStuck] = useState(true);
-  const styled = useStyledLines(lines);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -118,7 +88,7 @@ export function LogView({
   for (let i = first; i < last; i++) {
     const line = lines[i];
     if (line === undefined) continue;
-    const isMatch = lower !== '' && stripAnsi(line.text).toLowerCase().includes(lower);
+    const isMatch = lower !== '' && line.search.includes(lower);
     const classes = ['log-line'];
     if (line.number === selected) classes.push('selected');
     if (line.stream === 'stderr') classes.push('stderr');
@@ -145,7 +115,7 @@ export function LogView({
         </a>
         {showTimes && <time className="log-time">{clock(line.at)}</time>}
         <span className="log-text">
-          <AnsiText segments={styled[i] ?? []} query={query} />
+          <AnsiText segments={line.segments} query={query} />
         </span>
       </div>,
     );
@@ -164,11 +134,7 @@ export function LogView({
         setStuck(element.scrollTop + element.clientHeight >= element.scrollHeight - LINE_HEIGHT);
       }}
     >
-      <div
-        className="log-lines"
-        role="list"
-        style={{ height: lines.length * LINE_HEIGHT }}
-      >
+      <div className="log-lines" role="list" style={{ height: lines.length * LINE_HEIGHT }}>
         {rows}
       </div>
     </div>

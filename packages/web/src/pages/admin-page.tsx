@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { CreatedToken } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
 import { useLoad } from '../app/use-load.js';
@@ -14,7 +14,7 @@ function Tokens() {
   const [made, setMade] = useState<CreatedToken | null>(null);
   const [error, setError] = useState<unknown>(undefined);
 
-  const create = async (event: FormEvent) => {
+  const create = async (event: SyntheticEvent) => {
     event.preventDefault();
     setError(undefined);
     try {
@@ -68,7 +68,9 @@ function Tokens() {
                 <td>{t.name}</td>
                 <td>{t.user}</td>
                 <td>{t.admin ? 'admin' : t.kind}</td>
-                <td className="wide">{t.lastUsedAt === null ? 'never' : formatTime(t.lastUsedAt)}</td>
+                <td className="wide">
+                  {t.lastUsedAt === null ? 'never' : formatTime(t.lastUsedAt)}
+                </td>
                 <td>
                   <button type="button" className="danger" onClick={() => void revoke(t.id)}>
                     Revoke<span className="visually-hidden"> {t.name}</span>
@@ -82,14 +84,32 @@ function Tokens() {
       <form className="inline-form" onSubmit={(e) => void create(e)} aria-label="New token">
         <label>
           Name
-          <input required value={name} onChange={(e) => { setName(e.target.value); }} />
+          <input
+            required
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+            }}
+          />
         </label>
         <label>
           User
-          <input required value={user} onChange={(e) => { setUser(e.target.value); }} />
+          <input
+            required
+            value={user}
+            onChange={(e) => {
+              setUser(e.target.value);
+            }}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={admin} onChange={(e) => { setAdmin(e.target.checked); }} />
+          <input
+            type="checkbox"
+            checked={admin}
+            onChange={(e) => {
+              setAdmin(e.target.checked);
+            }}
+          />
           Admin
         </label>
         <button type="submit">Make token</button>
@@ -102,7 +122,7 @@ function Secrets() {
   const { client } = useSigned();
   const projects = useLoad('projects', (signal) => client.listProjects({ signal }));
   const [project, setProject] = useState('');
-  const chosen = project || projects.value?.[0]?.name || '';
+  const chosen = project !== '' ? project : (projects.value?.[0]?.name ?? '');
   const secrets = useLoad(`secrets:${chosen}`, (signal) =>
     chosen === '' ? Promise.resolve([]) : client.listSecrets(chosen, { signal }),
   );
@@ -110,7 +130,7 @@ function Secrets() {
   const [value, setValue] = useState('');
   const [error, setError] = useState<unknown>(undefined);
 
-  const put = async (event: FormEvent) => {
+  const put = async (event: SyntheticEvent) => {
     event.preventDefault();
     setError(undefined);
     try {
@@ -137,7 +157,12 @@ function Secrets() {
       <h2 id="secrets-title">Secrets</h2>
       <label>
         Project{' '}
-        <select value={chosen} onChange={(e) => { setProject(e.target.value); }}>
+        <select
+          value={chosen}
+          onChange={(e) => {
+            setProject(e.target.value);
+          }}
+        >
           {(projects.value ?? []).map((p) => (
             <option key={p.id} value={p.name}>
               {p.name}
@@ -160,11 +185,25 @@ function Secrets() {
         <form className="inline-form" onSubmit={(e) => void put(e)} aria-label="Set a secret">
           <label>
             Name
-            <input required value={name} onChange={(e) => { setName(e.target.value); }} />
+            <input
+              required
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+              }}
+            />
           </label>
           <label>
             Value
-            <input required type="password" autoComplete="off" value={value} onChange={(e) => { setValue(e.target.value); }} />
+            <input
+              required
+              type="password"
+              autoComplete="off"
+              value={value}
+              onChange={(e) => {
+                setValue(e.target.value);
+              }}
+            />
           </label>
           <button type="submit">Set secret</button>
         </form>

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSigned } from '../app/api-context.js';
 import { Link, paths } from '../app/router.js';
-import { stripAnsi } from '../logs/ansi.js';
 import { LogLines, type LogLine } from '../logs/log-lines.js';
 import { lineOfHash, LogView } from '../logs/log-view.js';
 import { ErrorNote } from '../ui/error-note.js';
@@ -75,7 +74,7 @@ export function LogsPage({ runId, taskId }: { readonly runId: string; readonly t
   const matches = useMemo(() => {
     if (query === '') return [];
     const needle = query.toLowerCase();
-    return lines.filter((l) => stripAnsi(l.text).toLowerCase().includes(needle)).map((l) => l.number);
+    return lines.filter((l) => l.search.includes(needle)).map((l) => l.number);
   }, [lines, query]);
 
   const select = (line: number) => {
@@ -128,7 +127,14 @@ export function LogsPage({ runId, taskId }: { readonly runId: string; readonly t
         <button type="submit" className="secondary" disabled={matches.length === 0}>
           Next
         </button>
-        <button type="button" className="secondary" disabled={matches.length === 0} onClick={() => { jump(-1); }}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={matches.length === 0}
+          onClick={() => {
+            jump(-1);
+          }}
+        >
           Previous
         </button>
         <span className="meta" aria-live="polite">

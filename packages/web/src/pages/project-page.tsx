@@ -7,8 +7,6 @@ import { ErrorNote } from '../ui/error-note.js';
 import { refOf, RunTable } from '../ui/run-table.js';
 import { RunForm } from './run-form.js';
 
-const FILTERS = ['status', 'pipeline', 'branch'] as const;
-
 /** A project's recent runs with filters kept in the address, and the form to start one. */
 export function ProjectPage({ name }: { readonly name: string }) {
   const { client, access } = useSigned();
@@ -42,7 +40,7 @@ export function ProjectPage({ name }: { readonly name: string }) {
   const branches = [...new Set((all.value ?? []).map(refOf).filter((b) => b !== ''))].sort();
   const shown = (runs.value ?? []).filter((r) => branch === '' || refOf(r) === branch);
 
-  const setFilter = (key: (typeof FILTERS)[number], value: string) => {
+  const setFilter = (key: 'status' | 'pipeline' | 'branch', value: string) => {
     const next = new URLSearchParams(search);
     if (value === '') next.delete(key);
     else next.set(key, value);
@@ -64,14 +62,27 @@ export function ProjectPage({ name }: { readonly name: string }) {
       {canRun ? (
         <RunForm project={p} pipelines={pipelines} />
       ) : (
-        <p className="hint">You may view this project; running pipelines needs the developer role.</p>
+        <p className="hint">
+          You may view this project; running pipelines needs the developer role.
+        </p>
       )}
       <section aria-labelledby="runs-title">
         <h2 id="runs-title">Runs</h2>
-        <form className="filters" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
+        <form
+          className="filters"
+          aria-label="Filter runs"
+          onSubmit={(e) => {
+            e.preventDefault();
+          }}
+        >
           <label>
             Status
-            <select value={status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <select
+              value={status ?? ''}
+              onChange={(e) => {
+                setFilter('status', e.target.value);
+              }}
+            >
               <option value="">any</option>
               {RunStatus.options.map((s) => (
                 <option key={s} value={s}>
@@ -82,7 +93,12 @@ export function ProjectPage({ name }: { readonly name: string }) {
           </label>
           <label>
             Pipeline
-            <select value={pipeline} onChange={(e) => setFilter('pipeline', e.target.value)}>
+            <select
+              value={pipeline}
+              onChange={(e) => {
+                setFilter('pipeline', e.target.value);
+              }}
+            >
               <option value="">any</option>
               {pipelines.map((x) => (
                 <option key={x} value={x}>
@@ -93,7 +109,12 @@ export function ProjectPage({ name }: { readonly name: string }) {
           </label>
           <label>
             Branch
-            <select value={branch} onChange={(e) => setFilter('branch', e.target.value)}>
+            <select
+              value={branch}
+              onChange={(e) => {
+                setFilter('branch', e.target.value);
+              }}
+            >
               <option value="">any</option>
               {branches.map((x) => (
                 <option key={x} value={x}>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { ParamValue, Project } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
 import { navigate, paths } from '../app/router.js';
@@ -35,7 +35,7 @@ export function RunForm({
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     const parsed = parseParams(params);
     if (typeof parsed === 'string') {

@@ -29,7 +29,13 @@ function TaskCard({ runId, task }: { readonly runId: string; readonly task: Task
   );
 }
 
-function RunActions({ detail, onDone }: { readonly detail: RunDetail; readonly onDone: () => void }) {
+function RunActions({
+  detail,
+  onDone,
+}: {
+  readonly detail: RunDetail;
+  readonly onDone: () => void;
+}) {
   const { client, access } = useSigned();
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
@@ -56,16 +62,30 @@ function RunActions({ detail, onDone }: { readonly detail: RunDetail; readonly o
   return (
     <div className="actions">
       {!finished && (
-        <button type="button" className="danger" disabled={busy} onClick={() => void act(() => client.cancelRun(run.id), false)}>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => void act(() => client.cancelRun(run.id), false)}
+        >
           Cancel run
         </button>
       )}
       {retryable && (
-        <button type="button" disabled={busy} onClick={() => void act(() => client.retryRun(run.id), true)}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void act(() => client.retryRun(run.id), true)}
+        >
           Retry failed tasks
         </button>
       )}
-      <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => client.rerunRun(run.id), true)}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy}
+        onClick={() => void act(() => client.rerunRun(run.id), true)}
+      >
         Rerun
       </button>
       <ErrorNote error={error} />
@@ -86,7 +106,11 @@ export function RunPage({ id }: { readonly id: string }) {
   );
 
   if (detail.value === undefined) {
-    return detail.error !== undefined ? <ErrorNote error={detail.error} /> : <p className="loading">Loading…</p>;
+    return detail.error !== undefined ? (
+      <ErrorNote error={detail.error} />
+    ) : (
+      <p className="loading">Loading…</p>
+    );
   }
   const { run, tasks } = detail.value;
   const stages = taskStages(tasks);
@@ -141,7 +165,11 @@ export function RunPage({ id }: { readonly id: string }) {
         <h2 id="tasks-title">Tasks</h2>
         <div className="stages">
           {stages.map((stage, i) => (
-            <ol key={i} className="stage" aria-label={stage[0]?.kind === 'finally' ? 'Finally' : `Stage ${i + 1}`}>
+            <ol
+              key={i}
+              className="stage"
+              aria-label={stage[0]?.kind === 'finally' ? 'Finally' : `Stage ${i + 1}`}
+            >
               {stage.map((task) => (
                 <TaskCard key={task.taskId} runId={run.id} task={task} />
               ))}
@@ -156,7 +184,9 @@ export function RunPage({ id }: { readonly id: string }) {
         </p>
         <h3>Artifacts</h3>
         <ErrorNote error={artifacts.error} />
-        {artifacts.value !== undefined && <ArtifactList runId={run.id} artifacts={artifacts.value} />}
+        {artifacts.value !== undefined && (
+          <ArtifactList runId={run.id} artifacts={artifacts.value} />
+        )}
       </section>
     </>
   );

@@ -13,7 +13,9 @@ export function TestsPage({ id }: { readonly id: string }) {
   const { client } = useSigned();
   const [more, setMore] = useState<RunTests | null>(null);
   const [error, setError] = useState<unknown>(undefined);
-  const first = useLoad(`tests:${id}`, (signal) => client.listTests(id, { limit: PAGE }, { signal }));
+  const first = useLoad(`tests:${id}`, (signal) =>
+    client.listTests(id, { limit: PAGE }, { signal }),
+  );
   const tests = more ?? first.value;
 
   const loadMore = async () => {

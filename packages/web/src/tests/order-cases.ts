@@ -20,8 +20,7 @@ export function orderCases(cases: readonly RunTestCase[]): RunTestCase[] {
   return cases
     .map((c, i) => ({ c, i }))
     .sort(
-      (a, b) =>
-        rank(a.c.status) - rank(b.c.status) || b.c.durationMs - a.c.durationMs || a.i - b.i,
+      (a, b) => rank(a.c.status) - rank(b.c.status) || b.c.durationMs - a.c.durationMs || a.i - b.i,
     )
     .map(({ c }) => c);
 }

@@ -30,7 +30,10 @@ export function TestResults({ tests }: { readonly tests: RunTests }) {
               </>
             );
             return (
-              <li key={`${c.taskId}/${c.suite}/${c.classname}/${c.name}/${i}`} data-status={c.status}>
+              <li
+                key={`${c.taskId}/${c.suite}/${c.classname}/${c.name}/${i}`}
+                data-status={c.status}
+              >
                 {bad || c.message !== undefined ? (
                   <details open={bad && i < 3}>
                     <summary>{title}</summary>

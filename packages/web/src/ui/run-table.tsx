@@ -5,7 +5,11 @@ import { StatusBadge } from './status.js';
 
 /** What triggered a run, in a few words: the branch or tag, else the event. */
 export function refOf(run: Run): string {
-  return run.trigger.branch ?? run.trigger.tag ?? (run.trigger.pr !== undefined ? `PR #${run.trigger.pr}` : '');
+  return (
+    run.trigger.branch ??
+    run.trigger.tag ??
+    (run.trigger.pr !== undefined ? `PR #${run.trigger.pr}` : '')
+  );
 }
 
 /** Runs as a table: number, status, pipeline, branch, commit, who, when, duration. */
