@@ -15,7 +15,7 @@ function linesOf(...texts: string[]) {
   return lines.lines();
 }
 
-let unmount = () => {};
+let unmount: () => void = () => undefined;
 afterEach(() => {
   unmount();
   delete (window as { pwned?: boolean }).pwned;

@@ -20,7 +20,7 @@ function testCase(name: string, status: RunTestCase['status'], durationMs = 1): 
   };
 }
 
-let unmount = () => {};
+let unmount: () => void = () => undefined;
 afterEach(() => {
   unmount();
 });
