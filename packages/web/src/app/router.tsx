@@ -65,9 +65,10 @@ export function Link({
 
 /** Matches `path` against a pattern such as `/runs/:id`; the decoded parameters, or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  if (pattern === '/') return trimmed === '/' ? {} : null;
   const want = pattern.split('/');
-  const got = path.replace(/\/+$/, '').split('/');
-  if (path === '/') got.splice(1);
+  const got = trimmed.split('/');
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
