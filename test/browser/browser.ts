@@ -73,9 +73,9 @@ interface AxeViolation {
 /** Runs axe-core on the page; fails on serious or critical violations, naming them. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(`axe.run(document).then((result) =>
+  const violations = await page.evaluate<AxeViolation[]>(`axe.run(document).then((result) =>
     result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })) })))`)) as AxeViolation[];
+      nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
   const severe = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(

@@ -102,12 +102,12 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.waitForURL(/\/tasks\/build\/logs$/);
     await page.getByText('build line 40').waitFor({ timeout: 60_000 });
     await page.getByRole('status').getByText('finished').waitFor({ timeout: 60_000 });
-    const green = page.locator('.log-text span', { hasText: 'compiled' });
-    expect(await green.evaluate((e) => getComputedStyle(e).color)).not.toBe(
-      await page
-        .locator('.log-text span', { hasText: 'without warnings' })
-        .evaluate((e) => getComputedStyle(e).color),
-    );
+    const colourOf = (text: string) =>
+      page.evaluate<string>(
+        `getComputedStyle([...document.querySelectorAll('.log-text span')]
+          .find((s) => s.textContent === ${JSON.stringify(text)})).color`,
+      );
+    expect(await colourOf('compiled')).not.toBe(await colourOf(' without warnings'));
     await page.getByText('<script>window.pwned = true</script>', { exact: false }).waitFor();
     expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
     expect(await page.locator('.log-lines script, .log-lines img').count()).toBe(0);
@@ -171,9 +171,8 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(firstRun);
     await runStatus(page).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-      390,
-    );
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(390);
     await shot(page, 'run-narrow');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot(page, 'run-narrow-dark');
