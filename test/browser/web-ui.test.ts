@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { gitInit, REPO_ROOT, useTempRepos } from '../e2e/helpers.js';
 import { adminTokenOf, apiClient, startUp, useCleanup } from '../reliability/helpers.js';
 import { browserSkipReason, expectAccessible, launchBrowser, SCREENSHOTS } from './browser.js';
 
-const CI = `tasks:
+/** The main pipeline; its build waits halfway until the file `release` exists. */
+const ci = (release: string) => `tasks:
   build:
     artifacts: [out/**]
     steps:
@@ -14,7 +15,9 @@ const CI = `tasks:
         run: |
           printf '\\033[32mcompiled\\033[0m without warnings\\n'
           echo '<script>window.pwned = true</script><img src=x onerror="window.pwned = true">'
-          for i in $(seq 1 40); do echo "build line $i"; sleep 0.02; done
+          for i in $(seq 1 20); do echo "build line $i"; done
+          for _ in $(seq 1 600); do [ -f '${release}' ] && break; sleep 0.1; done
+          for i in $(seq 21 40); do echo "build line $i"; done
           mkdir -p out && echo hello > out/app.txt
   test:
     needs: build
@@ -61,7 +64,11 @@ function runStatus(page: Page) {
 
 describe.skipIf(skip !== null)('the web UI in Chromium', () => {
   it('signs in, runs a pipeline, follows its log, reads a failed test, retries and cancels', async () => {
-    const repo = await repos.withFiles({ '.slipway/ci.yml': CI, '.slipway/slow.yml': SLOW });
+    const release = join(await cleanup.tempDir(), 'release');
+    const repo = await repos.withFiles({
+      '.slipway/ci.yml': ci(release),
+      '.slipway/slow.yml': SLOW,
+    });
     await gitInit(repo);
     const dataDir = join(await cleanup.tempDir(), 'data');
     await mkdir(dataDir);
@@ -100,6 +107,10 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     // Follow the build task's log while it is written.
     await page.getByRole('link', { name: 'build' }).click();
     await page.waitForURL(/\/tasks\/build\/logs$/);
+    await page.getByText('build line 20', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('status').textContent()).toBe('live');
+    expect(await page.getByText('build line 21', { exact: true }).count()).toBe(0);
+    await writeFile(release, '');
     await page.getByText('build line 40').waitFor({ timeout: 60_000 });
     await page.getByRole('status').getByText('finished').waitFor({ timeout: 60_000 });
     const colourOf = (text: string) =>

@@ -25,6 +25,17 @@ describe('log lines from chunks', () => {
     ]);
   });
 
+  it('answers a new array whenever lines were added, so a view redraws', () => {
+    const lines = new LogLines();
+    lines.add(chunk('one\n'));
+    const before = lines.lines();
+    lines.add(chunk('two\n'));
+    const after = lines.lines();
+    expect(after).not.toBe(before);
+    expect(before.map((l) => l.text)).toEqual(['one']);
+    expect(after.map((l) => l.text)).toEqual(['one', 'two']);
+  });
+
   it('shows what a carriage return leaves visible, as a terminal does', () => {
     const lines = new LogLines();
     lines.add(chunk('10%\r50%\r100%\r\n'));

@@ -60,9 +60,9 @@ export class LogLines {
     return true;
   }
 
-  /** Every line, the last one possibly still open. */
+  /** Every line, the last one possibly still open: a new array each time, for React state. */
   lines(): readonly LogLine[] {
-    if (this.open === null || this.open.text === '') return this.done;
+    if (this.open === null || this.open.text === '') return this.done.slice();
     return [...this.done, this.lineOf(this.open).line];
   }
 
