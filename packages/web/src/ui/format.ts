@@ -20,6 +20,14 @@ export function formatTime(at: number | null): string {
   return at === null ? '' : new Date(at).toLocaleString();
 }
 
+/** A timestamp in few words: the time for today's, else the date and time. */
+export function formatWhen(at: number, now = Date.now()): string {
+  const date = new Date(at);
+  return date.toDateString() === new Date(now).toDateString()
+    ? date.toLocaleTimeString()
+    : date.toLocaleString();
+}
+
 /** A commit id shortened as Git shows it. */
 export function shortCommit(commit: string | undefined): string {
   return commit === undefined ? '' : commit.slice(0, 10);

@@ -1,6 +1,6 @@
 import type { Run } from '@slipway/api';
 import { Link, paths } from '../app/router.js';
-import { elapsed, shortCommit } from './format.js';
+import { elapsed, formatWhen, shortCommit } from './format.js';
 import { StatusBadge } from './status.js';
 
 /** What triggered a run, in a few words: the branch or tag, else the event. */
@@ -60,9 +60,7 @@ export function RunTable({
               <td>{run.pipeline}</td>
               <td>{refOf(run)}</td>
               <td className="wide mono">{shortCommit(run.trigger.commit)}</td>
-              <td className="wide">
-                {new Date(run.startedAt ?? run.createdAt).toLocaleTimeString()}
-              </td>
+              <td className="wide">{formatWhen(run.startedAt ?? run.createdAt)}</td>
               <td>{elapsed(run.startedAt, run.finishedAt)}</td>
             </tr>
           ))}
