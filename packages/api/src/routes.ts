@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Permission } from './permission.js';
 import {
+  CallerAccess,
   CreatedToken,
   CreateTokenRequest,
   RoleBinding,
@@ -606,6 +607,18 @@ export const routes = {
     status: 200,
     response: RoleList,
     errors: [404],
+  },
+  getAccess: {
+    operationId: 'getAccess',
+    method: 'GET',
+    path: '/api/access',
+    summary: "The caller's user, whether they are an admin, and their role in each project",
+    tag: 'access',
+    auth: true,
+    requires: 'user',
+    status: 200,
+    response: CallerAccess,
+    errors: [],
   },
   deleteRole: {
     operationId: 'deleteRole',

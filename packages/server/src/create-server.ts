@@ -41,6 +41,7 @@ import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
+import { DEFAULT_WEB_DIR, installWebUi, isPageRequest } from './web/web-ui.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -150,7 +151,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     maxStepLogBytes: config.maxStepLogBytes,
   });
 
-  installErrorHandling(app);
+  const page = await installWebUi(app, config.webDir ?? DEFAULT_WEB_DIR);
+  installErrorHandling(app, { claims: isPageRequest, answer: page });
   metricsRoute(app, metrics);
   installAuthorization(app, {
     store,

@@ -39,6 +39,7 @@ import type {
   RunTests,
 } from '../schemas/reports.js';
 import type {
+  CallerAccess,
   CreatedToken,
   CreateTokenRequest,
   ProjectRole,
@@ -339,6 +340,11 @@ export class SlipwayClient {
 
   async listRoles(project: string, call?: CallOptions): Promise<RoleBinding[]> {
     return (await this.call(routes.listRoles, { params: { project } }, call)).roles;
+  }
+
+  /** The caller's user, whether they are an admin, and their role in each project. */
+  getAccess(call?: CallOptions): Promise<CallerAccess> {
+    return this.call(routes.getAccess, {}, call);
   }
 
   async deleteRole(project: string, user: string, call?: CallOptions): Promise<void> {

@@ -76,3 +76,13 @@ export const RoleList = z.object({ roles: z.array(RoleBinding) });
 export type RoleList = z.infer<typeof RoleList>;
 
 export const RolePath = z.object({ project: z.string().min(1).max(200), user: UserName });
+
+/** Who the caller is and what they may do: their token's user, whether admin, their roles. */
+export const CallerAccess = z.object({
+  user: z.string(),
+  admin: z.boolean().describe('An admin may do everything in every project.'),
+  roles: z
+    .array(z.object({ projectId: Id, role: ProjectRole }))
+    .describe("The caller's role in each project where they have one (none listed for admins)."),
+});
+export type CallerAccess = z.infer<typeof CallerAccess>;

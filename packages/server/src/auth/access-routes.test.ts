@@ -98,6 +98,23 @@ describe('tokens and roles through the API', () => {
     expect(await refusal(bo.getProject('shop'))).toBe('404 not_found');
   });
 
+  it('tells a caller who they are and their role in each project, and refuses agent tokens', async () => {
+    expect(await admin.getAccess()).toEqual({ user: 'admin', admin: true, roles: [] });
+    const { token } = await admin.createToken({ name: 'ui', user: 'eve' });
+    const eve = as(token);
+    expect(await eve.getAccess()).toEqual({ user: 'eve', admin: false, roles: [] });
+    await admin.setRole('blog', 'eve', 'developer');
+    const blog = await admin.getProject('blog');
+    expect(await eve.getAccess()).toEqual({
+      user: 'eve',
+      admin: false,
+      roles: [{ projectId: blog.id, role: 'developer' }],
+    });
+    const agent = await admin.createToken({ name: 'runner', user: 'ci', kind: 'agent' });
+    expect(await refusal(as(agent.token).getAccess())).toBe('403 forbidden');
+    expect(await refusal(as('slw_nope').getAccess())).toBe('401 unauthorized');
+  });
+
   it('makes agent tokens that only the agent protocol accepts', async () => {
     const { token, kind } = await admin.createToken({ name: 'runner', user: 'ci', kind: 'agent' });
     expect(kind).toBe('agent');

@@ -5,6 +5,7 @@ import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
 import { requireProject } from '../projects/project-routes.js';
 import { hashToken, newToken } from './admin-token.js';
+import { callerOf } from './caller.js';
 
 /** What the token and role routes work with. */
 export interface AccessRoutesContext {
@@ -69,6 +70,16 @@ export function accessRoutes(app: FastifyInstance, context: AccessRoutesContext)
   defineRoute(app, routes.listRoles, async ({ params }) => {
     const project = await requireProject(store, params.project);
     return { roles: await store.listRoles(project.id) };
+  });
+
+  defineRoute(app, routes.getAccess, async ({ request }) => {
+    const caller = callerOf(request);
+    const roles = caller.admin ? [] : await store.rolesOfUser(caller.user);
+    return {
+      user: caller.user,
+      admin: caller.admin,
+      roles: roles.map((binding) => ({ projectId: binding.projectId, role: binding.role })),
+    };
   });
 
   defineRoute(app, routes.deleteRole, async ({ params }) => {

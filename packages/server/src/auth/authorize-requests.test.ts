@@ -40,6 +40,7 @@ const AUDIENCE = {
   getProject: 'project viewers',
   createRun: 'project developers',
   listRuns: 'users',
+  getAccess: 'users',
   getRun: 'project viewers',
   cancelRun: 'project developers',
   decideApproval: 'project developers',

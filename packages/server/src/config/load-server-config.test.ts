@@ -67,6 +67,18 @@ describe('loadServerConfig', () => {
     expect(config).toMatchObject({ runCapacity: 8, dataDir: join(dir, 'here') });
   });
 
+  it('reads the web UI folder as a path, relative to the config file that names it', async () => {
+    const file = join(dir, 'c.json');
+    await writeFile(file, JSON.stringify({ webDir: 'ui/dist' }));
+    expect(
+      (await loadServerConfig({ env: { SLIPWAY_CONFIG: file }, cwd: '/elsewhere' })).webDir,
+    ).toBe(join(dir, 'ui/dist'));
+    expect((await loadServerConfig({ env: { SLIPWAY_WEB_DIR: 'web' }, cwd: dir })).webDir).toBe(
+      join(dir, 'web'),
+    );
+    expect((await loadServerConfig({ env: {}, cwd: dir })).webDir).toBeUndefined();
+  });
+
   it('names each invalid value and where it came from', async () => {
     const file = join(dir, 'c.json');
     await writeFile(file, JSON.stringify({ leaseMs: 5, colour: 'blue' }));

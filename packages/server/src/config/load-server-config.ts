@@ -18,7 +18,7 @@ export interface ConfigSources {
 }
 
 const KEYS = Object.keys(ServerConfigSchema.shape) as (keyof ServerConfig)[];
-const PATH_KEYS: readonly string[] = ['dataDir', 'secretKeyFile'];
+const PATH_KEYS: readonly string[] = ['dataDir', 'secretKeyFile', 'webDir'];
 
 /** `dataDir` → `SLIPWAY_DATA_DIR`. */
 export function envName(key: string): string {

@@ -37,6 +37,11 @@ export const ServerConfigSchema = z.strictObject({
   secretKey: z.string().min(1).optional(),
   /** File holding the secret key, made with mode 0600 on first start; `DATA/secret.key` when absent. */
   secretKeyFile: z.string().min(1).optional(),
+  /**
+   * Folder of the built web UI, served at `/`; `packages/web/dist` of the Slipway checkout
+   * the server runs from when absent.
+   */
+  webDir: z.string().min(1).optional(),
   /** Bytes of log text one step may store; output beyond it is dropped, with a marker. */
   maxStepLogBytes: z.coerce
     .number()

@@ -1,6 +1,6 @@
 import { ErrorCode, ERROR_STATUS, type ErrorBody } from '@slipway/api';
 import { ConfigError, isUserError, UserErrorKind } from '@slipway/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from './http-error.js';
 import { invalidInput } from './parse-input.js';
@@ -84,14 +84,24 @@ function fastifyRequestError(error: unknown): ErrorResponse | null {
   }
 }
 
-/** Installs {@link errorResponse} as the error handler and a 404 with the error body. */
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * Installs {@link errorResponse} as the error handler and a 404 with the error body; a
+ * request no route matches that `page` claims (a page of the web UI) is answered by it.
+ */
+export function installErrorHandling(
+  app: FastifyInstance,
+  page?: {
+    readonly claims: (request: FastifyRequest) => boolean;
+    readonly answer: (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+  },
+): void {
   app.setErrorHandler((error, request, reply) => {
     const response = errorResponse(error);
     if (response.bug) request.log.error({ err: error }, 'request failed');
     return reply.code(response.status).send(response.body);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (page?.claims(request)) return page.answer(request, reply);
     const body: ErrorBody = {
       error: {
         code: ErrorCode.NotFound,

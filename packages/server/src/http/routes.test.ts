@@ -77,7 +77,8 @@ describe('HTTP routes', () => {
     expect(response.json()).toEqual({
       error: { code: 'not_found', message: 'no route GET /api/nothing-here' },
     });
-    expect((await inject('GET', '/elsewhere', undefined, {})).statusCode).toBe(404);
+    expect((await inject('POST', '/elsewhere', undefined, {})).statusCode).toBe(404);
+    expect((await inject('GET', '/elsewhere.txt', undefined, {})).statusCode).toBe(404);
   });
 
   it('names each invalid field of a body', async () => {

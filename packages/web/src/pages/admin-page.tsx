@@ -1,0 +1,226 @@
+import { useState, type SyntheticEvent } from 'react';
+import type { CreatedToken } from '@slipway/api';
+import { useSigned } from '../app/api-context.js';
+import { useLoad } from '../app/use-load.js';
+import { ErrorNote } from '../ui/error-note.js';
+import { formatTime } from '../ui/format.js';
+
+function Tokens() {
+  const { client } = useSigned();
+  const tokens = useLoad('tokens', (signal) => client.listTokens({ signal }));
+  const [name, setName] = useState('');
+  const [user, setUser] = useState('');
+  const [admin, setAdmin] = useState(false);
+  const [made, setMade] = useState<CreatedToken | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const create = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      setMade(await client.createToken({ name, user, admin }));
+      setName('');
+      setUser('');
+      setAdmin(false);
+      tokens.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const revoke = async (id: string) => {
+    setError(undefined);
+    try {
+      await client.deleteToken(id);
+      tokens.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section aria-labelledby="tokens-title">
+      <h2 id="tokens-title">Tokens</h2>
+      <ErrorNote error={tokens.error ?? error} />
+      {made !== null && (
+        <p className="notice" role="status">
+          Token for {made.user}, shown only this once: <code className="secret">{made.token}</code>
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">User</th>
+              <th scope="col">Kind</th>
+              <th scope="col" className="wide">
+                Last used
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(tokens.value ?? []).map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{t.user}</td>
+                <td>{t.admin ? 'admin' : t.kind}</td>
+                <td className="wide">
+                  {t.lastUsedAt === null ? 'never' : formatTime(t.lastUsedAt)}
+                </td>
+                <td>
+                  <button type="button" className="danger" onClick={() => void revoke(t.id)}>
+                    Revoke<span className="visually-hidden"> {t.name}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form className="inline-form" onSubmit={(e) => void create(e)} aria-label="New token">
+        <label>
+          Name
+          <input
+            required
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+            }}
+          />
+        </label>
+        <label>
+          User
+          <input
+            required
+            value={user}
+            onChange={(e) => {
+              setUser(e.target.value);
+            }}
+          />
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={admin}
+            onChange={(e) => {
+              setAdmin(e.target.checked);
+            }}
+          />
+          Admin
+        </label>
+        <button type="submit">Make token</button>
+      </form>
+    </section>
+  );
+}
+
+function Secrets() {
+  const { client } = useSigned();
+  const projects = useLoad('projects', (signal) => client.listProjects({ signal }));
+  const [project, setProject] = useState('');
+  const chosen = project !== '' ? project : (projects.value?.[0]?.name ?? '');
+  const secrets = useLoad(`secrets:${chosen}`, (signal) =>
+    chosen === '' ? Promise.resolve([]) : client.listSecrets(chosen, { signal }),
+  );
+  const [name, setName] = useState('');
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+
+  const put = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await client.putSecret(chosen, name, value);
+      setName('');
+      setValue('');
+      secrets.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const remove = async (secret: string) => {
+    setError(undefined);
+    try {
+      await client.deleteSecret(chosen, secret);
+      secrets.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section aria-labelledby="secrets-title">
+      <h2 id="secrets-title">Secrets</h2>
+      <label>
+        Project{' '}
+        <select
+          value={chosen}
+          onChange={(e) => {
+            setProject(e.target.value);
+          }}
+        >
+          {(projects.value ?? []).map((p) => (
+            <option key={p.id} value={p.name}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorNote error={projects.error ?? secrets.error ?? error} />
+      <ul className="secrets">
+        {(secrets.value ?? []).map((s) => (
+          <li key={s.name}>
+            <code>{s.name}</code> <span className="meta">updated {formatTime(s.updatedAt)}</span>{' '}
+            <button type="button" className="danger" onClick={() => void remove(s.name)}>
+              Delete<span className="visually-hidden"> {s.name}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {chosen !== '' && (
+        <form className="inline-form" onSubmit={(e) => void put(e)} aria-label="Set a secret">
+          <label>
+            Name
+            <input
+              required
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+              }}
+            />
+          </label>
+          <label>
+            Value
+            <input
+              required
+              type="password"
+              autoComplete="off"
+              value={value}
+              onChange={(e) => {
+                setValue(e.target.value);
+              }}
+            />
+          </label>
+          <button type="submit">Set secret</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** Tokens and project secrets, for admins. */
+export function AdminPage() {
+  const { access } = useSigned();
+  if (!access.admin) return <p>Only admins may see this page.</p>;
+  return (
+    <>
+      <h1>Admin</h1>
+      <Tokens />
+      <Secrets />
+    </>
+  );
+}

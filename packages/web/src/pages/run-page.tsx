@@ -1,0 +1,193 @@
+import { useState } from 'react';
+import type { Run, RunDetail, Task } from '@slipway/api';
+import { useSigned } from '../app/api-context.js';
+import { Link, navigate, paths } from '../app/router.js';
+import { mayAct } from '../app/permissions.js';
+import { useLoad } from '../app/use-load.js';
+import { ErrorNote } from '../ui/error-note.js';
+import { elapsed, formatTime, shortCommit } from '../ui/format.js';
+import { refOf } from '../ui/run-table.js';
+import { isFinished, StatusBadge } from '../ui/status.js';
+import { ArtifactList } from './artifact-list.js';
+import { taskStages } from './task-stages.js';
+
+function TaskCard({ runId, task }: { readonly runId: string; readonly task: Task }) {
+  return (
+    <li className={`task task-${task.status}`}>
+      <Link to={paths.logs(runId, task.taskId)} className="task-name">
+        {task.name}
+      </Link>
+      <StatusBadge status={task.status} />
+      <span className="meta">
+        {elapsed(task.startedAt, task.finishedAt)}
+        {task.attempt > 1 ? ` · attempt ${task.attempt}` : ''}
+        {task.carriedFrom !== undefined ? ' · kept from the earlier run' : ''}
+      </span>
+      {task.needs.length > 0 && <span className="meta">needs {task.needs.join(', ')}</span>}
+      {task.reason !== null && <span className="reason">{task.reason}</span>}
+    </li>
+  );
+}
+
+function RunActions({
+  detail,
+  onDone,
+}: {
+  readonly detail: RunDetail;
+  readonly onDone: () => void;
+}) {
+  const { client, access } = useSigned();
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const { run, tasks } = detail;
+  const may = mayAct(access, run.projectId, 'developer');
+  const finished = isFinished(run.status);
+  const retryable = finished && tasks.some((t) => t.status !== 'succeeded');
+
+  const act = async (action: () => Promise<Run>, go: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const next = await action();
+      if (go) navigate(paths.run(next.id));
+      else onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!may) return <p className="hint">Viewers may not cancel, rerun or retry runs.</p>;
+  return (
+    <div className="actions">
+      {!finished && (
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => void act(() => client.cancelRun(run.id), false)}
+        >
+          Cancel run
+        </button>
+      )}
+      {retryable && (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void act(() => client.retryRun(run.id), true)}
+        >
+          Retry failed tasks
+        </button>
+      )}
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy}
+        onClick={() => void act(() => client.rerunRun(run.id), true)}
+      >
+        Rerun
+      </button>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+/** A run: what started it, its tasks by stage with live status, actions and artifacts. */
+export function RunPage({ id }: { readonly id: string }) {
+  const { client } = useSigned();
+  const detail = useLoad(`run:${id}`, (signal) => client.getRun(id, { signal }), {
+    pollMs: 1500,
+    poll: (d) => !isFinished(d.run.status),
+  });
+  const finished = detail.value !== undefined && isFinished(detail.value.run.status);
+  const artifacts = useLoad(`artifacts:${id}:${String(finished)}`, (signal) =>
+    client.listArtifacts(id, { signal }),
+  );
+
+  if (detail.value === undefined) {
+    return detail.error !== undefined ? (
+      <ErrorNote error={detail.error} />
+    ) : (
+      <p className="loading">Loading…</p>
+    );
+  }
+  const { run, tasks } = detail.value;
+  const stages = taskStages(tasks);
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link to={paths.project(run.projectName)}>{run.projectName}</Link> / run #{run.number}
+      </nav>
+      <h1>
+        {run.pipeline} #{run.number} <StatusBadge status={run.status} />
+      </h1>
+      <dl className="facts">
+        <dt>Trigger</dt>
+        <dd>
+          {run.trigger.event}
+          {run.retryOf !== undefined && (
+            <>
+              {' '}
+              (retry of <Link to={paths.run(run.retryOf)}>an earlier run</Link>)
+            </>
+          )}
+          {run.rerunOf !== undefined && (
+            <>
+              {' '}
+              (rerun of <Link to={paths.run(run.rerunOf)}>an earlier run</Link>)
+            </>
+          )}
+        </dd>
+        <dt>Actor</dt>
+        <dd>{run.trigger.actor ?? '—'}</dd>
+        <dt>Branch</dt>
+        <dd>{refOf(run) || '—'}</dd>
+        <dt>Commit</dt>
+        <dd className="mono" title={run.trigger.commit}>
+          {shortCommit(run.trigger.commit) || '—'}
+        </dd>
+        <dt>Started</dt>
+        <dd>{formatTime(run.startedAt ?? run.createdAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{elapsed(run.startedAt, run.finishedAt) || '—'}</dd>
+        {!run.trusted && (
+          <>
+            <dt>Secrets</dt>
+            <dd>none (untrusted trigger)</dd>
+          </>
+        )}
+      </dl>
+      <RunActions detail={detail.value} onDone={detail.reload} />
+      <ErrorNote error={detail.error} />
+      <section aria-labelledby="tasks-title">
+        <h2 id="tasks-title">Tasks</h2>
+        <div className="stages">
+          {stages.map((stage, i) => (
+            <ol
+              key={i}
+              className="stage"
+              aria-label={stage[0]?.kind === 'finally' ? 'Finally' : `Stage ${i + 1}`}
+            >
+              {stage.map((task) => (
+                <TaskCard key={task.taskId} runId={run.id} task={task} />
+              ))}
+            </ol>
+          ))}
+        </div>
+      </section>
+      <section aria-labelledby="more-title">
+        <h2 id="more-title">Results</h2>
+        <p>
+          <Link to={paths.tests(run.id)}>Test results</Link>
+        </p>
+        <h3>Artifacts</h3>
+        <ErrorNote error={artifacts.error} />
+        {artifacts.value !== undefined && (
+          <ArtifactList runId={run.id} artifacts={artifacts.value} />
+        )}
+      </section>
+    </>
+  );
+}
