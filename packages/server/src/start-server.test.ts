@@ -38,7 +38,10 @@ describe('startServer', () => {
       await first.close();
     }
 
-    const second = await startServer(config, { extraTokens: ['slw_embedded'] });
+    const second = await startServer(config, {
+      extraTokens: ['slw_embedded'],
+      localAdminTokens: ['slw_local_admin'],
+    });
     try {
       expect(second.adminToken).toBeNull();
       const admin = new SlipwayClient({ baseUrl: second.url, token });
@@ -49,6 +52,9 @@ describe('startServer', () => {
       });
       const notAgentWork: unknown = await embedded.listProjects().catch((error: unknown) => error);
       expect(isApiError(notAgentWork, 'forbidden')).toBe(true);
+      const local = new SlipwayClient({ baseUrl: second.url, token: 'slw_local_admin' });
+      await local.createProject({ name: 'made-locally', source: repo.dir });
+      expect((await local.listProjects()).map((p) => p.name)).toEqual(['kept', 'made-locally']);
       const stranger = new SlipwayClient({ baseUrl: second.url, token: 'slw_guess' });
       const refused: unknown = await stranger.listProjects().catch((error: unknown) => error);
       expect(isApiError(refused, 'unauthorized')).toBe(true);
