@@ -206,6 +206,8 @@ CREATE TABLE "approvals" (
   "comment" text,
   "decided_at" bigint not null,
   constraint "approvals_pkey" primary key ("run_id", "task_id")
+);
+
 CREATE TABLE "trigger_events" (
   "id" text not null primary key,
   "project_id" text not null references "projects" ("id") on delete cascade,

@@ -223,6 +223,8 @@ export interface ApprovalsTable {
   decided_by: string;
   comment: string | null;
   decided_at: number;
+}
+
 /** Trigger events, unique per (project, source, delivery id); see `TriggerEventStatus`. */
 export interface TriggerEventsTable {
   id: string;
