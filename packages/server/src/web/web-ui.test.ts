@@ -37,6 +37,7 @@ describe('the web UI at /', () => {
       const response = await server.app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
       expect(response.body, url).toBe(INDEX);
+      expect(response.headers['content-security-policy'], url).toContain("default-src 'self'");
     }
   });
 
