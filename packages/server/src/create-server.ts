@@ -34,6 +34,8 @@ import { reportRoutes } from './reports/report-routes.js';
 import { RetentionLoop } from './retention/retention-loop.js';
 import { rerunRoutes } from './runs/rerun-routes.js';
 import { processTriggerEvent } from './triggers/process-trigger-event.js';
+import { recordCompletionEvents } from './triggers/record-completion-events.js';
+import { ScheduleLoop } from './triggers/schedule-loop.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
@@ -72,6 +74,8 @@ export interface SlipwayServer {
   readonly metrics: ServerMetrics;
   /** Handles stored trigger events (webhook deliveries) in the background. */
   readonly triggers: TriggerLoop;
+  /** Reads default-branch pipelines and fires cron ticks (one replica at a time). */
+  readonly schedules: ScheduleLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -100,13 +104,25 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
 
   const work = new WorkSignal();
+  const agents = new AgentRegistry();
+  const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
+  let wakeTriggers = (): void => undefined;
   const driver = new RunDriver(store, work, now, {
     onAdmitError: (error, group) => {
       app.log.error({ err: error }, `scheduler: could not admit runs of group ${group.group}`);
     },
+    onRunFinished: async (runId) => {
+      try {
+        const stored = await recordCompletionEvents(store, runId, now());
+        if (stored > 0) {
+          metrics.completionEventsRecorded(stored);
+          wakeTriggers();
+        }
+      } catch (error) {
+        app.log.error({ err: error }, `triggers: could not record the end of run ${runId}`);
+      }
+    },
   });
-  const agents = new AgentRegistry();
-  const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
   const scheduler = new SchedulerLoop(store, driver, {
     intervalMs: config.schedulerIntervalMs,
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -203,6 +219,32 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       app.log.error({ err: error }, 'triggers: could not handle an event; it is retried later');
     },
   });
+  wakeTriggers = () => {
+    triggers.wake();
+  };
+  const schedules = new ScheduleLoop(store, {
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    now,
+    intervalMs: config.cronIntervalMs,
+    refreshMs: config.pipelineRefreshMs,
+    catalogs: { repositories, templatesDir: join(config.dataDir, 'cache', 'templates') },
+    onTick: (tick, duplicate) => {
+      metrics.cronTick(duplicate);
+      if (!duplicate) {
+        app.log.info(
+          `cron: ${tick.pipeline} ${tick.schedule.schedule} (${tick.schedule.timezone}) at ${new Date(tick.at).toISOString()}`,
+        );
+      }
+    },
+    onStored: wakeTriggers,
+    onCatalogError: (error, project) => {
+      metrics.catalogFailed();
+      app.log.error({ err: error }, `schedules: could not read the pipelines of ${project}`);
+    },
+    onError: (error) => {
+      app.log.error({ err: error }, 'schedules: a pass failed');
+    },
+  });
   webhookRoute(app, {
     store,
     webhooks,
@@ -254,15 +296,17 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   app.addHook('onReady', (done) => {
     if (deps.startScheduler !== false) scheduler.start();
     if (deps.startScheduler !== false) triggers.start();
+    if (deps.startScheduler !== false) schedules.start();
     done();
   });
   app.addHook('preClose', async () => {
     stopping = true;
     work.close();
     logNotifier.close();
+    await schedules.stop();
     await triggers.stop();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken, metrics, triggers };
+  return { app, scheduler, driver, agents, adminToken, metrics, triggers, schedules };
 }

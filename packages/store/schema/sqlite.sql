@@ -225,3 +225,18 @@ CREATE TABLE "project_webhooks" (
   "sealed_secret" text not null,
   "updated_at" bigint not null
 );
+
+CREATE TABLE "pipeline_catalogs" (
+  "project_id" text not null primary key references "projects" ("id") on delete cascade,
+  "commit_id" text not null,
+  "pipelines" text not null,
+  "read_at" bigint not null
+);
+
+CREATE TABLE "cron_marks" (
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "pipeline" text not null,
+  "schedule" text not null,
+  "last_tick_at" bigint not null,
+  constraint "cron_marks_pkey" primary key ("project_id", "pipeline", "schedule")
+);

@@ -19,6 +19,8 @@ export interface StoreDatabase {
   artifacts: ArtifactsTable;
   trigger_events: TriggerEventsTable;
   project_webhooks: ProjectWebhooksTable;
+  pipeline_catalogs: PipelineCatalogsTable;
+  cron_marks: CronMarksTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -238,4 +240,20 @@ export interface ProjectWebhooksTable {
   forge: string;
   sealed_secret: string;
   updated_at: number;
+}
+
+/** What a project's default-branch pipelines listen to; `pipelines` is JSON. */
+export interface PipelineCatalogsTable {
+  project_id: string;
+  commit_id: string;
+  pipelines: string;
+  read_at: number;
+}
+
+/** The latest tick handled per (project, pipeline, schedule). */
+export interface CronMarksTable {
+  project_id: string;
+  pipeline: string;
+  schedule: string;
+  last_tick_at: number;
 }

@@ -43,6 +43,8 @@ import type {
 import type {
   NewTriggerEvent,
   ProjectWebhook,
+  PipelineCatalog,
+  CronMark,
   RecordedTriggerEvent,
   TriggerEventQuery,
   TriggerEventRecord,
@@ -106,6 +108,10 @@ import { claimTriggerEvents } from './queries/claim-trigger-events.js';
 import { findProjectWebhook } from './queries/find-project-webhook.js';
 import { listTriggerEvents } from './queries/list-trigger-events.js';
 import { putProjectWebhook } from './queries/put-project-webhook.js';
+import { putPipelineCatalog } from './queries/put-pipeline-catalog.js';
+import { listPipelineCatalogs } from './queries/list-pipeline-catalogs.js';
+import { listCronMarks } from './queries/list-cron-marks.js';
+import { putCronMark } from './queries/put-cron-mark.js';
 import { recordTriggerEvent } from './queries/record-trigger-event.js';
 import { settleTriggerEvent } from './queries/settle-trigger-event.js';
 import type { StoreContext } from './store-context.js';
@@ -361,6 +367,22 @@ export class SqlControlStore implements ControlStore {
 
   findProjectWebhook(projectId: string): Promise<ProjectWebhook | null> {
     return findProjectWebhook(this.ctx, projectId);
+  }
+
+  putPipelineCatalog(catalog: PipelineCatalog): Promise<void> {
+    return putPipelineCatalog(this.ctx, catalog);
+  }
+
+  listPipelineCatalogs(): Promise<PipelineCatalog[]> {
+    return listPipelineCatalogs(this.ctx);
+  }
+
+  listCronMarks(): Promise<CronMark[]> {
+    return listCronMarks(this.ctx);
+  }
+
+  putCronMark(mark: CronMark): Promise<void> {
+    return putCronMark(this.ctx, mark);
   }
 
   close(): Promise<void> {

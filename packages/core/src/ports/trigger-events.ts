@@ -1,12 +1,16 @@
+import type { CronSchedule } from '../triggers/cron-ticks.js';
+
 /**
- * Where the events that start runs come from. Webhooks name their forge; sources added
- * later (cron ticks, polling) name themselves here too.
+ * Where the events that start runs come from. Webhooks name their forge; the server's
+ * own sources name themselves: `cron` (a schedule ticked) and `pipeline` (a run ended).
  */
 export const TriggerSource = {
   GitHub: 'github',
   GitLab: 'gitlab',
   Gitea: 'gitea',
   Generic: 'generic',
+  Cron: 'cron',
+  Pipeline: 'pipeline',
 } as const;
 export type TriggerSource = (typeof TriggerSource)[keyof typeof TriggerSource];
 
@@ -96,6 +100,46 @@ export interface TriggerEventQuery {
   readonly limit: number;
 }
 
+/** What one pipeline of a project's default branch listens to besides forge events. */
+export interface CatalogPipeline {
+  readonly name: string;
+  /** Its `on.cron` schedules, time zones filled in. */
+  readonly cron: readonly CronSchedule[];
+  /** Its `on.pipeline` entries, `project` filled in (this project's name when omitted). */
+  readonly completions: readonly CompletionFilter[];
+}
+
+/** One `on.pipeline` entry: runs of `project`/`name` ending with one of `statuses`. */
+export interface CompletionFilter {
+  readonly project: string;
+  readonly name: string;
+  readonly statuses: readonly string[];
+}
+
+/**
+ * What the pipelines at the head of a project's default branch listen to, as read at
+ * `readAt`: only pipelines with `on.cron` or `on.pipeline` are listed.
+ */
+export interface PipelineCatalog {
+  readonly projectId: string;
+  /** The default branch head the pipelines were read at. */
+  readonly commit: string;
+  readonly pipelines: readonly CatalogPipeline[];
+  readonly readAt: number;
+}
+
+/**
+ * The latest tick of one schedule of one pipeline that was handled (fired, or taken as
+ * the starting point when the schedule was first seen).
+ */
+export interface CronMark {
+  readonly projectId: string;
+  readonly pipeline: string;
+  /** The schedule as `TIMEZONE CRON` (see `scheduleKey`). */
+  readonly schedule: string;
+  readonly lastTickAt: number;
+}
+
 /**
  * The store of trigger events and webhook settings, part of the control store.
  *
@@ -124,4 +168,15 @@ export interface TriggerEventStore {
   putProjectWebhook(webhook: ProjectWebhook): Promise<void>;
   /** A project's webhook settings; null when none were set. */
   findProjectWebhook(projectId: string): Promise<ProjectWebhook | null>;
+  /** Stores what a project's default-branch pipelines listen to, replacing what it had. */
+  putPipelineCatalog(catalog: PipelineCatalog): Promise<void>;
+  /** Every project's catalog, by project id. */
+  listPipelineCatalogs(): Promise<PipelineCatalog[]>;
+  /** Every schedule's mark. */
+  listCronMarks(): Promise<CronMark[]>;
+  /**
+   * Records that a schedule's ticks up to `lastTickAt` are handled. A mark only moves
+   * forward: an earlier time than the stored one changes nothing.
+   */
+  putCronMark(mark: CronMark): Promise<void>;
 }

@@ -22,6 +22,7 @@ export interface AppliedEvent {
   /** Attempts queued for agents. */
   readonly queued: number;
   readonly projectId: string;
+  readonly runId: string;
   /** The run's concurrency group; null outside any. */
   readonly concurrencyGroup: string | null;
 }
@@ -134,6 +135,7 @@ function transition(
       decisions,
       queued: queue.length,
       projectId: snapshot.run.projectId,
+      runId: snapshot.run.id,
       concurrencyGroup: plan.concurrency?.group ?? null,
     },
   };
