@@ -36,6 +36,8 @@ import { rerunRoutes } from './runs/rerun-routes.js';
 import { processTriggerEvent } from './triggers/process-trigger-event.js';
 import { recordCompletionEvents } from './triggers/record-completion-events.js';
 import { ScheduleLoop } from './triggers/schedule-loop.js';
+import { PollLoop } from './triggers/poll-loop.js';
+import { pollRoutes } from './triggers/poll-routes.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
@@ -76,6 +78,8 @@ export interface SlipwayServer {
   readonly triggers: TriggerLoop;
   /** Reads default-branch pipelines and fires cron ticks (one replica at a time). */
   readonly schedules: ScheduleLoop;
+  /** Polls the repositories of projects that asked for it (one replica at a time). */
+  readonly polls: PollLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -245,6 +249,30 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       app.log.error({ err: error }, 'schedules: a pass failed');
     },
   });
+  const polls = new PollLoop(store, {
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    now,
+    breakerThreshold: config.pollBreakerThreshold,
+    onPolled: (project, outcome, changes) => {
+      metrics.polled(outcome, changes);
+      if (outcome === 'tripped') {
+        app.log.warn(
+          `poll of ${project.name}: ${changes} new or moved heads; the breaker is open until an admin resets it`,
+        );
+      }
+    },
+    onStored: wakeTriggers,
+    onError: (error) => {
+      app.log.error({ err: error }, 'polls: a pass failed');
+    },
+  });
+  pollRoutes(app, {
+    store,
+    now,
+    onDue: () => {
+      polls.wake();
+    },
+  });
   webhookRoute(app, {
     store,
     webhooks,
@@ -297,16 +325,18 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     if (deps.startScheduler !== false) scheduler.start();
     if (deps.startScheduler !== false) triggers.start();
     if (deps.startScheduler !== false) schedules.start();
+    if (deps.startScheduler !== false) polls.start();
     done();
   });
   app.addHook('preClose', async () => {
     stopping = true;
     work.close();
     logNotifier.close();
+    await polls.stop();
     await schedules.stop();
     await triggers.stop();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken, metrics, triggers, schedules };
+  return { app, scheduler, driver, agents, adminToken, metrics, triggers, schedules, polls };
 }

@@ -79,6 +79,21 @@ CREATE TABLE pipeline_catalogs (
   CONSTRAINT pipeline_catalogs_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
+CREATE TABLE project_polls (
+  project_id text NOT NULL,
+  interval_ms bigint NOT NULL,
+  next_poll_at bigint NOT NULL,
+  heads text,
+  breaker text NOT NULL,
+  breaker_reason text,
+  breaker_opened_at bigint,
+  failures integer NOT NULL DEFAULT 0,
+  last_error text,
+  last_polled_at bigint,
+  CONSTRAINT project_polls_pkey PRIMARY KEY (project_id),
+  CONSTRAINT project_polls_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
 CREATE TABLE project_webhooks (
   project_id text NOT NULL,
   forge text NOT NULL,

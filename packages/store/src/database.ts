@@ -21,6 +21,7 @@ export interface StoreDatabase {
   project_webhooks: ProjectWebhooksTable;
   pipeline_catalogs: PipelineCatalogsTable;
   cron_marks: CronMarksTable;
+  project_polls: ProjectPollsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -256,4 +257,18 @@ export interface CronMarksTable {
   pipeline: string;
   schedule: string;
   last_tick_at: number;
+}
+
+/** A polled project's settings and state; `heads` is JSON (null before the first poll). */
+export interface ProjectPollsTable {
+  project_id: string;
+  interval_ms: number;
+  next_poll_at: number;
+  heads: string | null;
+  breaker: string;
+  breaker_reason: string | null;
+  breaker_opened_at: number | null;
+  failures: number;
+  last_error: string | null;
+  last_polled_at: number | null;
 }

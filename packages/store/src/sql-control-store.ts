@@ -45,6 +45,8 @@ import type {
   ProjectWebhook,
   PipelineCatalog,
   CronMark,
+  PollResult,
+  ProjectPoll,
   RecordedTriggerEvent,
   TriggerEventQuery,
   TriggerEventRecord,
@@ -112,6 +114,11 @@ import { putPipelineCatalog } from './queries/put-pipeline-catalog.js';
 import { listPipelineCatalogs } from './queries/list-pipeline-catalogs.js';
 import { listCronMarks } from './queries/list-cron-marks.js';
 import { putCronMark } from './queries/put-cron-mark.js';
+import { putPollSettings } from './queries/put-poll-settings.js';
+import { deleteProjectPoll } from './queries/delete-project-poll.js';
+import { findProjectPoll } from './queries/find-project-poll.js';
+import { listProjectPolls } from './queries/list-project-polls.js';
+import { savePollResult } from './queries/save-poll-result.js';
 import { recordTriggerEvent } from './queries/record-trigger-event.js';
 import { settleTriggerEvent } from './queries/settle-trigger-event.js';
 import type { StoreContext } from './store-context.js';
@@ -383,6 +390,26 @@ export class SqlControlStore implements ControlStore {
 
   putCronMark(mark: CronMark): Promise<void> {
     return putCronMark(this.ctx, mark);
+  }
+
+  putPollSettings(projectId: string, intervalMs: number, nextPollAt: number): Promise<ProjectPoll> {
+    return putPollSettings(this.ctx, projectId, intervalMs, nextPollAt);
+  }
+
+  deleteProjectPoll(projectId: string): Promise<boolean> {
+    return deleteProjectPoll(this.ctx, projectId);
+  }
+
+  findProjectPoll(projectId: string): Promise<ProjectPoll | null> {
+    return findProjectPoll(this.ctx, projectId);
+  }
+
+  listProjectPolls(): Promise<ProjectPoll[]> {
+    return listProjectPolls(this.ctx);
+  }
+
+  savePollResult(result: PollResult): Promise<boolean> {
+    return savePollResult(this.ctx, result);
   }
 
   close(): Promise<void> {

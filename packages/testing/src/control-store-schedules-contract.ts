@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ControlStore, PipelineCatalog, Project } from '@slipway/core';
+import { PollBreaker, type ControlStore, type PipelineCatalog, type Project } from '@slipway/core';
 
 const T0 = 1_750_000_000_000;
 
 /**
- * The part of the {@link ControlStore} contract about pipeline catalogs and cron marks.
+ * The part of the {@link ControlStore} contract about pipeline catalogs, cron marks and
+ * SCM polling.
  * `store` returns the store of the running test.
  */
 export function describeControlStoreSchedulesContract(store: () => ControlStore): void {
@@ -67,6 +68,45 @@ export function describeControlStoreSchedulesContract(store: () => ControlStore)
         { ...mark, lastTickAt: T0 + 60_000 },
         { ...mark, schedule: 'UTC 0 4 * * *', lastTickAt: T0 - 5 },
       ]);
+    });
+
+    it('keeps poll settings and what polls found apart: new settings keep the state', async () => {
+      const project = await newProject(store(), 'polled');
+      const other = await newProject(store(), 'not-polled');
+      expect(await store().findProjectPoll(project.id)).toBeNull();
+      const fresh = await store().putPollSettings(project.id, 300_000, T0);
+      expect(fresh).toEqual({
+        projectId: project.id,
+        intervalMs: 300_000,
+        nextPollAt: T0,
+        heads: null,
+        breaker: PollBreaker.Closed,
+        breakerReason: null,
+        breakerOpenedAt: null,
+        failures: 0,
+        lastError: null,
+        lastPolledAt: null,
+      });
+      const found = {
+        projectId: project.id,
+        nextPollAt: T0 + 300_000,
+        heads: { 'refs/heads/main': 'a'.repeat(40), 'refs/tags/v1': 'b'.repeat(40) },
+        breaker: PollBreaker.Open,
+        breakerReason: '25 new or moved heads',
+        breakerOpenedAt: T0,
+        failures: 2,
+        lastError: 'git ls-remote failed',
+        lastPolledAt: T0,
+      };
+      expect(await store().savePollResult(found)).toBe(true);
+      const changed = await store().putPollSettings(project.id, 60_000, T0 + 60_000);
+      expect(changed).toEqual({ ...found, intervalMs: 60_000, nextPollAt: T0 + 60_000 });
+      expect(await store().findProjectPoll(project.id)).toEqual(changed);
+      expect(await store().savePollResult({ ...found, projectId: other.id })).toBe(false);
+      expect((await store().listProjectPolls()).map((p) => p.projectId)).toEqual([project.id]);
+      expect(await store().deleteProjectPoll(project.id)).toBe(true);
+      expect(await store().deleteProjectPoll(project.id)).toBe(false);
+      expect(await store().findProjectPoll(project.id)).toBeNull();
     });
   });
 }

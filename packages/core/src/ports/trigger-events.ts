@@ -11,6 +11,8 @@ export const TriggerSource = {
   Generic: 'generic',
   Cron: 'cron',
   Pipeline: 'pipeline',
+  /** A branch or tag head that SCM polling found new or moved. */
+  Poll: 'poll',
 } as const;
 export type TriggerSource = (typeof TriggerSource)[keyof typeof TriggerSource];
 
@@ -140,6 +142,41 @@ export interface CronMark {
   readonly lastTickAt: number;
 }
 
+/*
+ * A project's poll breaker:
+ *
+ *   closed ──► open   (one poll found more new or moved heads than the threshold:
+ *                      nothing was started; `reason` says what it found)
+ *   open ──► closed   (only an operator's reset; the remote's heads at the next poll
+ *                      become the baseline and start nothing)
+ */
+export const PollBreaker = {
+  Closed: 'closed',
+  Open: 'open',
+} as const;
+export type PollBreaker = (typeof PollBreaker)[keyof typeof PollBreaker];
+
+/** A project's SCM polling: its settings and what the last polls found. */
+export interface ProjectPoll {
+  readonly projectId: string;
+  readonly intervalMs: number;
+  /** When the next poll is due. */
+  readonly nextPollAt: number;
+  /** Branch and tag heads (`refs/heads/…`, `refs/tags/…` → commit) at the last poll; null before the first. */
+  readonly heads: Readonly<Record<string, string>> | null;
+  readonly breaker: PollBreaker;
+  /** Why the breaker opened; null while it is closed. */
+  readonly breakerReason: string | null;
+  readonly breakerOpenedAt: number | null;
+  /** Polls that failed in a row (0 after a poll that worked). */
+  readonly failures: number;
+  readonly lastError: string | null;
+  readonly lastPolledAt: number | null;
+}
+
+/** What a poll changed: everything of {@link ProjectPoll} but the settings. */
+export type PollResult = Omit<ProjectPoll, 'intervalMs'>;
+
 /**
  * The store of trigger events and webhook settings, part of the control store.
  *
@@ -179,4 +216,17 @@ export interface TriggerEventStore {
    * forward: an earlier time than the stored one changes nothing.
    */
   putCronMark(mark: CronMark): Promise<void>;
+  /**
+   * Sets a project's poll interval and next poll time, keeping what its polls found
+   * (heads, breaker, failures); a project polled for the first time starts with none.
+   */
+  putPollSettings(projectId: string, intervalMs: number, nextPollAt: number): Promise<ProjectPoll>;
+  /** Stops polling a project and forgets its state; false when it was not polled. */
+  deleteProjectPoll(projectId: string): Promise<boolean>;
+  /** A project's polling; null when it is not polled. */
+  findProjectPoll(projectId: string): Promise<ProjectPoll | null>;
+  /** Every polled project's polling, by project id. */
+  listProjectPolls(): Promise<ProjectPoll[]>;
+  /** Stores what a poll found; false, storing nothing, when the project is no longer polled. */
+  savePollResult(result: PollResult): Promise<boolean>;
 }

@@ -54,6 +54,8 @@ export const ServerConfigSchema = z.strictObject({
   cronIntervalMs: z.coerce.number().int().min(100).max(60_000).default(15_000),
   /** Time between reads of each project's default-branch pipelines (cron, `on.pipeline`). */
   pipelineRefreshMs: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  /** A poll finding more new or moved branch and tag heads than this opens the project's breaker. */
+  pollBreakerThreshold: z.coerce.number().int().min(1).max(100_000).default(20),
 });
 
 /** The validated configuration. */

@@ -47,6 +47,8 @@ export class ServerMetrics {
   private readonly cronTicks: Counter<'result'>;
   private readonly catalogFailures: Counter;
   private readonly completionEvents: Counter;
+  private readonly pollCycles: Counter<'result'>;
+  private readonly pollItemsOverThreshold: Counter;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -123,8 +125,28 @@ export class ServerMetrics {
       help: 'Trigger events recorded because a run ended and on.pipeline of another pipeline takes it',
       registers,
     });
+    this.pollCycles = new Counter({
+      name: 'slipway_poll_cycles_total',
+      help: 'Polls of project repositories, by result (baseline, unchanged, changed, tripped, failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.pollItemsOverThreshold = new Counter({
+      name: 'slipway_poll_items_over_threshold_total',
+      help: 'New or moved heads found by polls that opened their breaker (none of them started a run)',
+      registers,
+    });
 
     const { store, agents } = sources;
+    new Gauge({
+      name: 'slipway_poll_breakers_open',
+      help: 'Polled projects whose breaker is open (polling stopped until an admin resets it)',
+      registers,
+      async collect() {
+        const polls = await store.listProjectPolls();
+        this.set(polls.filter((poll) => poll.breaker === 'open').length);
+      },
+    });
     new Gauge({
       name: 'slipway_runs',
       help: 'Runs by status',
@@ -225,6 +247,12 @@ export class ServerMetrics {
   /** Counts pipeline-completion trigger events recorded. */
   completionEventsRecorded(count: number): void {
     this.completionEvents.inc(count);
+  }
+
+  /** Counts a poll by how it ended, and the heads a tripped poll found. */
+  polled(result: string, changes: number): void {
+    this.pollCycles.inc({ result });
+    if (result === 'tripped') this.pollItemsOverThreshold.inc(changes);
   }
 
   /** The metrics in the Prometheus text format. */

@@ -47,7 +47,12 @@ export async function processTriggerEvent(
   const normalized =
     event.source === TriggerSource.Cron || event.source === TriggerSource.Pipeline
       ? normalizeScheduled(project, event.kind, payload)
-      : normalizeEvent(event.source, event.kind, payload);
+      : normalizeEvent(
+          // Polling stores its pushes in Slipway's own format.
+          event.source === TriggerSource.Poll ? TriggerSource.Generic : event.source,
+          event.kind,
+          payload,
+        );
   if ('ignored' in normalized) return ignored(normalized.ignored);
   try {
     return await runMatching(context, project, normalized.trigger);

@@ -2,7 +2,8 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * What each project's default-branch pipelines listen to (cron schedules, other
- * pipelines' runs), and per schedule the latest tick handled, so that a tick fires once.
+ * pipelines' runs), per schedule the latest tick handled, so that a tick fires once,
+ * and each polled project's interval, heads and breaker.
  */
 export const schedules: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -25,6 +26,22 @@ export const schedules: Migration = {
       .addColumn('schedule', 'text', (c) => c.notNull())
       .addColumn('last_tick_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('cron_marks_pkey', ['project_id', 'pipeline', 'schedule'])
+      .execute();
+
+    await db.schema
+      .createTable('project_polls')
+      .addColumn('project_id', 'text', (c) =>
+        c.primaryKey().notNull().references('projects.id').onDelete('cascade'),
+      )
+      .addColumn('interval_ms', 'bigint', (c) => c.notNull())
+      .addColumn('next_poll_at', 'bigint', (c) => c.notNull())
+      .addColumn('heads', 'text')
+      .addColumn('breaker', 'text', (c) => c.notNull())
+      .addColumn('breaker_reason', 'text')
+      .addColumn('breaker_opened_at', 'bigint')
+      .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('last_error', 'text')
+      .addColumn('last_polled_at', 'bigint')
       .execute();
   },
 };
