@@ -39,6 +39,7 @@ import { ScheduleLoop } from './triggers/schedule-loop.js';
 import { PollLoop } from './triggers/poll-loop.js';
 import { pollRoutes } from './triggers/poll-routes.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
+import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
@@ -276,6 +277,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   webhookRoute(app, {
     store,
     webhooks,
+    writer: new TriggerEventWriter(store),
     metrics,
     now,
     onStored: () => {

@@ -41,6 +41,7 @@ import type {
   TokenRecord,
 } from '@slipway/core';
 import type {
+  ClaimedTriggerEvent,
   NewTriggerEvent,
   ProjectWebhook,
   PipelineCatalog,
@@ -119,8 +120,8 @@ import { deleteProjectPoll } from './queries/delete-project-poll.js';
 import { findProjectPoll } from './queries/find-project-poll.js';
 import { listProjectPolls } from './queries/list-project-polls.js';
 import { savePollResult } from './queries/save-poll-result.js';
-import { recordTriggerEvent } from './queries/record-trigger-event.js';
-import { settleTriggerEvent } from './queries/settle-trigger-event.js';
+import { recordTriggerEvents } from './queries/record-trigger-events.js';
+import { settleTriggerEvents } from './queries/settle-trigger-events.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -347,8 +348,8 @@ export class SqlControlStore implements ControlStore {
     return groupsToAdmit(this.ctx, limit);
   }
 
-  recordTriggerEvent(event: NewTriggerEvent): Promise<RecordedTriggerEvent> {
-    return recordTriggerEvent(this.ctx, event);
+  recordTriggerEvents(events: readonly NewTriggerEvent[]): Promise<RecordedTriggerEvent[]> {
+    return recordTriggerEvents(this.ctx, events);
   }
 
   claimTriggerEvents(
@@ -356,12 +357,12 @@ export class SqlControlStore implements ControlStore {
     now: number,
     until: number,
     limit: number,
-  ): Promise<TriggerEventRecord[]> {
+  ): Promise<ClaimedTriggerEvent[]> {
     return claimTriggerEvents(this.ctx, holder, now, until, limit);
   }
 
-  settleTriggerEvent(settlement: TriggerEventSettlement): Promise<boolean> {
-    return settleTriggerEvent(this.ctx, settlement);
+  settleTriggerEvents(settlements: readonly TriggerEventSettlement[]): Promise<string[]> {
+    return settleTriggerEvents(this.ctx, settlements);
   }
 
   listTriggerEvents(query: TriggerEventQuery): Promise<TriggerEventRecord[]> {

@@ -167,18 +167,17 @@ export class PollLoop {
       options.onPolled(project, PollOutcome.Tripped, changes.length);
       return 0;
     }
-    let stored = 0;
-    for (const change of changes) {
-      const recorded = await store.recordTriggerEvent({
+    const recorded = await store.recordTriggerEvents(
+      changes.map((change) => ({
         projectId: project.id,
         source: TriggerSource.Poll,
         deliveryId: changeDeliveryId(change),
         kind: 'push',
         payload: JSON.stringify(changePayload(change)),
         receivedAt: now,
-      });
-      if (!recorded.duplicate) stored++;
-    }
+      })),
+    );
+    const stored = recorded.filter((answer) => !answer.duplicate).length;
     await store.savePollResult({ ...ok, heads });
     options.onPolled(
       project,

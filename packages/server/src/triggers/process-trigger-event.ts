@@ -9,7 +9,7 @@ import {
   TriggerSource,
   type Plan,
   type Project,
-  type TriggerEventRecord,
+  type ClaimedTriggerEvent,
 } from '@slipway/core';
 import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
@@ -39,7 +39,7 @@ const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][
  */
 export async function processTriggerEvent(
   context: CreateRunContext,
-  event: TriggerEventRecord,
+  event: ClaimedTriggerEvent,
 ): Promise<TriggerEventResult> {
   const project = await context.store.findProject(event.projectId);
   if (project === null) return failed('the project no longer exists');

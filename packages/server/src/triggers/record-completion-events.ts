@@ -15,32 +15,33 @@ export async function recordCompletionEvents(
   if (run === null) return 0;
   const project = await store.findProject(run.projectId);
   if (project === null) return 0;
-  let stored = 0;
-  for (const catalog of await store.listPipelineCatalogs()) {
-    const listens = catalog.pipelines.some((pipeline) =>
+  const listening = (await store.listPipelineCatalogs()).filter((catalog) =>
+    catalog.pipelines.some((pipeline) =>
       pipeline.completions.some(
         (filter) =>
           filter.project === project.name &&
           filter.name === run.pipeline &&
           filter.statuses.includes(run.status),
       ),
-    );
-    if (!listens) continue;
-    const recorded = await store.recordTriggerEvent({
+    ),
+  );
+  if (listening.length === 0) return 0;
+  const payload = JSON.stringify({
+    project: project.name,
+    pipeline: run.pipeline,
+    run: run.id,
+    number: run.number,
+    status: run.status,
+  });
+  const recorded = await store.recordTriggerEvents(
+    listening.map((catalog) => ({
       projectId: catalog.projectId,
       source: TriggerSource.Pipeline,
       deliveryId: `run:${run.id}`,
       kind: 'pipeline',
-      payload: JSON.stringify({
-        project: project.name,
-        pipeline: run.pipeline,
-        run: run.id,
-        number: run.number,
-        status: run.status,
-      }),
+      payload,
       receivedAt: now,
-    });
-    if (!recorded.duplicate) stored++;
-  }
-  return stored;
+    })),
+  );
+  return recorded.filter((answer) => !answer.duplicate).length;
 }

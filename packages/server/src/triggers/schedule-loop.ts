@@ -101,9 +101,10 @@ export class ScheduleLoop {
     }
     const plan = dueTicks(await store.listPipelineCatalogs(), await store.listCronMarks(), now);
     for (const mark of plan.start) await store.putCronMark(mark);
-    let fired = 0;
-    for (const tick of plan.fire) {
-      const recorded = await store.recordTriggerEvent({
+    // Recorded first, then marked: a crash in between records the same delivery ids
+    // again on the next pass, which stores nothing.
+    const recorded = await store.recordTriggerEvents(
+      plan.fire.map((tick) => ({
         projectId: tick.projectId,
         source: TriggerSource.Cron,
         deliveryId: tickDeliveryId(tick),
@@ -115,15 +116,19 @@ export class ScheduleLoop {
           scheduledAt: new Date(tick.at).toISOString(),
         }),
         receivedAt: now,
-      });
+      })),
+    );
+    let fired = 0;
+    for (const [index, tick] of plan.fire.entries()) {
       await store.putCronMark({
         projectId: tick.projectId,
         pipeline: tick.pipeline,
         schedule: scheduleKey(tick.schedule),
         lastTickAt: tick.at,
       });
-      options.onTick(tick, recorded.duplicate);
-      if (!recorded.duplicate) fired++;
+      const duplicate = recorded[index]?.duplicate ?? true;
+      options.onTick(tick, duplicate);
+      if (!duplicate) fired++;
     }
     if (fired > 0) options.onStored();
     return { leader: true, refreshed, fired };
