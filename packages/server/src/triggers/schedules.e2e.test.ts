@@ -8,7 +8,6 @@ import { SlipwayClient } from '@slipway/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServerConfigSchema } from '../config/server-config.js';
 import { createServer } from '../create-server.js';
-import { until } from '../testing/protocol-steps.js';
 import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
 
 const run = promisify(execFile);
@@ -18,6 +17,16 @@ afterEach(async () => {
 });
 
 const HOUR = 3_600_000;
+
+/** Reads until `done` holds, for up to a minute (two runs on one agent, on a busy machine). */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const give = Date.now() + 60_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > give) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 const at = (iso: string): number => Date.parse(iso);
 
 const NIGHTLY = `name: nightly
@@ -188,63 +197,67 @@ tasks:
 `;
 
 describe('pipeline-completion triggers, end to end', () => {
-  it("a run of project A's pipeline that succeeds starts project B's pipeline", async () => {
-    const server = await serverFixture({ cronIntervalMs: 60_000 });
-    cleanups.push(() => server.close());
-    const platform = await gitRepository({ '.slipway.yml': BASE_IMAGES });
-    const web = await gitRepository({
-      '.slipway/deploy.yml': DEPLOY,
-      '.slipway/alert.yml': ON_FAILURE,
-    });
-    cleanups.push(() => platform.remove());
-    cleanups.push(() => web.remove());
-    const base = await server.listen();
-    const client = new SlipwayClient({ baseUrl: base, token: server.token });
-    await client.createProject({ name: 'platform', source: platform.dir });
-    await client.createProject({ name: 'web', source: web.dir });
-    expect(await server.schedules.refresh()).toBe(2);
+  it(
+    "a run of project A's pipeline that succeeds starts project B's pipeline",
+    { timeout: 120_000 },
+    async () => {
+      const server = await serverFixture({ cronIntervalMs: 60_000 });
+      cleanups.push(() => server.close());
+      const platform = await gitRepository({ '.slipway.yml': BASE_IMAGES });
+      const web = await gitRepository({
+        '.slipway/deploy.yml': DEPLOY,
+        '.slipway/alert.yml': ON_FAILURE,
+      });
+      cleanups.push(() => platform.remove());
+      cleanups.push(() => web.remove());
+      const base = await server.listen();
+      const client = new SlipwayClient({ baseUrl: base, token: server.token });
+      await client.createProject({ name: 'platform', source: platform.dir });
+      await client.createProject({ name: 'web', source: web.dir });
+      expect(await server.schedules.refresh()).toBe(2);
 
-    const workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
-    const stop = new AbortController();
-    const agent = runAgentProcess({
-      server: base,
-      token: server.token,
-      labels: [],
-      capacity: 2,
-      workDir,
-      containers: false,
-      heartbeatMs: 500,
-      graceMs: 1000,
-      log: () => undefined,
-      signal: stop.signal,
-    });
-    cleanups.push(async () => {
-      stop.abort();
-      await server.app.close();
-      await agent;
-      await rm(workDir, { recursive: true, force: true });
-    });
+      const workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
+      const stop = new AbortController();
+      const agent = runAgentProcess({
+        server: base,
+        token: server.token,
+        labels: [],
+        capacity: 2,
+        workDir,
+        containers: false,
+        heartbeatMs: 500,
+        graceMs: 1000,
+        log: () => undefined,
+        signal: stop.signal,
+      });
+      cleanups.push(async () => {
+        stop.abort();
+        await server.app.close();
+        await agent;
+        await rm(workDir, { recursive: true, force: true });
+      });
 
-    const upstream = await client.createRun('platform', {});
-    const downstream = await until(
-      async () => (await client.listRuns({ project: 'web' })).runs,
-      (runs) => runs.some((r) => r.status === 'succeeded'),
-    );
-    expect(downstream).toHaveLength(1);
-    expect(downstream[0]).toMatchObject({ pipeline: 'deploy', status: 'succeeded' });
-    expect((await server.store.getRun(upstream.id))?.status).toBe('succeeded');
-    const [task] = await server.store.listTasks(downstream[0]?.id ?? '');
-    expect(task?.results).toEqual({ event: 'pipeline' });
-    const events = await until(
-      async () => (await client.listTriggerEvents('web')).events,
-      (list) => list.length === 1 && list[0]?.status === 'processed',
-    );
-    expect(events[0]).toMatchObject({
-      source: 'pipeline',
-      deliveryId: `run:${upstream.id}`,
-      runIds: [downstream[0]?.id],
-    });
-    expect(events[0]?.outcome).toMatch(/alert: no `on.pipeline` entry takes a succeeded run/);
-    expect(await client.listTriggerEvents('platform')).toMatchObject({ events: [] });
-  });
+      const upstream = await client.createRun('platform', {});
+      const downstream = await until(
+        async () => (await client.listRuns({ project: 'web' })).runs,
+        (runs) => runs.some((r) => r.status === 'succeeded'),
+      );
+      expect(downstream).toHaveLength(1);
+      expect(downstream[0]).toMatchObject({ pipeline: 'deploy', status: 'succeeded' });
+      expect((await server.store.getRun(upstream.id))?.status).toBe('succeeded');
+      const [task] = await server.store.listTasks(downstream[0]?.id ?? '');
+      expect(task?.results).toEqual({ event: 'pipeline' });
+      const events = await until(
+        async () => (await client.listTriggerEvents('web')).events,
+        (list) => list.length === 1 && list[0]?.status === 'processed',
+      );
+      expect(events[0]).toMatchObject({
+        source: 'pipeline',
+        deliveryId: `run:${upstream.id}`,
+        runIds: [downstream[0]?.id],
+      });
+      expect(events[0]?.outcome).toMatch(/alert: no `on.pipeline` entry takes a succeeded run/);
+      expect(await client.listTriggerEvents('platform')).toMatchObject({ events: [] });
+    },
+  );
 });
