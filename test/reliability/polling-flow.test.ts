@@ -28,7 +28,7 @@ const cleanup = useCleanup();
 describeOnEachStore('SCM polling through slipway up, as a user sets it up', (store) => {
   it(
     'polls a repository without webhooks: a pushed commit becomes a run',
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async () => {
       const repo = await cleanup.tempDir('slipway-rel-repo-');
       await writeFile(join(repo, '.slipway.yml'), PIPELINE);

@@ -149,6 +149,15 @@ export class ScheduleLoop {
           now,
         );
         if (catalog === null) continue;
+        // A schedule that appears (again) starts from now: one removed and added back
+        // later must not catch up the ticks of while it was gone. Marks first, so a crash
+        // before the catalog is stored does the same again at the next read.
+        const before = new Set(listedSchedules(known.get(project.id)));
+        for (const key of listedSchedules(catalog)) {
+          if (before.has(key)) continue;
+          const [pipeline, schedule] = JSON.parse(key) as [string, string];
+          await store.putCronMark({ projectId: project.id, pipeline, schedule, lastTickAt: now });
+        }
         await store.putPipelineCatalog(catalog);
         refreshed++;
       } catch (error) {
@@ -172,4 +181,10 @@ export class ScheduleLoop {
     }, delayMs);
     this.timer.unref();
   }
+}
+
+function listedSchedules(catalog: PipelineCatalog | undefined): string[] {
+  return (catalog?.pipelines ?? []).flatMap((pipeline) =>
+    pipeline.cron.map((schedule) => JSON.stringify([pipeline.name, scheduleKey(schedule)])),
+  );
 }

@@ -164,6 +164,18 @@ describe('cron triggers, end to end', () => {
     expect((await cronEvents(server)).map((event) => event.deliveryId)).toEqual([
       'cron:nightly:2026-06-02T10:00:00.000Z:Europe/Berlin 0 12 * * *',
     ]);
+
+    // Back to 02:30 days later: it starts from then, with no catch-up of while it was gone.
+    await writeFile(join(repo.dir, '.slipway/nightly.yml'), NIGHTLY);
+    await git('commit', '--quiet', '--all', '--message', 'night again');
+    clock.now = at('2026-06-05T06:00:00Z');
+    expect(await server.schedules.runOnce()).toMatchObject({ refreshed: 1, fired: 0 });
+    clock.now = at('2026-06-06T00:31:00Z');
+    expect((await server.schedules.runOnce()).fired).toBe(1);
+    expect((await cronEvents(server)).map((event) => event.deliveryId)).toEqual([
+      'cron:nightly:2026-06-02T10:00:00.000Z:Europe/Berlin 0 12 * * *',
+      'cron:nightly:2026-06-06T00:30:00.000Z:Europe/Berlin 30 2 * * *',
+    ]);
   });
 });
 
