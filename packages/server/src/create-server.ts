@@ -58,7 +58,8 @@ export interface ServerDeps {
   /** Log requests and problems at the configured level (default true). */
   readonly logger?: boolean;
   /**
-   * Run the scheduler, trigger and retention loops once the app is ready (default true);
+   * Run the scheduler, trigger, schedule, poll and retention loops once the app is ready
+   * (default true);
    * tests may drive them.
    */
   readonly startScheduler?: boolean;
