@@ -111,6 +111,11 @@ async function runMatching(
         notes.push(`${source.name}: ${match.reason}`);
         continue;
       }
+      const ended = candidate.completion;
+      if (ended?.project === project.name && ended.pipeline === source.name) {
+        notes.push(`${source.name}: a pipeline's own runs do not start it again`);
+        continue;
+      }
       const compiled = compilePipeline(source.pipeline, {
         params: {},
         trigger: facts,

@@ -196,6 +196,15 @@ tasks:
     steps:
       - run: printf '%s' "$SLIPWAY_EVENT" > "$SLIPWAY_RESULTS/event"
 `;
+const SELF = `name: again
+on:
+  pipeline:
+    name: again
+tasks:
+  once:
+    steps:
+      - run: echo once
+`;
 const ON_FAILURE = `name: alert
 on:
   pipeline:
@@ -219,6 +228,7 @@ describe('pipeline-completion triggers, end to end', () => {
       const web = await gitRepository({
         '.slipway/deploy.yml': DEPLOY,
         '.slipway/alert.yml': ON_FAILURE,
+        '.slipway/again.yml': SELF,
       });
       cleanups.push(() => platform.remove());
       cleanups.push(() => web.remove());
@@ -270,6 +280,17 @@ describe('pipeline-completion triggers, end to end', () => {
       });
       expect(events[0]?.outcome).toMatch(/alert: no `on.pipeline` entry takes a succeeded run/);
       expect(await client.listTriggerEvents('platform')).toMatchObject({ events: [] });
+      // A pipeline whose `on.pipeline` names itself is not started by its own run.
+      const self = await client.createRun('web', { pipeline: 'again' });
+      const selfEvents = await until(
+        async () => (await client.listTriggerEvents('web')).events,
+        (list) => list.length === 2 && list[0]?.status !== 'pending',
+      );
+      expect(selfEvents[0]).toMatchObject({ deliveryId: `run:${self.id}`, status: 'ignored' });
+      expect(selfEvents[0]?.outcome).toContain(
+        "again: a pipeline's own runs do not start it again",
+      );
+      expect((await client.listRuns({ project: 'web' })).runs).toHaveLength(2);
     },
   );
 });
