@@ -116,7 +116,7 @@ export class ServerMetrics {
       registers,
     });
     this.catalogFailures = new Counter({
-      name: 'slipway_pipeline_catalog_failures_total',
+      name: 'slipway_catalog_read_failures_total',
       help: "Reads of a project's default-branch pipelines (for cron and on.pipeline) that failed",
       registers,
     });
@@ -132,7 +132,7 @@ export class ServerMetrics {
       registers,
     });
     this.pollItemsOverThreshold = new Counter({
-      name: 'slipway_poll_items_over_threshold_total',
+      name: 'slipway_poll_tripped_items_total',
       help: 'New or moved heads found by polls that opened their breaker (none of them started a run)',
       registers,
     });

@@ -116,7 +116,7 @@ describe('SCM polling, end to end', () => {
     expect(await pollEvents(server)).toEqual([]);
     const metrics = await server.metrics.text();
     expect(metrics).toMatch(/slipway_poll_breakers_open 1/);
-    expect(metrics).toMatch(/slipway_poll_items_over_threshold_total 4/);
+    expect(metrics).toMatch(/slipway_poll_tripped_items_total 4/);
 
     // Open: not polled, whatever the time.
     clock.now += 60 * MINUTE;
