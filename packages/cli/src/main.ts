@@ -318,6 +318,31 @@ withServer(
 });
 
 withServer(
+  project
+    .command('poll <name>')
+    .description(
+      "poll a project's repository for new branch and tag heads (for projects without webhooks), or show its polling",
+    )
+    .option('--every <duration>', 'poll at this interval, such as 5m (at least 10s)')
+    .option('--off', 'stop polling')
+    .option('--reset', 'close an open breaker (admins); the next poll takes the heads as they are'),
+).action(
+  async (
+    name: string,
+    options: ServerFlags & { every?: string; off?: boolean; reset?: boolean },
+  ) => {
+    const { projectPollCommand } = await import('./commands/client/poll-commands.js');
+    process.exitCode = await projectPollCommand({
+      ...serverOptions(options),
+      project: name,
+      every: options.every,
+      off: options.off === true,
+      reset: options.reset === true,
+    });
+  },
+);
+
+withServer(
   program
     .command('events <project>')
     .description("list a project's trigger events (webhook deliveries), newest first")

@@ -36,6 +36,10 @@ import { reportRoutes } from './reports/report-routes.js';
 import { RetentionLoop } from './retention/retention-loop.js';
 import { rerunRoutes } from './runs/rerun-routes.js';
 import { processTriggerEvent } from './triggers/process-trigger-event.js';
+import { recordCompletionEvents } from './triggers/record-completion-events.js';
+import { ScheduleLoop } from './triggers/schedule-loop.js';
+import { PollLoop } from './triggers/poll-loop.js';
+import { pollRoutes } from './triggers/poll-routes.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
 import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
@@ -62,7 +66,8 @@ export interface ServerDeps {
   /** Log requests and problems at the configured level (default true). */
   readonly logger?: boolean;
   /**
-   * Run the scheduler, trigger and retention loops once the app is ready (default true);
+   * Run the scheduler, trigger, schedule, poll and retention loops once the app is ready
+   * (default true);
    * tests may drive them.
    */
   readonly startScheduler?: boolean;
@@ -81,6 +86,10 @@ export interface SlipwayServer {
   readonly metrics: ServerMetrics;
   /** Handles stored trigger events (webhook deliveries) in the background. */
   readonly triggers: TriggerLoop;
+  /** Reads default-branch pipelines and fires cron ticks (one replica at a time). */
+  readonly schedules: ScheduleLoop;
+  /** Polls the repositories of projects that asked for it (one replica at a time). */
+  readonly polls: PollLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -113,13 +122,25 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
 
   const work = new WorkSignal();
+  const agents = new AgentRegistry();
+  const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
+  let wakeTriggers = (): void => undefined;
   const driver = new RunDriver(store, work, now, {
     onAdmitError: (error, group) => {
       app.log.error({ err: error }, `scheduler: could not admit runs of group ${group.group}`);
     },
+    onRunFinished: async (runId) => {
+      try {
+        const stored = await recordCompletionEvents(store, runId, now());
+        if (stored > 0) {
+          metrics.completionEventsRecorded(stored);
+          wakeTriggers();
+        }
+      } catch (error) {
+        app.log.error({ err: error }, `triggers: could not record the end of run ${runId}`);
+      }
+    },
   });
-  const agents = new AgentRegistry();
-  const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
   const scheduler = new SchedulerLoop(store, driver, {
     intervalMs: config.schedulerIntervalMs,
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -222,6 +243,56 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       app.log.error({ err: error }, 'triggers: could not handle an event; it is retried later');
     },
   });
+  wakeTriggers = () => {
+    triggers.wake();
+  };
+  const schedules = new ScheduleLoop(store, {
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    now,
+    intervalMs: config.cronIntervalMs,
+    refreshMs: config.pipelineRefreshMs,
+    catalogs: { repositories, templatesDir: join(config.dataDir, 'cache', 'templates') },
+    onTick: (tick, duplicate) => {
+      metrics.cronTick(duplicate);
+      if (!duplicate) {
+        app.log.info(
+          `cron: ${tick.pipeline} ${tick.schedule.schedule} (${tick.schedule.timezone}) at ${new Date(tick.at).toISOString()}`,
+        );
+      }
+    },
+    onStored: wakeTriggers,
+    onCatalogError: (error, project) => {
+      metrics.catalogFailed();
+      app.log.error({ err: error }, `schedules: could not read the pipelines of ${project}`);
+    },
+    onError: (error) => {
+      app.log.error({ err: error }, 'schedules: a pass failed');
+    },
+  });
+  const polls = new PollLoop(store, {
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    now,
+    breakerThreshold: config.pollBreakerThreshold,
+    onPolled: (project, outcome, changes) => {
+      metrics.polled(outcome, changes);
+      if (outcome === 'tripped') {
+        app.log.warn(
+          `poll of ${project.name}: ${changes} new or moved heads; the breaker is open until an admin resets it`,
+        );
+      }
+    },
+    onStored: wakeTriggers,
+    onError: (error) => {
+      app.log.error({ err: error }, 'polls: a pass failed');
+    },
+  });
+  pollRoutes(app, {
+    store,
+    now,
+    onDue: () => {
+      polls.wake();
+    },
+  });
   webhookRoute(app, {
     store,
     webhooks,
@@ -274,15 +345,19 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   app.addHook('onReady', (done) => {
     if (deps.startScheduler !== false) scheduler.start();
     if (deps.startScheduler !== false) triggers.start();
+    if (deps.startScheduler !== false) schedules.start();
+    if (deps.startScheduler !== false) polls.start();
     done();
   });
   app.addHook('preClose', async () => {
     stopping = true;
     work.close();
     logNotifier.close();
+    await polls.stop();
+    await schedules.stop();
     await triggers.stop();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken, metrics, triggers };
+  return { app, scheduler, driver, agents, adminToken, metrics, triggers, schedules, polls };
 }

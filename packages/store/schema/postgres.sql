@@ -45,6 +45,15 @@ CREATE TABLE attempts (
   CONSTRAINT attempts_task_fkey FOREIGN KEY (run_id, task_id) REFERENCES tasks(run_id, task_id) ON DELETE CASCADE
 );
 
+CREATE TABLE cron_marks (
+  project_id text NOT NULL,
+  pipeline text NOT NULL,
+  schedule text NOT NULL,
+  last_tick_at bigint NOT NULL,
+  CONSTRAINT cron_marks_pkey PRIMARY KEY (project_id, pipeline, schedule),
+  CONSTRAINT cron_marks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
 CREATE TABLE leases (
   name text NOT NULL,
   holder text NOT NULL,
@@ -70,6 +79,30 @@ CREATE TABLE log_steps (
   truncated integer NOT NULL,
   CONSTRAINT log_steps_attempt_id_fkey FOREIGN KEY (attempt_id) REFERENCES attempts(id) ON DELETE CASCADE,
   CONSTRAINT log_steps_pkey PRIMARY KEY (attempt_id, step)
+);
+
+CREATE TABLE pipeline_catalogs (
+  project_id text NOT NULL,
+  commit_id text NOT NULL,
+  pipelines text NOT NULL,
+  read_at bigint NOT NULL,
+  CONSTRAINT pipeline_catalogs_pkey PRIMARY KEY (project_id),
+  CONSTRAINT pipeline_catalogs_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
+CREATE TABLE project_polls (
+  project_id text NOT NULL,
+  interval_ms bigint NOT NULL,
+  next_poll_at bigint NOT NULL,
+  heads text,
+  breaker text NOT NULL,
+  breaker_reason text,
+  breaker_opened_at bigint,
+  failures integer NOT NULL DEFAULT 0,
+  last_error text,
+  last_polled_at bigint,
+  CONSTRAINT project_polls_pkey PRIMARY KEY (project_id),
+  CONSTRAINT project_polls_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
 CREATE TABLE project_webhooks (

@@ -239,3 +239,31 @@ CREATE TABLE "project_webhooks" (
   "sealed_secret" text not null,
   "updated_at" bigint not null
 );
+
+CREATE TABLE "pipeline_catalogs" (
+  "project_id" text not null primary key references "projects" ("id") on delete cascade,
+  "commit_id" text not null,
+  "pipelines" text not null,
+  "read_at" bigint not null
+);
+
+CREATE TABLE "cron_marks" (
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "pipeline" text not null,
+  "schedule" text not null,
+  "last_tick_at" bigint not null,
+  constraint "cron_marks_pkey" primary key ("project_id", "pipeline", "schedule")
+);
+
+CREATE TABLE "project_polls" (
+  "project_id" text not null primary key references "projects" ("id") on delete cascade,
+  "interval_ms" bigint not null,
+  "next_poll_at" bigint not null,
+  "heads" text,
+  "breaker" text not null,
+  "breaker_reason" text,
+  "breaker_opened_at" bigint,
+  "failures" integer default 0 not null,
+  "last_error" text,
+  "last_polled_at" bigint
+);

@@ -21,6 +21,9 @@ export interface StoreDatabase {
   trigger_events: TriggerEventsTable;
   trigger_event_payloads: TriggerEventPayloadsTable;
   project_webhooks: ProjectWebhooksTable;
+  pipeline_catalogs: PipelineCatalogsTable;
+  cron_marks: CronMarksTable;
+  project_polls: ProjectPollsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -255,4 +258,34 @@ export interface ProjectWebhooksTable {
   forge: string;
   sealed_secret: string;
   updated_at: number;
+}
+
+/** What a project's default-branch pipelines listen to; `pipelines` is JSON. */
+export interface PipelineCatalogsTable {
+  project_id: string;
+  commit_id: string;
+  pipelines: string;
+  read_at: number;
+}
+
+/** The latest tick handled per (project, pipeline, schedule). */
+export interface CronMarksTable {
+  project_id: string;
+  pipeline: string;
+  schedule: string;
+  last_tick_at: number;
+}
+
+/** A polled project's settings and state; `heads` is JSON (null before the first poll). */
+export interface ProjectPollsTable {
+  project_id: string;
+  interval_ms: number;
+  next_poll_at: number;
+  heads: string | null;
+  breaker: string;
+  breaker_reason: string | null;
+  breaker_opened_at: number | null;
+  failures: number;
+  last_error: string | null;
+  last_polled_at: number | null;
 }

@@ -15,9 +15,12 @@ export class PostgresTestSchema {
   /** A store over this schema with every table emptied first. */
   async open(): Promise<PostgresControlStore> {
     const store = await this.openKeepingData();
-    await sql`truncate table projects, runs, tasks, attempts, log_chunks, leases, secrets, log_steps, tokens, role_bindings, test_reports, test_suites, test_cases, artifacts, approvals, trigger_events, trigger_event_payloads, project_webhooks`.execute(
-      store.db,
-    );
+    const tables = await sql<{ tablename: string }>`
+      select tablename from pg_tables
+      where schemaname = ${this.name} and tablename not like 'kysely_migration%'
+    `.execute(store.db);
+    const names = tables.rows.map((row) => sql.id(row.tablename));
+    await sql`truncate table ${sql.join(names)}`.execute(store.db);
     return store;
   }
 

@@ -48,6 +48,10 @@ import type {
   ClaimedTriggerEvent,
   NewTriggerEvent,
   ProjectWebhook,
+  PipelineCatalog,
+  CronMark,
+  PollResult,
+  ProjectPoll,
   RecordedTriggerEvent,
   TriggerEventQuery,
   TriggerEventRecord,
@@ -115,6 +119,15 @@ import { claimTriggerEvents } from './queries/claim-trigger-events.js';
 import { findProjectWebhook } from './queries/find-project-webhook.js';
 import { listTriggerEvents } from './queries/list-trigger-events.js';
 import { putProjectWebhook } from './queries/put-project-webhook.js';
+import { putPipelineCatalog } from './queries/put-pipeline-catalog.js';
+import { listPipelineCatalogs } from './queries/list-pipeline-catalogs.js';
+import { listCronMarks } from './queries/list-cron-marks.js';
+import { putCronMark } from './queries/put-cron-mark.js';
+import { putPollSettings } from './queries/put-poll-settings.js';
+import { deleteProjectPoll } from './queries/delete-project-poll.js';
+import { findProjectPoll } from './queries/find-project-poll.js';
+import { listProjectPolls } from './queries/list-project-polls.js';
+import { savePollResult } from './queries/save-poll-result.js';
 import { recordTriggerEvents } from './queries/record-trigger-events.js';
 import { settleTriggerEvents } from './queries/settle-trigger-events.js';
 import type { StoreContext } from './store-context.js';
@@ -386,6 +399,42 @@ export class SqlControlStore implements ControlStore {
 
   findProjectWebhook(projectId: string): Promise<ProjectWebhook | null> {
     return findProjectWebhook(this.ctx, projectId);
+  }
+
+  putPipelineCatalog(catalog: PipelineCatalog): Promise<void> {
+    return putPipelineCatalog(this.ctx, catalog);
+  }
+
+  listPipelineCatalogs(): Promise<PipelineCatalog[]> {
+    return listPipelineCatalogs(this.ctx);
+  }
+
+  listCronMarks(): Promise<CronMark[]> {
+    return listCronMarks(this.ctx);
+  }
+
+  putCronMark(mark: CronMark): Promise<void> {
+    return putCronMark(this.ctx, mark);
+  }
+
+  putPollSettings(projectId: string, intervalMs: number, nextPollAt: number): Promise<ProjectPoll> {
+    return putPollSettings(this.ctx, projectId, intervalMs, nextPollAt);
+  }
+
+  deleteProjectPoll(projectId: string): Promise<boolean> {
+    return deleteProjectPoll(this.ctx, projectId);
+  }
+
+  findProjectPoll(projectId: string): Promise<ProjectPoll | null> {
+    return findProjectPoll(this.ctx, projectId);
+  }
+
+  listProjectPolls(): Promise<ProjectPoll[]> {
+    return listProjectPolls(this.ctx);
+  }
+
+  savePollResult(result: PollResult): Promise<boolean> {
+    return savePollResult(this.ctx, result);
   }
 
   close(): Promise<void> {

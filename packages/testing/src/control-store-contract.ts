@@ -26,6 +26,7 @@ import { describeControlStoreGroupsContract } from './control-store-groups-contr
 import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
 import { describeControlStoreApprovalsContract } from './control-store-approvals-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
+import { describeControlStoreSchedulesContract } from './control-store-schedules-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -844,6 +845,7 @@ export function describeControlStoreContract(
     describeControlStoreGroupsContract(() => store);
     describeControlStoreApprovalsContract(() => store);
     describeControlStoreTriggerEventsContract(() => store, options.openTwo);
+    describeControlStoreSchedulesContract(() => store);
 
     describeRunOutputsContract(() => store);
 

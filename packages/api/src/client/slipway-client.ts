@@ -24,6 +24,7 @@ import type {
   RunList,
   Task,
 } from '../schemas/runs.js';
+import type { PollSettings, PutPollRequest } from '../schemas/polling.js';
 import type { SecretInfo } from '../schemas/secrets.js';
 import type {
   ListTriggerEventsQuery,
@@ -190,6 +191,24 @@ export class SlipwayClient {
 
   getProjectWebhook(project: string, call?: CallOptions): Promise<WebhookSettings> {
     return this.call(routes.getProjectWebhook, { params: { project } }, call);
+  }
+
+  /** Polls a project's repository every `intervalSeconds`. */
+  putProjectPoll(project: string, body: PutPollRequest, call?: CallOptions): Promise<PollSettings> {
+    return this.call(routes.putProjectPoll, { params: { project }, body }, call);
+  }
+
+  getProjectPoll(project: string, call?: CallOptions): Promise<PollSettings> {
+    return this.call(routes.getProjectPoll, { params: { project } }, call);
+  }
+
+  async deleteProjectPoll(project: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.deleteProjectPoll, { params: { project } }, call);
+  }
+
+  /** Closes a project's open poll breaker (admins only). */
+  resetProjectPoll(project: string, call?: CallOptions): Promise<PollSettings> {
+    return this.call(routes.resetProjectPoll, { params: { project } }, call);
   }
 
   /** A project's trigger events, newest first. */

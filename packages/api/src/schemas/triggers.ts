@@ -47,7 +47,7 @@ export type WebhookAccepted = z.infer<typeof WebhookAccepted>;
 
 export const TriggerEventView = z.object({
   id: Id,
-  source: z.string().describe('github, gitlab, gitea or generic.'),
+  source: z.string().describe('github, gitlab, gitea, generic, cron or pipeline.'),
   deliveryId: z.string(),
   kind: z.string().describe("The sender's name for the event, such as push or pull_request."),
   receivedAt: Timestamp,

@@ -1,12 +1,18 @@
+import type { CronSchedule } from '../triggers/cron-ticks.js';
+
 /**
- * Where the events that start runs come from. Webhooks name their forge; sources added
- * later (cron ticks, polling) name themselves here too.
+ * Where the events that start runs come from. Webhooks name their forge; the server's
+ * own sources name themselves: `cron` (a schedule ticked) and `pipeline` (a run ended).
  */
 export const TriggerSource = {
   GitHub: 'github',
   GitLab: 'gitlab',
   Gitea: 'gitea',
   Generic: 'generic',
+  Cron: 'cron',
+  Pipeline: 'pipeline',
+  /** A branch or tag head that SCM polling found new or moved. */
+  Poll: 'poll',
 } as const;
 export type TriggerSource = (typeof TriggerSource)[keyof typeof TriggerSource];
 
@@ -102,6 +108,81 @@ export interface TriggerEventQuery {
   readonly limit: number;
 }
 
+/** What one pipeline of a project's default branch listens to besides forge events. */
+export interface CatalogPipeline {
+  readonly name: string;
+  /** Its `on.cron` schedules, time zones filled in. */
+  readonly cron: readonly CronSchedule[];
+  /** Its `on.pipeline` entries, `project` filled in (this project's name when omitted). */
+  readonly completions: readonly CompletionFilter[];
+}
+
+/** One `on.pipeline` entry: runs of `project`/`name` ending with one of `statuses`. */
+export interface CompletionFilter {
+  readonly project: string;
+  readonly name: string;
+  readonly statuses: readonly string[];
+}
+
+/**
+ * What the pipelines at the head of a project's default branch listen to, as read at
+ * `readAt`: only pipelines with `on.cron` or `on.pipeline` are listed.
+ */
+export interface PipelineCatalog {
+  readonly projectId: string;
+  /** The default branch head the pipelines were read at. */
+  readonly commit: string;
+  readonly pipelines: readonly CatalogPipeline[];
+  readonly readAt: number;
+}
+
+/**
+ * The latest tick of one schedule of one pipeline that was handled (fired, or taken as
+ * the starting point when the schedule was first seen).
+ */
+export interface CronMark {
+  readonly projectId: string;
+  readonly pipeline: string;
+  /** The schedule as `TIMEZONE CRON` (see `scheduleKey`). */
+  readonly schedule: string;
+  readonly lastTickAt: number;
+}
+
+/*
+ * A project's poll breaker:
+ *
+ *   closed ──► open   (one poll found more new or moved heads than the threshold:
+ *                      nothing was started; `reason` says what it found)
+ *   open ──► closed   (only an operator's reset; the remote's heads at the next poll
+ *                      become the baseline and start nothing)
+ */
+export const PollBreaker = {
+  Closed: 'closed',
+  Open: 'open',
+} as const;
+export type PollBreaker = (typeof PollBreaker)[keyof typeof PollBreaker];
+
+/** A project's SCM polling: its settings and what the last polls found. */
+export interface ProjectPoll {
+  readonly projectId: string;
+  readonly intervalMs: number;
+  /** When the next poll is due. */
+  readonly nextPollAt: number;
+  /** Branch and tag heads (`refs/heads/…`, `refs/tags/…` → commit) at the last poll; null before the first. */
+  readonly heads: Readonly<Record<string, string>> | null;
+  readonly breaker: PollBreaker;
+  /** Why the breaker opened; null while it is closed. */
+  readonly breakerReason: string | null;
+  readonly breakerOpenedAt: number | null;
+  /** Polls that failed in a row (0 after a poll that worked). */
+  readonly failures: number;
+  readonly lastError: string | null;
+  readonly lastPolledAt: number | null;
+}
+
+/** What a poll changed: everything of {@link ProjectPoll} but the settings. */
+export type PollResult = Omit<ProjectPoll, 'intervalMs'>;
+
 /**
  * The store of trigger events and webhook settings, part of the control store.
  *
@@ -136,4 +217,28 @@ export interface TriggerEventStore {
   putProjectWebhook(webhook: ProjectWebhook): Promise<void>;
   /** A project's webhook settings; null when none were set. */
   findProjectWebhook(projectId: string): Promise<ProjectWebhook | null>;
+  /** Stores what a project's default-branch pipelines listen to, replacing what it had. */
+  putPipelineCatalog(catalog: PipelineCatalog): Promise<void>;
+  /** Every project's catalog, by project id. */
+  listPipelineCatalogs(): Promise<PipelineCatalog[]>;
+  /** Every schedule's mark. */
+  listCronMarks(): Promise<CronMark[]>;
+  /**
+   * Records that a schedule's ticks up to `lastTickAt` are handled. A mark only moves
+   * forward: an earlier time than the stored one changes nothing.
+   */
+  putCronMark(mark: CronMark): Promise<void>;
+  /**
+   * Sets a project's poll interval and next poll time, keeping what its polls found
+   * (heads, breaker, failures); a project polled for the first time starts with none.
+   */
+  putPollSettings(projectId: string, intervalMs: number, nextPollAt: number): Promise<ProjectPoll>;
+  /** Stops polling a project and forgets its state; false when it was not polled. */
+  deleteProjectPoll(projectId: string): Promise<boolean>;
+  /** A project's polling; null when it is not polled. */
+  findProjectPoll(projectId: string): Promise<ProjectPoll | null>;
+  /** Every polled project's polling, by project id. */
+  listProjectPolls(): Promise<ProjectPoll[]>;
+  /** Stores what a poll found; false, storing nothing, when the project is no longer polled. */
+  savePollResult(result: PollResult): Promise<boolean>;
 }

@@ -1,1 +1,2 @@
 export * from './match-trigger.js';
+export * from './cron-ticks.js';

@@ -168,3 +168,47 @@ describe('matchTrigger properties', () => {
     );
   });
 });
+
+describe('matchTrigger: cron ticks and pipeline completion', () => {
+  const tick = (schedule: string, timezone = 'UTC'): TriggerCandidate => ({
+    kind: TriggerKind.Cron,
+    cron: { schedule, timezone },
+    changedPaths: null,
+  });
+  const ended = (project: string, pipeline: string, status: string): TriggerCandidate => ({
+    kind: TriggerKind.PipelineCompletion,
+    completion: { project, pipeline, status },
+    project: 'web',
+    changedPaths: null,
+  });
+
+  it('takes a tick of a schedule `on.cron` still lists, in the same time zone', () => {
+    const on: OnSpec = {
+      cron: ['0 3 * * *', { schedule: '0 9 * * 1-5', timezone: 'Europe/Berlin' }],
+    };
+    expect(reason(on, tick('0 3 * * *'))).toBeNull();
+    expect(reason(on, tick('0 9 * * 1-5', 'Europe/Berlin'))).toBeNull();
+    expect(reason(on, tick('0 9 * * 1-5'))).toBe('`on.cron` no longer lists UTC 0 9 * * 1-5');
+    expect(reason({ push: true }, tick('0 3 * * *'))).toBe('`on` does not list `cron`');
+    expect(reason(undefined, tick('0 3 * * *'))).toBe('`on` does not list `cron`');
+  });
+
+  it('takes a run that ended with a listed status, of this project when none is named', () => {
+    const on: OnSpec = {
+      pipeline: [
+        { project: 'platform', name: 'base-images' },
+        { name: 'build', status: ['failed', 'timed_out'] },
+      ],
+    };
+    expect(reason(on, ended('platform', 'base-images', 'succeeded'))).toBeNull();
+    expect(reason(on, ended('platform', 'base-images', 'failed'))).toMatch(
+      /no `on.pipeline` entry takes a failed run of platform\/base-images/,
+    );
+    expect(reason(on, ended('web', 'build', 'timed_out'))).toBeNull();
+    expect(reason(on, ended('web', 'build', 'succeeded'))).not.toBeNull();
+    expect(reason(on, ended('platform', 'build', 'failed'))).not.toBeNull();
+    expect(reason(undefined, ended('web', 'build', 'failed'))).toBe(
+      '`on` does not list `pipeline`',
+    );
+  });
+});

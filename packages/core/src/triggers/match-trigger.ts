@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { OnSpec } from '../spec/pipeline-schema.js';
+import { cronSchedules, scheduleKey, type CronSchedule } from './cron-ticks.js';
 
 /** What kind of event a trigger candidate is; see {@link TriggerCandidate}. */
 export const TriggerKind = {
@@ -8,6 +9,10 @@ export const TriggerKind = {
   PullRequest: 'pull_request',
   Release: 'release',
   Manual: 'manual',
+  /** A tick of one of a pipeline's `on.cron` schedules. */
+  Cron: 'cron',
+  /** A run of some pipeline ended (`on.pipeline`). */
+  PipelineCompletion: 'pipeline',
 } as const;
 export type TriggerKind = (typeof TriggerKind)[keyof typeof TriggerKind];
 
@@ -29,6 +34,21 @@ export interface TriggerCandidate {
   /** The pull request action: opened, synchronize, reopened, closed, labeled, … */
   readonly action?: string | undefined;
   readonly changedPaths: readonly string[] | null;
+  /** The schedule that ticked (cron). */
+  readonly cron?: CronSchedule | undefined;
+  /** The run that ended (pipeline completion). */
+  readonly completion?: CompletedRun | undefined;
+  /** The name of the project whose pipelines are matched: `on.pipeline`'s default project. */
+  readonly project?: string | undefined;
+}
+
+/** A run that ended, as `on.pipeline` filters see it. */
+export interface CompletedRun {
+  /** The name of the run's project. */
+  readonly project: string;
+  readonly pipeline: string;
+  /** The run's final status: succeeded, failed, cancelled or timed_out. */
+  readonly status: string;
 }
 
 /** Whether a pipeline's `on` lets an event start a run, and why not when it does not. */
@@ -65,7 +85,41 @@ export function matchTrigger(on: OnSpec | undefined, event: TriggerCandidate): T
       return matchPush(on, event);
     case TriggerKind.PullRequest:
       return matchPullRequest(on, event);
+    case TriggerKind.Cron:
+      return matchCron(on, event);
+    case TriggerKind.PipelineCompletion:
+      return matchCompletion(on, event);
   }
+}
+
+function matchCron(on: OnSpec | undefined, event: TriggerCandidate): TriggerMatch {
+  const ticked = event.cron;
+  if (ticked === undefined) return noMatch('the tick names no schedule');
+  const schedules = cronSchedules(on);
+  if (schedules.length === 0) return noMatch('`on` does not list `cron`');
+  const key = scheduleKey(ticked);
+  return schedules.some((schedule) => scheduleKey(schedule) === key)
+    ? MATCH
+    : noMatch(`\`on.cron\` no longer lists ${key}`);
+}
+
+function matchCompletion(on: OnSpec | undefined, event: TriggerCandidate): TriggerMatch {
+  const run = event.completion;
+  if (run === undefined) return noMatch('the event names no run');
+  const filters = on?.pipeline ?? [];
+  if (filters.length === 0) return noMatch('`on` does not list `pipeline`');
+  const own = event.project;
+  const matched = filters.some(
+    (filter) =>
+      (filter.project ?? own) === run.project &&
+      filter.name === run.pipeline &&
+      (filter.status ?? ['succeeded']).includes(run.status as 'succeeded'),
+  );
+  return matched
+    ? MATCH
+    : noMatch(
+        `no \`on.pipeline\` entry takes a ${run.status} run of ${run.project}/${run.pipeline}`,
+      );
 }
 
 function matchPush(on: OnSpec | undefined, event: TriggerCandidate): TriggerMatch {

@@ -31,6 +31,9 @@ describe('loadServerConfig', () => {
       maxArtifactBytes: 1024 * 1024 * 1024,
       logRetentionDays: 30,
       artifactRetentionDays: 30,
+      cronIntervalMs: 15_000,
+      pipelineRefreshMs: 300_000,
+      pollBreakerThreshold: 20,
     });
     expect(databaseUrl(config)).toBe('sqlite:/data/slipway/slipway.db');
   });

@@ -60,6 +60,12 @@ export const ServerConfigSchema = z.strictObject({
   logRetentionDays: z.coerce.number().int().min(0).max(100_000).default(30),
   /** Days the artifacts of a finished run are kept; 0 keeps them for ever. */
   artifactRetentionDays: z.coerce.number().int().min(0).max(100_000).default(30),
+  /** Time between passes of the cron loop: how late after its time a tick may fire. */
+  cronIntervalMs: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /** Time between reads of each project's default-branch pipelines (cron, `on.pipeline`). */
+  pipelineRefreshMs: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  /** A poll finding more new or moved branch and tag heads than this opens the project's breaker. */
+  pollBreakerThreshold: z.coerce.number().int().min(1).max(100_000).default(20),
 });
 
 /** The validated configuration. */

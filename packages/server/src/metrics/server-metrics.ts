@@ -44,6 +44,11 @@ export class ServerMetrics {
   private readonly webhookRejections: Counter<'forge' | 'reason'>;
   private readonly triggerEvents: Counter<'status'>;
   private readonly triggersFired: Counter<'event'>;
+  private readonly cronTicks: Counter<'result'>;
+  private readonly catalogFailures: Counter;
+  private readonly completionEvents: Counter;
+  private readonly pollCycles: Counter<'result'>;
+  private readonly pollItemsOverThreshold: Counter;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -100,12 +105,48 @@ export class ServerMetrics {
     });
     this.triggersFired = new Counter({
       name: 'slipway_triggers_fired_total',
-      help: 'Runs created by trigger events, by event (push, pull_request)',
+      help: 'Runs created by trigger events, by event (push, pull_request, cron, pipeline)',
       labelNames: ['event'],
+      registers,
+    });
+    this.cronTicks = new Counter({
+      name: 'slipway_cron_ticks_total',
+      help: 'Cron ticks this server recorded as trigger events (fired) or found recorded already (duplicate)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.catalogFailures = new Counter({
+      name: 'slipway_catalog_read_failures_total',
+      help: "Reads of a project's default-branch pipelines (for cron and on.pipeline) that failed",
+      registers,
+    });
+    this.completionEvents = new Counter({
+      name: 'slipway_completion_events_total',
+      help: 'Trigger events recorded because a run ended and on.pipeline of another pipeline takes it',
+      registers,
+    });
+    this.pollCycles = new Counter({
+      name: 'slipway_poll_cycles_total',
+      help: 'Polls of project repositories, by result (baseline, unchanged, changed, tripped, failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.pollItemsOverThreshold = new Counter({
+      name: 'slipway_poll_tripped_items_total',
+      help: 'New or moved heads found by polls that opened their breaker (none of them started a run)',
       registers,
     });
 
     const { store, agents } = sources;
+    new Gauge({
+      name: 'slipway_poll_breakers_open',
+      help: 'Polled projects whose breaker is open (polling stopped until an admin resets it)',
+      registers,
+      async collect() {
+        const polls = await store.listProjectPolls();
+        this.set(polls.filter((poll) => poll.breaker === 'open').length);
+      },
+    });
     new Gauge({
       name: 'slipway_runs',
       help: 'Runs by status',
@@ -191,6 +232,27 @@ export class ServerMetrics {
   triggerEventSettled(status: string, event: string | null, runs: number): void {
     this.triggerEvents.inc({ status });
     if (event !== null && runs > 0) this.triggersFired.inc({ event }, runs);
+  }
+
+  /** Counts a cron tick recorded, or found recorded already. */
+  cronTick(duplicate: boolean): void {
+    this.cronTicks.inc({ result: duplicate ? 'duplicate' : 'fired' });
+  }
+
+  /** Counts a failed read of a project's pipeline catalog. */
+  catalogFailed(): void {
+    this.catalogFailures.inc();
+  }
+
+  /** Counts pipeline-completion trigger events recorded. */
+  completionEventsRecorded(count: number): void {
+    this.completionEvents.inc(count);
+  }
+
+  /** Counts a poll by how it ended, and the heads a tripped poll found. */
+  polled(result: string, changes: number): void {
+    this.pollCycles.inc({ result });
+    if (result === 'tripped') this.pollItemsOverThreshold.inc(changes);
   }
 
   /** The metrics in the Prometheus text format. */

@@ -23,6 +23,7 @@ export interface AppliedEvent {
   /** Attempts queued for agents. */
   readonly queued: number;
   readonly projectId: string;
+  readonly runId: string;
   /** The run's concurrency group; null outside any. */
   readonly concurrencyGroup: string | null;
 }
@@ -147,6 +148,7 @@ function transition(
       decisions,
       queued: queue.length,
       projectId: snapshot.run.projectId,
+      runId: snapshot.run.id,
       concurrencyGroup: plan.concurrency?.group ?? null,
     },
   };

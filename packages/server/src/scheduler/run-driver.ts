@@ -16,6 +16,11 @@ export interface RunDriverOptions {
    * finished; the scheduler loop admits them later. By default the error is thrown.
    */
   readonly onAdmitError?: (error: unknown, group: ConcurrencyGroupRef) => void;
+  /**
+   * Told, and awaited, when an applied event finished a run (pipeline-completion
+   * triggers). It must not throw.
+   */
+  readonly onRunFinished?: (runId: string, status: RunStatus) => Promise<void>;
 }
 
 /**
@@ -103,6 +108,10 @@ export class RunDriver {
 
   private async settled(applied: AppliedEvent): Promise<AppliedEvent> {
     if (applied.queued > 0) this.work.notify();
+    const finished = applied.decisions.find((d) => d.type === 'finish_run');
+    if (finished !== undefined && this.options.onRunFinished !== undefined) {
+      await this.options.onRunFinished(applied.runId, finished.status);
+    }
     const group = applied.concurrencyGroup;
     if (group !== null && applied.decisions.some((d) => d.type === 'finish_run')) {
       const ref = { projectId: applied.projectId, group };

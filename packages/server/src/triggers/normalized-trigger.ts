@@ -13,6 +13,13 @@ export interface NormalizedTrigger {
   readonly diffBase: string | null;
   /** True for a pull request from a fork: its runs get no secrets. */
   readonly untrusted: boolean;
+  /**
+   * When set, the commit to build is the head of this branch when the event is handled
+   * (a cron tick, another pipeline's run ending); `facts.commit` is then empty.
+   */
+  readonly headOf?: string;
+  /** When set, only the pipeline of this name is considered (a cron tick names its own). */
+  readonly pipeline?: string;
 }
 
 /** A payload read: a trigger, or why the event starts nothing. */

@@ -6,12 +6,14 @@ import {
   matchTrigger,
   RepositoryTemplateResolver,
   TriggerEventStatus,
+  TriggerSource,
   type Plan,
   type Project,
   type ClaimedTriggerEvent,
 } from '@slipway/core';
 import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
+import { normalizeScheduled } from './normalize-scheduled.js';
 import type { NormalizedTrigger } from './normalized-trigger.js';
 
 /** How handling a trigger event ended. */
@@ -39,10 +41,19 @@ export async function processTriggerEvent(
   context: CreateRunContext,
   event: ClaimedTriggerEvent,
 ): Promise<TriggerEventResult> {
-  const normalized = normalizeEvent(event.source, event.kind, JSON.parse(event.payload));
-  if ('ignored' in normalized) return ignored(normalized.ignored);
   const project = await context.store.findProject(event.projectId);
   if (project === null) return failed('the project no longer exists');
+  const payload: unknown = JSON.parse(event.payload);
+  const normalized =
+    event.source === TriggerSource.Cron || event.source === TriggerSource.Pipeline
+      ? normalizeScheduled(project, event.kind, payload)
+      : normalizeEvent(
+          // Polling stores its pushes in Slipway's own format.
+          event.source === TriggerSource.Poll ? TriggerSource.Generic : event.source,
+          event.kind,
+          payload,
+        );
+  if ('ignored' in normalized) return ignored(normalized.ignored);
   try {
     return await runMatching(context, project, normalized.trigger);
   } catch (error) {
@@ -57,11 +68,16 @@ async function runMatching(
   trigger: NormalizedTrigger,
 ): Promise<TriggerEventResult> {
   const { repositories } = context;
-  if (!COMMIT_ID.test(trigger.facts.commit)) {
-    return failed(`the payload names no commit id (got "${trigger.facts.commit.slice(0, 80)}")`);
+  let commit: string;
+  if (trigger.headOf !== undefined) {
+    commit = (await repositories.resolve(project.source, `refs/heads/${trigger.headOf}`)).commit;
+  } else {
+    if (!COMMIT_ID.test(trigger.facts.commit)) {
+      return failed(`the payload names no commit id (got "${trigger.facts.commit.slice(0, 80)}")`);
+    }
+    commit = await repositories.fetchCommit(project.source, trigger.facts.commit);
   }
-  const commit = await repositories.fetchCommit(project.source, trigger.facts.commit);
-  let candidate = trigger.candidate;
+  let candidate = { ...trigger.candidate, project: project.name };
   if (
     candidate.changedPaths === null &&
     trigger.diffBase !== null &&
@@ -82,10 +98,22 @@ async function runMatching(
       notes.push(`${problem.file}:${problem.line}: ${problem.message}`);
     }
     const matched: Plan[] = [];
-    for (const source of loaded.pipelines) {
+    const considered =
+      trigger.pipeline === undefined
+        ? loaded.pipelines
+        : loaded.pipelines.filter((source) => source.name === trigger.pipeline);
+    if (trigger.pipeline !== undefined && considered.length === 0) {
+      notes.push(`${trigger.pipeline}: no such pipeline at ${commit.slice(0, 12)}`);
+    }
+    for (const source of considered) {
       const match = matchTrigger(source.pipeline.spec.on, candidate);
       if (!match.matches) {
         notes.push(`${source.name}: ${match.reason}`);
+        continue;
+      }
+      const ended = candidate.completion;
+      if (ended?.project === project.name && ended.pipeline === source.name) {
+        notes.push(`${source.name}: a pipeline's own runs do not start it again`);
         continue;
       }
       const compiled = compilePipeline(source.pipeline, {

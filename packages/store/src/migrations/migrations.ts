@@ -5,6 +5,7 @@ import { reportsArtifacts } from './0003-reports-artifacts.js';
 import { accessMetricsGroups } from './0004-access-metrics-groups.js';
 import { approvals } from './0005-approvals.js';
 import { triggerEvents } from './0006-trigger-events.js';
+import { schedules } from './0008-schedules.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-access-metrics-groups': accessMetricsGroups,
   '0005-approvals': approvals,
   '0006-trigger-events': triggerEvents,
+  '0008-schedules': schedules,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

@@ -1,0 +1,66 @@
+import {
+  cronSchedules,
+  GitTemplateResolver,
+  loadPipelines,
+  nextTick,
+  RepositoryTemplateResolver,
+  type CatalogPipeline,
+  type CronSchedule,
+  type PipelineCatalog,
+  type Project,
+} from '@slipway/core';
+import type { RepositoryCache } from '../git/repository-cache.js';
+
+/** What reading a catalog works with. */
+export interface CatalogContext {
+  readonly repositories: RepositoryCache;
+  readonly templatesDir: string;
+}
+
+/**
+ * Reads what a project's pipelines listen to at the head of its default branch: fetches
+ * the branch, and unless `known` was read at the same commit, checks it out and loads
+ * its pipelines. Pipelines that do not load, and schedules that are not valid cron
+ * expressions, are left out (`slipway validate` names them). Returns null when the head is the known commit.
+ */
+export async function readPipelineCatalog(
+  context: CatalogContext,
+  project: Project,
+  known: PipelineCatalog | undefined,
+  now: number,
+): Promise<PipelineCatalog | null> {
+  const { repositories } = context;
+  const head = await repositories.resolve(project.source, `refs/heads/${project.defaultBranch}`);
+  if (known?.commit === head.commit) return null;
+  const pipelines = await repositories.withCheckout(project.source, head.commit, async (dir) => {
+    const resolver = new RepositoryTemplateResolver(
+      dir,
+      new GitTemplateResolver(context.templatesDir),
+    );
+    const loaded = await loadPipelines(dir, resolver);
+    const listed: CatalogPipeline[] = [];
+    for (const source of loaded.pipelines) {
+      const on = source.pipeline.spec.on;
+      const cron = cronSchedules(on).filter(isValid);
+      const completions = (on?.pipeline ?? []).map((entry) => ({
+        project: entry.project ?? project.name,
+        name: entry.name,
+        statuses: entry.status ?? ['succeeded'],
+      }));
+      if (cron.length > 0 || completions.length > 0) {
+        listed.push({ name: source.name, cron, completions });
+      }
+    }
+    return listed;
+  });
+  return { projectId: project.id, commit: head.commit, pipelines, readAt: now };
+}
+
+function isValid(schedule: CronSchedule): boolean {
+  try {
+    nextTick(schedule, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
