@@ -51,6 +51,7 @@ import {
   WebhookPath,
   WebhookSettings,
 } from './schemas/triggers.js';
+import { ForgeSettings, PutForgeRequest } from './schemas/forges.js';
 import {
   AgentReportRequest,
   AgentReportResponse,
@@ -366,6 +367,34 @@ export const routes = {
     params: ProjectPath,
     status: 200,
     response: WebhookSettings,
+    errors: [404],
+  },
+  putProjectForge: {
+    operationId: 'putProjectForge',
+    method: 'PUT',
+    path: '/api/projects/:project/forge',
+    summary:
+      "Set where a project's runs report commit statuses and comments: the forge API URL, the repository and the API token (never returned)",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    body: PutForgeRequest,
+    status: 200,
+    response: ForgeSettings,
+    errors: [400, 404],
+  },
+  getProjectForge: {
+    operationId: 'getProjectForge',
+    method: 'GET',
+    path: '/api/projects/:project/forge',
+    summary: "Show a project's forge settings, without the token",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    status: 200,
+    response: ForgeSettings,
     errors: [404],
   },
   receiveWebhook: {

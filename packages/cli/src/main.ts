@@ -164,6 +164,11 @@ program
     'data folder (default $XDG_DATA_HOME/slipway or ~/.local/share/slipway)',
   )
   .option('--database <url>', 'postgres://… to use PostgreSQL instead of SQLite')
+  .option('--public-url <url>', 'the URL people reach the server at; commit statuses link to it')
+  .option(
+    '--forge-allow-private-urls',
+    'let forge API URLs point at loopback and private addresses (a forge on this network)',
+  )
   .option('--config <file>', 'JSON config file (flags and SLIPWAY_* variables win over it)')
   .option('--no-agent', 'do not start the embedded agent')
   .option(
@@ -180,6 +185,8 @@ program
       port?: string;
       dataDir?: string;
       database?: string;
+      publicUrl?: string;
+      forgeAllowPrivateUrls?: boolean;
       config?: string;
       agent: boolean;
       agentCapacity: number;
@@ -193,6 +200,8 @@ program
           port: options.port,
           dataDir: options.dataDir,
           database: options.database,
+          publicUrl: options.publicUrl,
+          forgeAllowPrivateUrls: options.forgeAllowPrivateUrls,
           config: options.config,
         },
         agent: options.agent,
@@ -305,6 +314,31 @@ withServer(
     secretStdin: options.secretStdin === true,
   });
 });
+
+withServer(
+  project
+    .command('forge <name>')
+    .description(
+      "set where a project's runs report commit statuses and PR comments (the API token is read from standard input); without --repository, show it",
+    )
+    .option('--repository <repo>', 'owner/name (GitLab: group/name or the project id)')
+    .option('--api-url <url>', "the forge's API URL; the hosted forge's by default")
+    .option('--token-stdin', 'read the API token from standard input (it is never printed)'),
+).action(
+  async (
+    name: string,
+    options: ServerFlags & { repository?: string; apiUrl?: string; tokenStdin?: boolean },
+  ) => {
+    const { projectForgeCommand } = await import('./commands/client/forge-commands.js');
+    process.exitCode = await projectForgeCommand({
+      ...serverOptions(options),
+      project: name,
+      repository: options.repository,
+      apiUrl: options.apiUrl,
+      tokenStdin: options.tokenStdin === true,
+    });
+  },
+);
 
 withServer(
   program

@@ -38,6 +38,10 @@ import { TriggerLoop } from './triggers/trigger-loop.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
+import { CommitStatusLoop } from './forges/commit-status-loop.js';
+import { forgeRoutes } from './forges/forge-routes.js';
+import { ProjectForges } from './forges/project-forges.js';
+import { recordCommitStatuses } from './forges/record-commit-statuses.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -72,6 +76,8 @@ export interface SlipwayServer {
   readonly metrics: ServerMetrics;
   /** Handles stored trigger events (webhook deliveries) in the background. */
   readonly triggers: TriggerLoop;
+  /** Delivers commit statuses to forges in the background. */
+  readonly commitStatuses: CommitStatusLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -188,10 +194,54 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     runCapacity: config.runCapacity,
     now,
   };
+  const forges = new ProjectForges(store, secretBox, {
+    allowPrivateUrls: config.forgeAllowPrivateUrls,
+    now,
+    http: {
+      onRequest: (request) => {
+        metrics.forgeRequest(request.host, request.status, request.success);
+      },
+    },
+  });
+  const publicUrl = (): string => {
+    if (config.publicUrl !== undefined) return config.publicUrl;
+    const address = app.server.address();
+    if (typeof address === 'object' && address !== null) {
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    }
+    return `http://${config.host}:${config.port}`;
+  };
+  const commitStatuses = new CommitStatusLoop(store, forges, {
+    now,
+    onDelivery: (result) => {
+      metrics.commitStatusDelivery(result);
+    },
+    onError: (error) => {
+      app.log.warn({ err: error }, 'commit statuses: a delivery failed; it is retried later');
+    },
+  });
   const triggers = new TriggerLoop(store, {
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     now,
-    process: (event) => processTriggerEvent(runContext, event),
+    process: async (event) => {
+      const result = await processTriggerEvent(runContext, event);
+      if (result.commit !== undefined) {
+        try {
+          await recordCommitStatuses(store, {
+            projectId: event.projectId,
+            commit: result.commit,
+            runIds: result.runIds,
+            skipped: result.skipped ?? [],
+            publicUrl: publicUrl(),
+            now: now(),
+          });
+        } catch (error) {
+          app.log.error({ err: error }, `trigger event ${event.id}: commit statuses not recorded`);
+        }
+      }
+      return result;
+    },
     onSettled: (event, result) => {
       metrics.triggerEventSettled(result.status, result.event, result.runIds.length);
       app.log.info(
@@ -216,6 +266,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     },
   });
   triggerRoutes(app, { store, webhooks });
+  forgeRoutes(app, { store, forges });
 
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
   rerunRoutes(app, {
@@ -254,6 +305,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   app.addHook('onReady', (done) => {
     if (deps.startScheduler !== false) scheduler.start();
     if (deps.startScheduler !== false) triggers.start();
+    if (deps.startScheduler !== false) commitStatuses.start();
     done();
   });
   app.addHook('preClose', async () => {
@@ -261,8 +313,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     work.close();
     logNotifier.close();
     await triggers.stop();
+    await commitStatuses.stop();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken, metrics, triggers };
+  return { app, scheduler, driver, agents, adminToken, metrics, triggers, commitStatuses };
 }

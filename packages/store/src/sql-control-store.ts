@@ -43,6 +43,12 @@ import type {
 import type {
   NewTriggerEvent,
   ProjectWebhook,
+  ProjectForge,
+  NewCommitStatusReport,
+  DueCommitStatus,
+  CommitStatusSettlement,
+  CommitStatusRecord,
+  PullRequestRecord,
   RecordedTriggerEvent,
   TriggerEventQuery,
   TriggerEventRecord,
@@ -108,6 +114,16 @@ import { listTriggerEvents } from './queries/list-trigger-events.js';
 import { putProjectWebhook } from './queries/put-project-webhook.js';
 import { recordTriggerEvent } from './queries/record-trigger-event.js';
 import { settleTriggerEvent } from './queries/settle-trigger-event.js';
+import { addCommitStatuses } from './queries/add-commit-statuses.js';
+import { claimCommitStatus } from './queries/claim-commit-status.js';
+import { dueCommitStatuses } from './queries/due-commit-statuses.js';
+import { findProjectForge } from './queries/find-project-forge.js';
+import { listCommitStatuses } from './queries/list-commit-statuses.js';
+import { putProjectForge } from './queries/put-project-forge.js';
+import { settleCommitStatus } from './queries/settle-commit-status.js';
+import { findPullRequest } from './queries/find-pull-request.js';
+import { findTriggerEvent } from './queries/find-trigger-event.js';
+import { updatePullRequest } from './queries/update-pull-request.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -361,6 +377,50 @@ export class SqlControlStore implements ControlStore {
 
   findProjectWebhook(projectId: string): Promise<ProjectWebhook | null> {
     return findProjectWebhook(this.ctx, projectId);
+  }
+
+  putProjectForge(forge: ProjectForge): Promise<void> {
+    return putProjectForge(this.ctx, forge);
+  }
+
+  findProjectForge(projectId: string): Promise<ProjectForge | null> {
+    return findProjectForge(this.ctx, projectId);
+  }
+
+  addCommitStatuses(reports: readonly NewCommitStatusReport[]): Promise<void> {
+    return addCommitStatuses(this.ctx, reports);
+  }
+
+  dueCommitStatuses(now: number, limit: number): Promise<DueCommitStatus[]> {
+    return dueCommitStatuses(this.ctx, now, limit);
+  }
+
+  claimCommitStatus(id: string, seen: number, until: number): Promise<boolean> {
+    return claimCommitStatus(this.ctx, id, seen, until);
+  }
+
+  settleCommitStatus(settlement: CommitStatusSettlement): Promise<void> {
+    return settleCommitStatus(this.ctx, settlement);
+  }
+
+  listCommitStatuses(projectId: string, commit: string): Promise<CommitStatusRecord[]> {
+    return listCommitStatuses(this.ctx, projectId, commit);
+  }
+
+  findPullRequest(projectId: string, number: number): Promise<PullRequestRecord | null> {
+    return findPullRequest(this.ctx, projectId, number);
+  }
+
+  updatePullRequest(
+    projectId: string,
+    number: number,
+    change: (current: PullRequestRecord) => PullRequestRecord,
+  ): Promise<PullRequestRecord> {
+    return updatePullRequest(this.ctx, projectId, number, change);
+  }
+
+  findTriggerEvent(id: string): Promise<TriggerEventRecord | null> {
+    return findTriggerEvent(this.ctx, id);
   }
 
   close(): Promise<void> {

@@ -25,6 +25,7 @@ import { describeControlStoreAccessContract } from './control-store-access-contr
 import { describeControlStoreGroupsContract } from './control-store-groups-contract.js';
 import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
+import { describeControlStoreCommitStatusesContract } from './control-store-commit-statuses-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -765,6 +766,7 @@ export function describeControlStoreContract(
     describeControlStoreStatsContract(() => store);
     describeControlStoreGroupsContract(() => store);
     describeControlStoreTriggerEventsContract(() => store, options.openTwo);
+    describeControlStoreCommitStatusesContract(() => store);
 
     describeRunOutputsContract(() => store);
 

@@ -30,6 +30,7 @@ import type {
   TriggerEventList,
   WebhookSettings,
 } from '../schemas/triggers.js';
+import type { ForgeSettings, PutForgeRequest } from '../schemas/forges.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
 import type {
   AgentReportRequest,
@@ -178,6 +179,15 @@ export class SlipwayClient {
 
   getProjectWebhook(project: string, call?: CallOptions): Promise<WebhookSettings> {
     return this.call(routes.getProjectWebhook, { params: { project } }, call);
+  }
+
+  /** Sets where a project's runs report to its forge (the token is never returned). */
+  putProjectForge(project: string, body: PutForgeRequest, call?: CallOptions): Promise<ForgeSettings> {
+    return this.call(routes.putProjectForge, { params: { project }, body }, call);
+  }
+
+  getProjectForge(project: string, call?: CallOptions): Promise<ForgeSettings> {
+    return this.call(routes.getProjectForge, { params: { project } }, call);
   }
 
   /** A project's trigger events, newest first. */

@@ -50,6 +50,20 @@ export const ServerConfigSchema = z.strictObject({
   logRetentionDays: z.coerce.number().int().min(0).max(100_000).default(30),
   /** Days the artifacts of a finished run are kept; 0 keeps them for ever. */
   artifactRetentionDays: z.coerce.number().int().min(0).max(100_000).default(30),
+  /**
+   * The URL people reach this server at, such as `https://ci.example.com`: commit
+   * statuses link to `<publicUrl>/runs/<id>`. When absent, the address the server
+   * listens on is used.
+   */
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'give an http or https URL such as https://ci.example.com' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /**
+   * Let forge API URLs point at loopback, link-local and private addresses (a forge on
+   * the same machine or network). Off by default.
+   */
+  forgeAllowPrivateUrls: z.union([z.boolean(), z.stringbool()]).default(false),
 });
 
 /** The validated configuration. */

@@ -44,6 +44,8 @@ export class ServerMetrics {
   private readonly webhookRejections: Counter<'forge' | 'reason'>;
   private readonly triggerEvents: Counter<'status'>;
   private readonly triggersFired: Counter<'event'>;
+  private readonly forgeRequests: Counter<'host' | 'status' | 'success'>;
+  private readonly commitStatuses: Counter<'result'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -90,6 +92,18 @@ export class ServerMetrics {
       name: 'slipway_webhook_rejections_total',
       help: 'Webhook deliveries refused, by forge and reason (no_secret, bad_signature, malformed, missing_header)',
       labelNames: ['forge', 'reason'],
+      registers,
+    });
+    this.forgeRequests = new Counter({
+      name: 'slipway_forge_requests_total',
+      help: 'Requests to forge APIs (statuses, comments, pull requests), by host, HTTP status (or network) and success',
+      labelNames: ['host', 'status', 'success'],
+      registers,
+    });
+    this.commitStatuses = new Counter({
+      name: 'slipway_commit_status_deliveries_total',
+      help: 'Commit status deliveries, by result (delivered, retry, abandoned)',
+      labelNames: ['result'],
       registers,
     });
     this.triggerEvents = new Counter({
@@ -191,6 +205,16 @@ export class ServerMetrics {
   triggerEventSettled(status: string, event: string | null, runs: number): void {
     this.triggerEvents.inc({ status });
     if (event !== null && runs > 0) this.triggersFired.inc({ event }, runs);
+  }
+
+  /** Counts a request to a forge API. */
+  forgeRequest(host: string, status: string, success: boolean): void {
+    this.forgeRequests.inc({ host, status, success: success ? 'true' : 'false' });
+  }
+
+  /** Counts a commit status delivery by how it went. */
+  commitStatusDelivery(result: 'delivered' | 'retry' | 'abandoned'): void {
+    this.commitStatuses.inc({ result });
   }
 
   /** The metrics in the Prometheus text format. */

@@ -4,6 +4,7 @@ import {
   isUserError,
   loadPipelines,
   matchTrigger,
+  TriggerKind,
   RepositoryTemplateResolver,
   TriggerEventStatus,
   type Plan,
@@ -21,7 +22,17 @@ export interface TriggerEventResult {
   readonly runIds: readonly string[];
   /** The event of the runs created (push, pull_request), or null when none were. */
   readonly event: string | null;
+  /** The commit the event builds, once known; null when the payload did not lead to one. */
+  readonly commit?: string;
+  /**
+   * Pipelines whose `on` filters skipped a push of a branch or a pull request's new head
+   * (opened, synchronize, reopened): what commit statuses report as skipped.
+   */
+  readonly skipped?: readonly string[];
 }
+
+/** Pull request actions that give it a new head commit. */
+const NEW_HEAD_ACTIONS: readonly string[] = ['opened', 'synchronize', 'reopened'];
 
 const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][^\s~^:?*[\\]*)$/i;
@@ -72,6 +83,10 @@ async function runMatching(
   }
   const facts = { ...trigger.facts, commit };
   const notes: string[] = [];
+  const skipped: string[] = [];
+  const newHead =
+    candidate.kind === TriggerKind.Push ||
+    (candidate.kind === TriggerKind.PullRequest && NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
   const plans = await repositories.withCheckout(project.source, commit, async (dir) => {
     const resolver = new RepositoryTemplateResolver(
       dir,
@@ -86,6 +101,7 @@ async function runMatching(
       const match = matchTrigger(source.pipeline.spec.on, candidate);
       if (!match.matches) {
         notes.push(`${source.name}: ${match.reason}`);
+        if (newHead) skipped.push(source.name);
         continue;
       }
       const compiled = compilePipeline(source.pipeline, {
@@ -126,13 +142,19 @@ async function runMatching(
       outcome: [`started ${created.join(', ')} at ${where}`, ...notes].join('; '),
       runIds,
       event: facts.event,
+      commit,
+      skipped,
     };
   }
   const compileProblems = notes.some((note) => note.includes('does not compile'));
   if (compileProblems || plans.failedToCompile) {
     return failed([`no run started at ${where}`, ...notes].join('; '));
   }
-  return ignored(notes.length > 0 ? notes.join('; ') : `no pipeline at ${where}`);
+  return {
+    ...ignored(notes.length > 0 ? notes.join('; ') : `no pipeline at ${where}`),
+    commit,
+    skipped,
+  };
 }
 
 function ignored(outcome: string): TriggerEventResult {

@@ -4,6 +4,7 @@ import { secrets } from './0002-secrets.js';
 import { reportsArtifacts } from './0003-reports-artifacts.js';
 import { accessMetricsGroups } from './0004-access-metrics-groups.js';
 import { triggerEvents } from './0006-trigger-events.js';
+import { forgeStatuses } from './0009-forge-statuses.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -12,6 +13,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-reports-artifacts': reportsArtifacts,
   '0004-access-metrics-groups': accessMetricsGroups,
   '0006-trigger-events': triggerEvents,
+  '0009-forge-statuses': forgeStatuses,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

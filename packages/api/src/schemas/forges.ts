@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { Timestamp } from './common.js';
+
+export const ReportingForgeName = z.enum(['github', 'gitlab', 'gitea']);
+
+export const PutForgeRequest = z.strictObject({
+  apiUrl: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe(
+      "The forge's API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4; Gitea: https://HOST/api/v1); the hosted forge's when absent.",
+    ),
+  repository: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(/^[^\s/]+(\/[^\s/]+)*$/, 'give the repository as owner/name (GitLab: group/name or the project id)')
+    .describe('owner/name on GitHub and Gitea; the project path or id on GitLab.'),
+  token: z
+    .string()
+    .min(1, 'give the API token on standard input')
+    .max(4096)
+    .describe('The API token statuses and comments are sent with; it is never returned.'),
+  users: z
+    .record(
+      z.string().min(1).max(100).regex(/^[\w.\-@]+$/, 'a forge login has letters, digits, . _ - @'),
+      z.string().min(1).max(200),
+    )
+    .optional()
+    .describe(
+      'Forge login → Slipway user name: whose project role authorizes their pull request commands.',
+    ),
+});
+export type PutForgeRequest = z.infer<typeof PutForgeRequest>;
+
+/** What the API shows of a project's forge settings: never the token. */
+export const ForgeSettings = z.object({
+  forge: ReportingForgeName.describe("The project's webhook forge."),
+  apiUrl: z.string(),
+  repository: z.string(),
+  users: z.record(z.string(), z.string()),
+  updatedAt: Timestamp,
+});
+export type ForgeSettings = z.infer<typeof ForgeSettings>;

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { RunStatus, type ControlStore } from '@slipway/core';
+import {
+  CONTRACT_T0,
+  contractPlan,
+  contractProject,
+  contractRun,
+  contractUpdate,
+} from './control-store-contract-fixtures.js';
+
+const T0 = CONTRACT_T0;
+const COMMIT = 'a'.repeat(40);
+
+/** The part of the {@link ControlStore} contract about forge settings and the commit status outbox. */
+export function describeControlStoreCommitStatusesContract(store: () => ControlStore): void {
+  describe('forge settings and commit statuses', () => {
+    it('stores forge settings, replacing earlier ones', async () => {
+      const project = await contractProject(store());
+      expect(await store().findProjectForge(project.id)).toBeNull();
+      const settings = {
+        projectId: project.id,
+        apiUrl: 'https://api.github.com',
+        repository: 'octo/shop',
+        sealedToken: 'sealed-1',
+        users: { octocat: 'alice' },
+        updatedAt: T0,
+      };
+      await store().putProjectForge(settings);
+      await store().putProjectForge({ ...settings, repository: 'octo/shop2', updatedAt: T0 + 1 });
+      expect(await store().findProjectForge(project.id)).toEqual({
+        ...settings,
+        repository: 'octo/shop2',
+        updatedAt: T0 + 1,
+      });
+    });
+
+    it("is due while the run's status differs from the one delivered, until a final one is", async () => {
+      const project = await contractProject(store());
+      const run = await contractRun(store(), project.id, contractPlan(['build']));
+      await store().addCommitStatuses([
+        {
+          projectId: project.id,
+          runId: run.id,
+          commit: COMMIT,
+          context: 'slipway/ci',
+          targetUrl: `https://ci.example.com/runs/${run.id}`,
+          createdAt: T0,
+        },
+      ]);
+      const ours = async (now: number) =>
+        (await store().dueCommitStatuses(now, 100)).filter((due) => due.projectId === project.id);
+      expect(await ours(T0 - 1)).toEqual([]);
+      const [due] = await ours(T0);
+      expect(due).toMatchObject({
+        runId: run.id,
+        commit: COMMIT,
+        context: 'slipway/ci',
+        runStatus: RunStatus.Queued,
+        reported: null,
+        attempts: 0,
+        nextAttemptAt: T0,
+      });
+      if (due === undefined) throw new Error('due');
+
+      expect(await store().claimCommitStatus(due.id, T0, T0 + 500)).toBe(true);
+      expect(await store().claimCommitStatus(due.id, T0, T0 + 500)).toBe(false);
+      expect(await ours(T0 + 100)).toEqual([]);
+      await store().settleCommitStatus({
+        id: due.id,
+        reported: RunStatus.Queued,
+        attempts: 0,
+        nextAttemptAt: T0 + 100,
+        lastError: null,
+      });
+      expect(await ours(T0 + 200)).toEqual([]);
+
+      await contractUpdate(store(), run.id, RunStatus.Running);
+      expect((await ours(T0 + 200)).map((d) => d.runStatus)).toEqual([RunStatus.Running]);
+      await contractUpdate(store(), run.id, RunStatus.Failed);
+      await store().settleCommitStatus({
+        id: due.id,
+        reported: RunStatus.Failed,
+        attempts: 0,
+        nextAttemptAt: null,
+        lastError: null,
+      });
+      expect(await ours(T0 + 10_000)).toEqual([]);
+      expect(await store().listCommitStatuses(project.id, COMMIT)).toEqual([
+        expect.objectContaining({
+          runId: run.id,
+          runStatus: RunStatus.Failed,
+          reported: RunStatus.Failed,
+          lastError: null,
+        }),
+      ]);
+    });
+
+    it('keeps a skipped pipeline due until delivered, and records failures', async () => {
+      const project = await contractProject(store());
+      await store().addCommitStatuses([
+        {
+          projectId: project.id,
+          runId: null,
+          commit: COMMIT,
+          context: 'slipway/docs',
+          targetUrl: null,
+          createdAt: T0,
+        },
+      ]);
+      const [due] = (await store().dueCommitStatuses(T0, 100)).filter(
+        (d) => d.projectId === project.id,
+      );
+      expect(due).toMatchObject({ runId: null, runStatus: null, reported: null });
+      if (due === undefined) throw new Error('due');
+      await store().settleCommitStatus({
+        id: due.id,
+        reported: null,
+        attempts: 1,
+        nextAttemptAt: T0 + 2000,
+        lastError: 'forge answered 503',
+      });
+      expect(
+        (await store().dueCommitStatuses(T0 + 1999, 100)).filter((d) => d.projectId === project.id),
+      ).toEqual([]);
+      const [again] = (await store().dueCommitStatuses(T0 + 2000, 100)).filter(
+        (d) => d.projectId === project.id,
+      );
+      expect(again).toMatchObject({ attempts: 1 });
+      expect(await store().listCommitStatuses(project.id, COMMIT)).toEqual([
+        expect.objectContaining({ context: 'slipway/docs', lastError: 'forge answered 503' }),
+      ]);
+    });
+  });
+}
