@@ -51,7 +51,12 @@ import {
   WebhookPath,
   WebhookSettings,
 } from './schemas/triggers.js';
-import { ForgeSettings, PutForgeRequest } from './schemas/forges.js';
+import {
+  ForgeSettings,
+  PullRequestPath,
+  PullRequestStatus,
+  PutForgeRequest,
+} from './schemas/forges.js';
 import {
   AgentReportRequest,
   AgentReportResponse,
@@ -396,6 +401,20 @@ export const routes = {
     status: 200,
     response: ForgeSettings,
     errors: [404],
+  },
+  getPullRequestStatus: {
+    operationId: 'getPullRequestStatus',
+    method: 'GET',
+    path: '/api/projects/:project/pulls/:number',
+    summary:
+      'Show what is recorded about a pull request: approved, held and lgtm labels, a wait for /ok-to-test, and the checks of its head commit',
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:viewer',
+    params: PullRequestPath,
+    status: 200,
+    response: PullRequestStatus,
+    errors: [400, 404],
   },
   receiveWebhook: {
     operationId: 'receiveWebhook',

@@ -323,11 +323,22 @@ withServer(
     )
     .option('--repository <repo>', 'owner/name (GitLab: group/name or the project id)')
     .option('--api-url <url>', "the forge's API URL; the hosted forge's by default")
-    .option('--token-stdin', 'read the API token from standard input (it is never printed)'),
+    .option('--token-stdin', 'read the API token from standard input (it is never printed)')
+    .option(
+      '--user <login=user>',
+      'map a forge login to a Slipway user for pull request commands (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    ),
 ).action(
   async (
     name: string,
-    options: ServerFlags & { repository?: string; apiUrl?: string; tokenStdin?: boolean },
+    options: ServerFlags & {
+      repository?: string;
+      apiUrl?: string;
+      tokenStdin?: boolean;
+      user: string[];
+    },
   ) => {
     const { projectForgeCommand } = await import('./commands/client/forge-commands.js');
     process.exitCode = await projectForgeCommand({
@@ -336,9 +347,26 @@ withServer(
       repository: options.repository,
       apiUrl: options.apiUrl,
       tokenStdin: options.tokenStdin === true,
+      users: options.user,
     });
   },
 );
+
+const pr = program.command('pr').description('pull requests: what PR commands recorded');
+withServer(
+  pr
+    .command('status <project> <number>')
+    .description(
+      'show what is recorded about a pull request: approved, held, lgtm, a wait for /ok-to-test, and its checks',
+    ),
+).action(async (projectName: string, number: string, options: ServerFlags) => {
+  const { prStatusCommand } = await import('./commands/client/forge-commands.js');
+  process.exitCode = await prStatusCommand({
+    ...serverOptions(options),
+    project: projectName,
+    number: positiveInteger(number),
+  });
+});
 
 withServer(
   program

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ControlStore } from '@slipway/core';
+import type { ControlStore, TriggerEventRecord } from '@slipway/core';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
@@ -42,6 +42,10 @@ import { CommitStatusLoop } from './forges/commit-status-loop.js';
 import { forgeRoutes } from './forges/forge-routes.js';
 import { ProjectForges } from './forges/project-forges.js';
 import { recordCommitStatuses } from './forges/record-commit-statuses.js';
+import { holdForkRuns } from './pulls/hold-fork-runs.js';
+import { pullRequestRoutes } from './pulls/pull-request-routes.js';
+import { PullRequestCommands } from './pulls/pull-request-commands.js';
+import type { TriggerEventResult } from './triggers/process-trigger-event.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -221,27 +225,58 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       app.log.warn({ err: error }, 'commit statuses: a delivery failed; it is retried later');
     },
   });
+  const recordStatuses = async (
+    projectId: string,
+    commit: string,
+    runIds: readonly string[],
+    skipped: readonly string[],
+  ): Promise<void> => {
+    try {
+      await recordCommitStatuses(store, {
+        projectId,
+        commit,
+        runIds,
+        skipped,
+        publicUrl: publicUrl(),
+        now: now(),
+      });
+    } catch (error) {
+      app.log.error({ err: error }, `commit statuses of ${commit} not recorded`);
+    }
+  };
+  const handleEvent = async (
+    event: TriggerEventRecord,
+    allowUntrusted: boolean,
+  ): Promise<TriggerEventResult> => {
+    const result = await processTriggerEvent(runContext, event, {
+      allowUntrusted,
+      onComment: (project, comment) => pullRequestCommands.handle(project, comment),
+      holdUntrusted: (project, held, trigger) => holdForkRuns(store, forges, project, held, trigger, now),
+    });
+    if (result.commit !== undefined) {
+      await recordStatuses(event.projectId, result.commit, result.runIds, result.skipped ?? []);
+      const { commit, pr } = result;
+      if (pr !== undefined) {
+        await store.updatePullRequest(event.projectId, pr, (current) => ({
+          ...current,
+          headCommit: commit,
+          updatedAt: now(),
+        }));
+      }
+    }
+    return result;
+  };
+  const pullRequestCommands = new PullRequestCommands({
+    runs: runContext,
+    forges,
+    now,
+    startWaiting: (event) => handleEvent(event, true),
+    runsStarted: (project, commit, runIds) => recordStatuses(project.id, commit, runIds, []),
+  });
   const triggers = new TriggerLoop(store, {
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     now,
-    process: async (event) => {
-      const result = await processTriggerEvent(runContext, event);
-      if (result.commit !== undefined) {
-        try {
-          await recordCommitStatuses(store, {
-            projectId: event.projectId,
-            commit: result.commit,
-            runIds: result.runIds,
-            skipped: result.skipped ?? [],
-            publicUrl: publicUrl(),
-            now: now(),
-          });
-        } catch (error) {
-          app.log.error({ err: error }, `trigger event ${event.id}: commit statuses not recorded`);
-        }
-      }
-      return result;
-    },
+    process: (event) => handleEvent(event, false),
     onSettled: (event, result) => {
       metrics.triggerEventSettled(result.status, result.event, result.runIds.length);
       app.log.info(
@@ -267,6 +302,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
   triggerRoutes(app, { store, webhooks });
   forgeRoutes(app, { store, forges });
+  pullRequestRoutes(app, store);
 
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
   rerunRoutes(app, {

@@ -30,7 +30,7 @@ import type {
   TriggerEventList,
   WebhookSettings,
 } from '../schemas/triggers.js';
-import type { ForgeSettings, PutForgeRequest } from '../schemas/forges.js';
+import type { ForgeSettings, PullRequestStatus, PutForgeRequest } from '../schemas/forges.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
 import type {
   AgentReportRequest,
@@ -188,6 +188,19 @@ export class SlipwayClient {
 
   getProjectForge(project: string, call?: CallOptions): Promise<ForgeSettings> {
     return this.call(routes.getProjectForge, { params: { project } }, call);
+  }
+
+  /** What is recorded about a pull request of a project. */
+  getPullRequestStatus(
+    project: string,
+    number: number,
+    call?: CallOptions,
+  ): Promise<PullRequestStatus> {
+    return this.call(
+      routes.getPullRequestStatus,
+      { params: { project, number: String(number) } },
+      call,
+    );
   }
 
   /** A project's trigger events, newest first. */

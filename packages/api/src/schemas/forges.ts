@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common.js';
+import { ProjectPath } from './projects.js';
 
 export const ReportingForgeName = z.enum(['github', 'gitlab', 'gitea']);
 
@@ -43,3 +44,29 @@ export const ForgeSettings = z.object({
   updatedAt: Timestamp,
 });
 export type ForgeSettings = z.infer<typeof ForgeSettings>;
+
+export const PullRequestPath = ProjectPath.extend({
+  number: z.coerce.number().int().min(1).describe('The pull request (merge request) number.'),
+});
+
+/** One check of a pull request's head commit: a pipeline's commit status. */
+export const PullRequestCheck = z.object({
+  context: z.string().describe('slipway/<pipeline>'),
+  state: z.string().describe('pending, running, success, failure or error'),
+  description: z.string(),
+  runId: z.string().nullable().describe('The run; null for a pipeline its filters skipped.'),
+});
+
+/** What is recorded about a pull request: labels from PR commands and its checks. */
+export const PullRequestStatus = z.object({
+  number: z.number().int(),
+  headCommit: z.string().nullable().describe('The head commit last seen.'),
+  labels: z.object({
+    approved: z.array(z.string()).describe('Users who commented /approve.'),
+    held: z.array(z.string()).describe('Users who commented /hold (and not /hold cancel).'),
+    lgtm: z.array(z.string()).describe('Users who commented /lgtm.'),
+  }),
+  waitingForOkToTest: z.boolean().describe("True when a fork's runs wait for /ok-to-test."),
+  checks: z.array(PullRequestCheck),
+});
+export type PullRequestStatus = z.infer<typeof PullRequestStatus>;

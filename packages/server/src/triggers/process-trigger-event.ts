@@ -13,7 +13,26 @@ import {
 } from '@slipway/core';
 import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
-import type { NormalizedTrigger } from './normalized-trigger.js';
+import type { NormalizedTrigger, PullRequestComment } from './normalized-trigger.js';
+
+/** What pull request commands add to handling trigger events. */
+export interface TriggerHooks {
+  /** Handles a new pull request comment (its commands). */
+  readonly onComment?: (
+    project: Project,
+    comment: PullRequestComment,
+    event: TriggerEventRecord,
+  ) => Promise<TriggerEventResult>;
+  /**
+   * Called before a fork's pull request starts runs; true when they must wait for
+   * `/ok-to-test` (the hook records the waiting event), so none start now.
+   */
+  readonly holdUntrusted?: (
+    project: Project,
+    event: TriggerEventRecord,
+    trigger: NormalizedTrigger,
+  ) => Promise<boolean>;
+}
 
 /** How handling a trigger event ended. */
 export interface TriggerEventResult {
@@ -29,6 +48,8 @@ export interface TriggerEventResult {
    * (opened, synchronize, reopened): what commit statuses report as skipped.
    */
   readonly skipped?: readonly string[];
+  /** The pull request the event is about, if any. */
+  readonly pr?: number;
 }
 
 /** Pull request actions that give it a new head commit. */
@@ -49,13 +70,32 @@ const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][
 export async function processTriggerEvent(
   context: CreateRunContext,
   event: TriggerEventRecord,
+  hooks: TriggerHooks & { readonly allowUntrusted?: boolean } = {},
 ): Promise<TriggerEventResult> {
   const normalized = normalizeEvent(event.source, event.kind, JSON.parse(event.payload));
   if ('ignored' in normalized) return ignored(normalized.ignored);
   const project = await context.store.findProject(event.projectId);
   if (project === null) return failed('the project no longer exists');
   try {
-    return await runMatching(context, project, normalized.trigger);
+    if ('comment' in normalized) {
+      if (hooks.onComment === undefined) return ignored('comments start no runs');
+      return await hooks.onComment(project, normalized.comment, event);
+    }
+    const trigger = normalized.trigger;
+    if (
+      trigger.untrusted &&
+      hooks.allowUntrusted !== true &&
+      hooks.holdUntrusted !== undefined &&
+      (await hooks.holdUntrusted(project, event, trigger))
+    ) {
+      return {
+        ...ignored(
+          `pull request #${trigger.facts.pr ?? '?'} comes from a fork: its runs wait for /ok-to-test from a project member`,
+        ),
+        ...(trigger.facts.pr !== undefined ? { pr: trigger.facts.pr } : {}),
+      };
+    }
+    return await runMatching(context, project, trigger);
   } catch (error) {
     if (isUserError(error)) return failed(error.message);
     throw error;
@@ -144,6 +184,7 @@ async function runMatching(
       event: facts.event,
       commit,
       skipped,
+      ...(facts.pr !== undefined ? { pr: facts.pr } : {}),
     };
   }
   const compileProblems = notes.some((note) => note.includes('does not compile'));
@@ -154,6 +195,7 @@ async function runMatching(
     ...ignored(notes.length > 0 ? notes.join('; ') : `no pipeline at ${where}`),
     commit,
     skipped,
+    ...(facts.pr !== undefined ? { pr: facts.pr } : {}),
   };
 }
 
