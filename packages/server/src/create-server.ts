@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ControlStore, TriggerEventRecord } from '@slipway/core';
+import type { ControlStore, ClaimedTriggerEvent } from '@slipway/core';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
@@ -35,6 +35,7 @@ import { RetentionLoop } from './retention/retention-loop.js';
 import { rerunRoutes } from './runs/rerun-routes.js';
 import { processTriggerEvent } from './triggers/process-trigger-event.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
+import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
@@ -245,7 +246,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     }
   };
   const handleEvent = async (
-    event: TriggerEventRecord,
+    event: ClaimedTriggerEvent,
     allowUntrusted: boolean,
   ): Promise<TriggerEventResult> => {
     const result = await processTriggerEvent(runContext, event, {
@@ -291,6 +292,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   webhookRoute(app, {
     store,
     webhooks,
+    writer: new TriggerEventWriter(store),
     metrics,
     now,
     onStored: () => {

@@ -197,13 +197,19 @@ CREATE TABLE tokens (
   CONSTRAINT tokens_pkey PRIMARY KEY (id)
 );
 
+CREATE TABLE trigger_event_payloads (
+  event_id text NOT NULL,
+  payload text NOT NULL,
+  CONSTRAINT trigger_event_payloads_event_id_fkey FOREIGN KEY (event_id) REFERENCES trigger_events(id) ON DELETE CASCADE,
+  CONSTRAINT trigger_event_payloads_pkey PRIMARY KEY (event_id)
+);
+
 CREATE TABLE trigger_events (
   id text NOT NULL,
   project_id text NOT NULL,
   source text NOT NULL,
   delivery_id text NOT NULL,
   kind text NOT NULL,
-  payload text NOT NULL,
   received_at bigint NOT NULL,
   status text NOT NULL,
   outcome text,
@@ -244,6 +250,6 @@ CREATE INDEX tasks_status_idx ON tasks USING btree (status);
 
 CREATE INDEX test_cases_rank_idx ON test_cases USING btree (attempt_id, rank, "position");
 
-CREATE INDEX trigger_events_project_idx ON trigger_events USING btree (project_id, id);
+CREATE INDEX trigger_events_pending_idx ON trigger_events USING btree (id) WHERE (status = 'pending'::text);
 
-CREATE INDEX trigger_events_status_idx ON trigger_events USING btree (status, id);
+CREATE INDEX trigger_events_project_idx ON trigger_events USING btree (project_id, id);

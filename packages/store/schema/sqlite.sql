@@ -204,7 +204,6 @@ CREATE TABLE "trigger_events" (
   "source" text not null,
   "delivery_id" text not null,
   "kind" text not null,
-  "payload" text not null,
   "received_at" bigint not null,
   "status" text not null,
   "outcome" text,
@@ -215,9 +214,14 @@ CREATE TABLE "trigger_events" (
   constraint "trigger_events_delivery_key" unique ("project_id", "source", "delivery_id")
 );
 
-CREATE INDEX "trigger_events_status_idx" on "trigger_events" ("status", "id");
+CREATE INDEX "trigger_events_pending_idx" on "trigger_events" ("id") where "status" = 'pending';
 
 CREATE INDEX "trigger_events_project_idx" on "trigger_events" ("project_id", "id");
+
+CREATE TABLE "trigger_event_payloads" (
+  "event_id" text not null primary key references "trigger_events" ("id") on delete cascade,
+  "payload" text not null
+);
 
 CREATE TABLE "project_webhooks" (
   "project_id" text not null primary key references "projects" ("id") on delete cascade,

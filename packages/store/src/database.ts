@@ -18,6 +18,7 @@ export interface StoreDatabase {
   test_cases: TestCasesTable;
   artifacts: ArtifactsTable;
   trigger_events: TriggerEventsTable;
+  trigger_event_payloads: TriggerEventPayloadsTable;
   project_webhooks: ProjectWebhooksTable;
   project_forges: ProjectForgesTable;
   commit_statuses: CommitStatusesTable;
@@ -222,8 +223,6 @@ export interface TriggerEventsTable {
   source: string;
   delivery_id: string;
   kind: string;
-  /** The payload as JSON text. */
-  payload: string;
   received_at: number;
   status: string;
   outcome: string | null;
@@ -233,6 +232,12 @@ export interface TriggerEventsTable {
   /** The replica handling the event, until `claimed_until`. */
   claimed_by: string | null;
   claimed_until: number | null;
+}
+
+/** The payload of a trigger event, as JSON text. */
+export interface TriggerEventPayloadsTable {
+  event_id: string;
+  payload: string;
 }
 
 /** A project's webhook settings; `sealed_secret` is encrypted by the server. */

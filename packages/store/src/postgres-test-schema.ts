@@ -15,7 +15,7 @@ export class PostgresTestSchema {
   /** A store over this schema with every table emptied first. */
   async open(): Promise<PostgresControlStore> {
     const store = await this.openKeepingData();
-    await sql`truncate table projects, runs, tasks, attempts, log_chunks, leases, secrets, log_steps, tokens, role_bindings, test_reports, test_suites, test_cases, artifacts, trigger_events, project_webhooks, project_forges, commit_statuses, pull_requests`.execute(
+    await sql`truncate table projects, runs, tasks, attempts, log_chunks, leases, secrets, log_steps, tokens, role_bindings, test_reports, test_suites, test_cases, artifacts, trigger_events, trigger_event_payloads, project_webhooks, project_forges, commit_statuses, pull_requests`.execute(
       store.db,
     );
     return store;

@@ -41,6 +41,7 @@ import type {
   TokenRecord,
 } from '@slipway/core';
 import type {
+  ClaimedTriggerEvent,
   NewTriggerEvent,
   ProjectWebhook,
   ProjectForge,
@@ -112,8 +113,6 @@ import { claimTriggerEvents } from './queries/claim-trigger-events.js';
 import { findProjectWebhook } from './queries/find-project-webhook.js';
 import { listTriggerEvents } from './queries/list-trigger-events.js';
 import { putProjectWebhook } from './queries/put-project-webhook.js';
-import { recordTriggerEvent } from './queries/record-trigger-event.js';
-import { settleTriggerEvent } from './queries/settle-trigger-event.js';
 import { addCommitStatuses } from './queries/add-commit-statuses.js';
 import { claimCommitStatus } from './queries/claim-commit-status.js';
 import { dueCommitStatuses } from './queries/due-commit-statuses.js';
@@ -124,6 +123,8 @@ import { settleCommitStatus } from './queries/settle-commit-status.js';
 import { findPullRequest } from './queries/find-pull-request.js';
 import { findTriggerEvent } from './queries/find-trigger-event.js';
 import { updatePullRequest } from './queries/update-pull-request.js';
+import { recordTriggerEvents } from './queries/record-trigger-events.js';
+import { settleTriggerEvents } from './queries/settle-trigger-events.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -350,8 +351,8 @@ export class SqlControlStore implements ControlStore {
     return groupsToAdmit(this.ctx, limit);
   }
 
-  recordTriggerEvent(event: NewTriggerEvent): Promise<RecordedTriggerEvent> {
-    return recordTriggerEvent(this.ctx, event);
+  recordTriggerEvents(events: readonly NewTriggerEvent[]): Promise<RecordedTriggerEvent[]> {
+    return recordTriggerEvents(this.ctx, events);
   }
 
   claimTriggerEvents(
@@ -359,12 +360,12 @@ export class SqlControlStore implements ControlStore {
     now: number,
     until: number,
     limit: number,
-  ): Promise<TriggerEventRecord[]> {
+  ): Promise<ClaimedTriggerEvent[]> {
     return claimTriggerEvents(this.ctx, holder, now, until, limit);
   }
 
-  settleTriggerEvent(settlement: TriggerEventSettlement): Promise<boolean> {
-    return settleTriggerEvent(this.ctx, settlement);
+  settleTriggerEvents(settlements: readonly TriggerEventSettlement[]): Promise<string[]> {
+    return settleTriggerEvents(this.ctx, settlements);
   }
 
   listTriggerEvents(query: TriggerEventQuery): Promise<TriggerEventRecord[]> {
@@ -419,7 +420,7 @@ export class SqlControlStore implements ControlStore {
     return updatePullRequest(this.ctx, projectId, number, change);
   }
 
-  findTriggerEvent(id: string): Promise<TriggerEventRecord | null> {
+  findTriggerEvent(id: string): Promise<ClaimedTriggerEvent | null> {
     return findTriggerEvent(this.ctx, id);
   }
 

@@ -21,26 +21,25 @@ export function describeControlStoreTriggerEventsContract(
   describe('trigger events', () => {
     it('stores an event pending and answers a replay of its delivery id as a duplicate', async () => {
       const project = await newProject(store(), 'hooks');
-      const first = await store().recordTriggerEvent(event(project.id, 'd-1', T0));
+      const first = await record(store(), event(project.id, 'd-1', T0));
       expect(first.duplicate).toBe(false);
       expect(first.event).toMatchObject({
         projectId: project.id,
         source: 'github',
         deliveryId: 'd-1',
         kind: 'push',
-        payload: '{"ref":"refs/heads/main"}',
         receivedAt: T0,
         status: TriggerEventStatus.Pending,
         outcome: null,
         runIds: [],
         processedAt: null,
       });
-      const replay = await store().recordTriggerEvent({
+      const replay = await record(store(), {
         ...event(project.id, 'd-1', T0 + 5),
         payload: '{"other":true}',
       });
       expect(replay).toEqual({ event: first.event, duplicate: true });
-      const other = await store().recordTriggerEvent({
+      const other = await record(store(), {
         ...event(project.id, 'd-1', T0),
         source: TriggerSource.GitLab,
       });
@@ -48,12 +47,28 @@ export function describeControlStoreTriggerEventsContract(
       expect(await store().listTriggerEvents({ projectId: project.id, limit: 10 })).toHaveLength(2);
     });
 
+    it('stores a batch in order, answering a delivery id repeated within it as a duplicate', async () => {
+      const project = await newProject(store(), 'batch');
+      const answers = await store().recordTriggerEvents([
+        event(project.id, 'x', T0),
+        event(project.id, 'y', T0),
+        event(project.id, 'x', T0 + 1),
+      ]);
+      expect(answers.map((a) => [a.event.deliveryId, a.duplicate])).toEqual([
+        ['x', false],
+        ['y', false],
+        ['x', true],
+      ]);
+      expect(answers[2]?.event.id).toBe(answers[0]?.event.id);
+      expect(await store().recordTriggerEvents([])).toEqual([]);
+    });
+
     it('claims pending events once while the claim lasts, then again after it lapses', async () => {
       const project = await newProject(store(), 'claims');
-      const a = (await store().recordTriggerEvent(event(project.id, 'a', T0))).event;
-      const b = (await store().recordTriggerEvent(event(project.id, 'b', T0 + 1))).event;
+      const a = (await record(store(), event(project.id, 'a', T0))).event;
+      const b = (await record(store(), event(project.id, 'b', T0 + 1))).event;
       const first = await store().claimTriggerEvents('one', T0 + 10, T0 + 1000, 1);
-      expect(first.map((e) => e.id)).toEqual([a.id]);
+      expect(first.map((e) => [e.id, e.payload])).toEqual([[a.id, '{"ref":"refs/heads/main"}']]);
       const second = await store().claimTriggerEvents('two', T0 + 20, T0 + 1000, 10);
       expect(second.map((e) => e.id)).toEqual([b.id]);
       expect(await store().claimTriggerEvents('two', T0 + 30, T0 + 1000, 10)).toEqual([]);
@@ -63,7 +78,7 @@ export function describeControlStoreTriggerEventsContract(
 
     it('settles an event once, and settled events are never claimed', async () => {
       const project = await newProject(store(), 'settle');
-      const a = (await store().recordTriggerEvent(event(project.id, 'a', T0))).event;
+      const a = (await record(store(), event(project.id, 'a', T0))).event;
       await store().claimTriggerEvents('one', T0, T0 + 1000, 10);
       const settlement = {
         id: a.id,
@@ -72,14 +87,12 @@ export function describeControlStoreTriggerEventsContract(
         runIds: ['run-1'],
         processedAt: T0 + 50,
       } as const;
-      expect(await store().settleTriggerEvent(settlement)).toBe(true);
+      expect(await store().settleTriggerEvents([settlement])).toEqual([a.id]);
       expect(
-        await store().settleTriggerEvent({
-          ...settlement,
-          status: TriggerEventStatus.Failed,
-          outcome: 'late',
-        }),
-      ).toBe(false);
+        await store().settleTriggerEvents([
+          { ...settlement, status: TriggerEventStatus.Failed, outcome: 'late' },
+        ]),
+      ).toEqual([]);
       expect(await store().claimTriggerEvents('two', T0 + 5000, T0 + 6000, 10)).toEqual([]);
       const [stored] = await store().listTriggerEvents({ projectId: project.id, limit: 10 });
       expect(stored).toMatchObject({
@@ -95,16 +108,18 @@ export function describeControlStoreTriggerEventsContract(
       const other = await newProject(store(), 'elsewhere');
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        ids.push((await store().recordTriggerEvent(event(project.id, `d${i}`, T0 + i))).event.id);
+        ids.push((await record(store(), event(project.id, `d${i}`, T0 + i))).event.id);
       }
-      await store().recordTriggerEvent(event(other.id, 'x', T0 + 9));
-      await store().settleTriggerEvent({
-        id: ids[1] ?? '',
-        status: TriggerEventStatus.Ignored,
-        outcome: 'no pipeline matches',
-        runIds: [],
-        processedAt: T0 + 10,
-      });
+      await record(store(), event(other.id, 'x', T0 + 9));
+      await store().settleTriggerEvents([
+        {
+          id: ids[1] ?? '',
+          status: TriggerEventStatus.Ignored,
+          outcome: 'no pipeline matches',
+          runIds: [],
+          processedAt: T0 + 10,
+        },
+      ]);
       const page1 = await store().listTriggerEvents({ projectId: project.id, limit: 2 });
       expect(page1.map((e) => e.deliveryId)).toEqual(['d4', 'd3']);
       const page2 = await store().listTriggerEvents({
@@ -149,8 +164,7 @@ export function describeControlStoreTriggerEventsContract(
         const [one, two] = await openTwo();
         try {
           const project = await newProject(one, 'replicas');
-          for (let i = 0; i < 20; i++)
-            await one.recordTriggerEvent(event(project.id, `r${i}`, T0 + i));
+          for (let i = 0; i < 20; i++) await record(one, event(project.id, `r${i}`, T0 + i));
           const [a, b] = await Promise.all([
             one.claimTriggerEvents('one', T0 + 100, T0 + 1000, 15),
             two.claimTriggerEvents('two', T0 + 100, T0 + 1000, 15),
@@ -165,6 +179,12 @@ export function describeControlStoreTriggerEventsContract(
       });
     }
   });
+}
+
+async function record(store: ControlStore, event: NewTriggerEvent) {
+  const [answer] = await store.recordTriggerEvents([event]);
+  if (answer === undefined) throw new Error('recordTriggerEvents answered nothing');
+  return answer;
 }
 
 function newProject(store: ControlStore, name: string): Promise<Project> {

@@ -1,4 +1,4 @@
-import type { TriggerEventRecord } from './trigger-events.js';
+import type { ClaimedTriggerEvent } from './trigger-events.js';
 
 /** The labels pull request commands record. */
 export const PullRequestLabel = {
@@ -34,6 +34,6 @@ export interface PullRequestStore {
     number: number,
     change: (current: PullRequestRecord) => PullRequestRecord,
   ): Promise<PullRequestRecord>;
-  /** A trigger event by id; null when there is none. */
-  findTriggerEvent(id: string): Promise<TriggerEventRecord | null>;
+  /** A trigger event with its payload, by id; null when there is none. */
+  findTriggerEvent(id: string): Promise<ClaimedTriggerEvent | null>;
 }

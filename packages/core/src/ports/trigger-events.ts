@@ -51,8 +51,8 @@ export interface NewTriggerEvent {
   readonly receivedAt: number;
 }
 
-/** A stored trigger event. */
-export interface TriggerEventRecord extends NewTriggerEvent {
+/** A stored trigger event, without its payload. */
+export interface TriggerEventRecord extends Omit<NewTriggerEvent, 'payload'> {
   /** Ids sort by arrival. */
   readonly id: string;
   readonly status: TriggerEventStatus;
@@ -63,7 +63,13 @@ export interface TriggerEventRecord extends NewTriggerEvent {
   readonly processedAt: number | null;
 }
 
-/** What {@link TriggerEventStore.recordTriggerEvent} did. */
+/** A pending event claimed for handling, with its payload. */
+export interface ClaimedTriggerEvent extends TriggerEventRecord {
+  /** The payload, as JSON text. */
+  readonly payload: string;
+}
+
+/** What {@link TriggerEventStore.recordTriggerEvents} did with one event. */
 export interface RecordedTriggerEvent {
   readonly event: TriggerEventRecord;
   /** True when an event with this delivery id was stored before; nothing was stored now. */
@@ -104,8 +110,11 @@ export interface TriggerEventQuery {
  * that the event is still pending, so a late replica whose claim lapsed changes nothing.
  */
 export interface TriggerEventStore {
-  /** Stores an event `pending`, unless its delivery id was stored before (a replay). */
-  recordTriggerEvent(event: NewTriggerEvent): Promise<RecordedTriggerEvent>;
+  /**
+   * Stores events `pending` in one transaction, each unless its delivery id was stored
+   * before (a replay, also within the same call); answers each in order.
+   */
+  recordTriggerEvents(events: readonly NewTriggerEvent[]): Promise<RecordedTriggerEvent[]>;
   /**
    * Claims up to `limit` pending events whose claim is free or lapsed before `now`,
    * oldest first, for `holder` until `until`.
@@ -115,9 +124,12 @@ export interface TriggerEventStore {
     now: number,
     until: number,
     limit: number,
-  ): Promise<TriggerEventRecord[]>;
-  /** Settles a pending event; false, changing nothing, when it was settled already. */
-  settleTriggerEvent(settlement: TriggerEventSettlement): Promise<boolean>;
+  ): Promise<ClaimedTriggerEvent[]>;
+  /**
+   * Settles pending events in one transaction; returns the ids it settled (an event
+   * settled already is left as it is).
+   */
+  settleTriggerEvents(settlements: readonly TriggerEventSettlement[]): Promise<string[]>;
   /** A project's events, newest first. */
   listTriggerEvents(query: TriggerEventQuery): Promise<TriggerEventRecord[]>;
   /** Stores a project's webhook settings, replacing the ones it had. */

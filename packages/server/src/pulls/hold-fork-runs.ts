@@ -1,4 +1,4 @@
-import type { ControlStore, Project, TriggerEventRecord } from '@slipway/core';
+import type { ControlStore, Project, ClaimedTriggerEvent } from '@slipway/core';
 import type { ProjectForges } from '../forges/project-forges.js';
 import type { NormalizedTrigger } from '../triggers/normalized-trigger.js';
 
@@ -13,7 +13,7 @@ export async function holdForkRuns(
   store: ControlStore,
   forges: ProjectForges,
   project: Project,
-  event: TriggerEventRecord,
+  event: ClaimedTriggerEvent,
   trigger: NormalizedTrigger,
   now: () => number,
 ): Promise<boolean> {

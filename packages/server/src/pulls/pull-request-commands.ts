@@ -11,7 +11,7 @@ import {
   type PullRequestInfo,
   type PullRequestRecord,
   type RunRecord,
-  type TriggerEventRecord,
+  type ClaimedTriggerEvent,
   type TriggerFacts,
 } from '@slipway/core';
 import { roleAllows } from '../auth/role-allows.js';
@@ -27,7 +27,7 @@ export interface PullRequestCommandsContext {
   readonly runs: CreateRunContext;
   readonly forges: ProjectForges;
   /** Starts the runs of a fork's event that waited for `/ok-to-test` (untrusted). */
-  readonly startWaiting: (event: TriggerEventRecord) => Promise<TriggerEventResult>;
+  readonly startWaiting: (event: ClaimedTriggerEvent) => Promise<TriggerEventResult>;
   /** Records commit statuses of runs a command started. */
   readonly runsStarted: (project: Project, commit: string, runIds: readonly string[]) => Promise<void>;
   readonly now: () => number;

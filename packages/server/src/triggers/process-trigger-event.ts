@@ -9,7 +9,7 @@ import {
   TriggerEventStatus,
   type Plan,
   type Project,
-  type TriggerEventRecord,
+  type ClaimedTriggerEvent,
 } from '@slipway/core';
 import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
@@ -21,7 +21,7 @@ export interface TriggerHooks {
   readonly onComment?: (
     project: Project,
     comment: PullRequestComment,
-    event: TriggerEventRecord,
+    event: ClaimedTriggerEvent,
   ) => Promise<TriggerEventResult>;
   /**
    * Called before a fork's pull request starts runs; true when they must wait for
@@ -29,7 +29,7 @@ export interface TriggerHooks {
    */
   readonly holdUntrusted?: (
     project: Project,
-    event: TriggerEventRecord,
+    event: ClaimedTriggerEvent,
     trigger: NormalizedTrigger,
   ) => Promise<boolean>;
 }
@@ -69,7 +69,7 @@ const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][
  */
 export async function processTriggerEvent(
   context: CreateRunContext,
-  event: TriggerEventRecord,
+  event: ClaimedTriggerEvent,
   hooks: TriggerHooks & { readonly allowUntrusted?: boolean } = {},
 ): Promise<TriggerEventResult> {
   const normalized = normalizeEvent(event.source, event.kind, JSON.parse(event.payload));

@@ -1,5 +1,10 @@
-import type { ControlStore, TriggerEventRecord } from '@slipway/core';
+import type { ClaimedTriggerEvent, ControlStore } from '@slipway/core';
 import type { TriggerEventResult } from './process-trigger-event.js';
+
+interface Handled {
+  readonly event: ClaimedTriggerEvent;
+  readonly result: TriggerEventResult;
+}
 
 /** Options of {@link TriggerLoop}. */
 export interface TriggerLoopOptions {
@@ -10,12 +15,12 @@ export interface TriggerLoopOptions {
   readonly intervalMs?: number;
   /** How long a claim lasts before another replica may take the event (5 min by default). */
   readonly claimMs?: number;
-  /** Events claimed at once (10 by default). */
+  /** Events claimed at once (50 by default). */
   readonly batch?: number;
   /** Handles one event. */
-  readonly process: (event: TriggerEventRecord) => Promise<TriggerEventResult>;
+  readonly process: (event: ClaimedTriggerEvent) => Promise<TriggerEventResult>;
   /** Called with each event's result once it is settled. */
-  readonly onSettled: (event: TriggerEventRecord, result: TriggerEventResult) => void;
+  readonly onSettled: (event: ClaimedTriggerEvent, result: TriggerEventResult) => void;
   /** Called with what a pass could not do; the loop carries on. */
   readonly onError: (error: unknown) => void;
 }
@@ -102,9 +107,28 @@ export class TriggerLoop {
       options.holder,
       now,
       now + (options.claimMs ?? 300_000),
-      options.batch ?? 10,
+      options.batch ?? 50,
     );
     let settled = 0;
+    const deferred: Handled[] = [];
+    const settle = async (handled: readonly Handled[]): Promise<void> => {
+      const ids = new Set(
+        await store.settleTriggerEvents(
+          handled.map(({ event, result }) => ({
+            id: event.id,
+            status: result.status,
+            outcome: result.outcome,
+            runIds: result.runIds,
+            processedAt: options.now(),
+          })),
+        ),
+      );
+      for (const { event, result } of handled) {
+        if (!ids.has(event.id)) continue;
+        settled++;
+        options.onSettled(event, result);
+      }
+    };
     for (const event of events) {
       let result: TriggerEventResult;
       try {
@@ -113,18 +137,12 @@ export class TriggerLoop {
         options.onError(error);
         continue;
       }
-      const done = await store.settleTriggerEvent({
-        id: event.id,
-        status: result.status,
-        outcome: result.outcome,
-        runIds: result.runIds,
-        processedAt: options.now(),
-      });
-      if (done) {
-        settled++;
-        options.onSettled(event, result);
-      }
+      // An event that started runs is settled at once, so that a crash cannot make it
+      // start them again; one that changed nothing is settled with the rest of the batch.
+      if (result.runIds.length > 0) await settle([{ event, result }]);
+      else deferred.push({ event, result });
     }
+    await settle(deferred);
     return settled;
   }
 }

@@ -1,11 +1,12 @@
 import { ErrorCode, routes, WebhookPath, type WebhookAccepted } from '@slipway/api';
-import { isUserError, type ControlStore, type Forge } from '@slipway/core';
+import { isUserError, type ControlStore, type Forge, type Project } from '@slipway/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.js';
 import { parseInput } from '../http/parse-input.js';
 import { fastifyUrl } from '../http/rest-path.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { header, verifySignature, type Headers } from './verify-signature.js';
+import type { TriggerEventWriter } from './trigger-event-writer.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 
 /** Largest webhook body. */
@@ -27,6 +28,8 @@ const REFUSED =
 export interface WebhookRouteContext {
   readonly store: ControlStore;
   readonly webhooks: WebhookSecrets;
+  /** Stores deliveries, grouping concurrent ones into one commit. */
+  readonly writer: TriggerEventWriter;
   readonly metrics: ServerMetrics;
   readonly now: () => number;
   /** Called once a new event is stored, to wake whoever handles events. */
@@ -46,6 +49,7 @@ export interface WebhookRouteContext {
  */
 export function webhookRoute(app: FastifyInstance, context: WebhookRouteContext): void {
   const route = routes.receiveWebhook;
+  const projects = new ProjectCache(context.store);
   void app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -60,7 +64,7 @@ export function webhookRoute(app: FastifyInstance, context: WebhookRouteContext)
       url: fastifyUrl(route),
       bodyLimit: WEBHOOK_BODY_LIMIT,
       handler: async (request, reply) => {
-        const accepted = await receive(context, request);
+        const accepted = await receive(context, projects, request);
         return reply.code(route.status).send(accepted);
       },
     });
@@ -70,9 +74,10 @@ export function webhookRoute(app: FastifyInstance, context: WebhookRouteContext)
 
 async function receive(
   context: WebhookRouteContext,
+  projects: ProjectCache,
   request: FastifyRequest,
 ): Promise<WebhookAccepted> {
-  const { store, webhooks, metrics } = context;
+  const { webhooks, metrics } = context;
   const params = parseInput(WebhookPath, request.params, 'path');
   const forge = params.forge;
   const refuse = (reason: string): HttpError => {
@@ -80,7 +85,7 @@ async function receive(
     return new HttpError(ErrorCode.Unauthorized, REFUSED);
   };
   const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-  const project = await store.findProject(params.project);
+  const project = await projects.find(params.project);
   if (project === null) throw refuse('no_secret');
   let settings;
   try {
@@ -121,7 +126,7 @@ async function receive(
       `the delivery has no ${missing} header: send the ${forge} webhook as the forge sends it`,
     );
   }
-  const recorded = await store.recordTriggerEvent({
+  const recorded = await context.writer.record({
     projectId: project.id,
     source: forge,
     deliveryId: deliveryId.slice(0, 200),
@@ -132,4 +137,22 @@ async function receive(
   metrics.webhookReceived(forge, recorded.duplicate);
   if (!recorded.duplicate) context.onStored();
   return { event: recorded.event.id, duplicate: recorded.duplicate };
+}
+
+/** Projects by id or name, kept once found: a project's id, name and source never change. */
+class ProjectCache {
+  private readonly known = new Map<string, Project>();
+
+  constructor(private readonly store: ControlStore) {}
+
+  async find(idOrName: string): Promise<Project | null> {
+    const cached = this.known.get(idOrName);
+    if (cached !== undefined) return cached;
+    const project = await this.store.findProject(idOrName);
+    if (project !== null) {
+      if (this.known.size >= 10_000) this.known.clear();
+      this.known.set(idOrName, project);
+    }
+    return project;
+  }
 }

@@ -1,8 +1,9 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * Trigger events (webhook deliveries, deduplicated per project, source and delivery id)
- * with their claim and outcome, and each project's webhook settings (secret sealed).
+ * with their claim and outcome, their payloads, and each project's webhook settings
+ * (secret sealed).
  */
 export const triggerEvents: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -15,7 +16,6 @@ export const triggerEvents: Migration = {
       .addColumn('source', 'text', (c) => c.notNull())
       .addColumn('delivery_id', 'text', (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('received_at', 'bigint', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('outcome', 'text')
@@ -26,14 +26,24 @@ export const triggerEvents: Migration = {
       .addUniqueConstraint('trigger_events_delivery_key', ['project_id', 'source', 'delivery_id'])
       .execute();
     await db.schema
-      .createIndex('trigger_events_status_idx')
+      .createIndex('trigger_events_pending_idx')
       .on('trigger_events')
-      .columns(['status', 'id'])
+      .column('id')
+      .where(sql.ref('status'), '=', 'pending')
       .execute();
     await db.schema
       .createIndex('trigger_events_project_idx')
       .on('trigger_events')
       .columns(['project_id', 'id'])
+      .execute();
+
+    // Payloads apart from the events, so that settling an event rewrites a small row.
+    await db.schema
+      .createTable('trigger_event_payloads')
+      .addColumn('event_id', 'text', (c) =>
+        c.primaryKey().notNull().references('trigger_events.id').onDelete('cascade'),
+      )
+      .addColumn('payload', 'text', (c) => c.notNull())
       .execute();
 
     await db.schema

@@ -1,4 +1,4 @@
-import { TriggerEventStatus, type TriggerEventRecord } from '@slipway/core';
+import { TriggerEventStatus, type ClaimedTriggerEvent } from '@slipway/core';
 import { TRIGGER_EVENT_COLUMNS, toTriggerEvent } from '../rows/trigger-event.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
@@ -15,7 +15,7 @@ export function claimTriggerEvents(
   now: number,
   until: number,
   limit: number,
-): Promise<TriggerEventRecord[]> {
+): Promise<ClaimedTriggerEvent[]> {
   if (limit <= 0) return Promise.resolve([]);
   return writeTransaction(ctx, async (trx) => {
     const candidates = await trx
@@ -40,6 +40,21 @@ export function claimTriggerEvents(
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .returning(TRIGGER_EVENT_COLUMNS)
       .execute();
-    return claimed.map(toTriggerEvent).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const payloads = new Map(
+      (
+        await trx
+          .selectFrom('trigger_event_payloads')
+          .select(['event_id', 'payload'])
+          .where(
+            'event_id',
+            'in',
+            claimed.map((row) => row.id),
+          )
+          .execute()
+      ).map((row) => [row.event_id, row.payload]),
+    );
+    return claimed
+      .map((row) => ({ ...toTriggerEvent(row), payload: payloads.get(row.id) ?? '{}' }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   });
 }
