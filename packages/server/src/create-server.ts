@@ -252,7 +252,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     const result = await processTriggerEvent(runContext, event, {
       allowUntrusted,
       onComment: (project, comment) => pullRequestCommands.handle(project, comment),
-      holdUntrusted: (project, held, trigger) => holdForkRuns(store, forges, project, held, trigger, now),
+      holdUntrusted: (project, held, trigger) =>
+        holdForkRuns(store, forges, project, held, trigger, now),
     });
     if (result.commit !== undefined) {
       await recordStatuses(event.projectId, result.commit, result.runIds, result.skipped ?? []);

@@ -182,7 +182,11 @@ export class SlipwayClient {
   }
 
   /** Sets where a project's runs report to its forge (the token is never returned). */
-  putProjectForge(project: string, body: PutForgeRequest, call?: CallOptions): Promise<ForgeSettings> {
+  putProjectForge(
+    project: string,
+    body: PutForgeRequest,
+    call?: CallOptions,
+  ): Promise<ForgeSettings> {
     return this.call(routes.putProjectForge, { params: { project }, body }, call);
   }
 

@@ -16,7 +16,10 @@ export const PutForgeRequest = z.strictObject({
     .string()
     .min(1)
     .max(500)
-    .regex(/^[^\s/]+(\/[^\s/]+)*$/, 'give the repository as owner/name (GitLab: group/name or the project id)')
+    .regex(
+      /^[^\s/]+(\/[^\s/]+)*$/,
+      'give the repository as owner/name (GitLab: group/name or the project id)',
+    )
     .describe('owner/name on GitHub and Gitea; the project path or id on GitLab.'),
   token: z
     .string()
@@ -25,7 +28,11 @@ export const PutForgeRequest = z.strictObject({
     .describe('The API token statuses and comments are sent with; it is never returned.'),
   users: z
     .record(
-      z.string().min(1).max(100).regex(/^[\w.\-@]+$/, 'a forge login has letters, digits, . _ - @'),
+      z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[\w.\-@]+$/, 'a forge login has letters, digits, . _ - @'),
       z.string().min(1).max(200),
     )
     .optional()

@@ -56,7 +56,10 @@ export const ServerConfigSchema = z.strictObject({
    * listens on is used.
    */
   publicUrl: z
-    .url({ protocol: /^https?$/, error: 'give an http or https URL such as https://ci.example.com' })
+    .url({
+      protocol: /^https?$/,
+      error: 'give an http or https URL such as https://ci.example.com',
+    })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   /**

@@ -26,7 +26,7 @@ interface Setup {
   readonly projectId: string;
   readonly runId: string;
   readonly clock: { now: number };
-  loop(): CommitStatusLoop;
+  readonly loop: () => CommitStatusLoop;
 }
 
 async function setUp(): Promise<Setup> {
@@ -44,7 +44,11 @@ async function setUp(): Promise<Setup> {
     now: () => clock.now,
     http: { retries: 0 },
   });
-  const project = await store.createProject({ name: 'shop', source: '/repo', defaultBranch: 'main' });
+  const project = await store.createProject({
+    name: 'shop',
+    source: '/repo',
+    defaultBranch: 'main',
+  });
   await store.putProjectWebhook({
     projectId: project.id,
     forge: 'gitea',
@@ -52,7 +56,9 @@ async function setUp(): Promise<Setup> {
     updatedAt: clock.now,
   });
   await forges.put(project.id, { apiUrl: forge.apiUrl, repository: 'octo/shop', token: TOKEN });
-  const plan = testPlan([planTask('build')], { trigger: { event: TriggerEvent.Push, commit: COMMIT } });
+  const plan = testPlan([planTask('build')], {
+    trigger: { event: TriggerEvent.Push, commit: COMMIT },
+  });
   const run = await store.createRun({
     projectId: project.id,
     plan,
@@ -110,8 +116,14 @@ describe('the commit status outbox', () => {
     forge.failNext(503, 1);
     expect(await loop().runOnce()).toBe(1);
     expect(states(forge)).toEqual(['queued']);
-    const [row] = await store.listCommitStatuses((await store.findProject('shop'))?.id ?? '', COMMIT);
-    expect(row).toMatchObject({ reported: null, lastError: expect.stringContaining('answered 503') });
+    const [row] = await store.listCommitStatuses(
+      (await store.findProject('shop'))?.id ?? '',
+      COMMIT,
+    );
+    expect(row).toMatchObject({
+      reported: null,
+      lastError: expect.stringContaining('answered 503') as string,
+    });
 
     // Not due again before the backoff; the run moves on meanwhile.
     clock.now += 999;

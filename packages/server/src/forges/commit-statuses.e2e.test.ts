@@ -5,7 +5,11 @@ import { sign } from '@octokit/webhooks-methods';
 import { runAgentProcess } from '@slipway/agent';
 import { SlipwayClient } from '@slipway/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startForgeStandIn, type ForgeStandIn, type RecordedForgeCall } from '../testing/forge-stand-in.js';
+import {
+  startForgeStandIn,
+  type ForgeStandIn,
+  type RecordedForgeCall,
+} from '../testing/forge-stand-in.js';
 import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
 import { githubExample, gitlabPush } from '../testing/webhook-samples.js';
 
@@ -55,7 +59,7 @@ interface Setup {
   readonly commit: string;
   readonly forge: ForgeStandIn;
   /** Starts the embedded-style agent that runs the steps. */
-  startAgent(): void;
+  readonly startAgent: () => void;
 }
 
 async function setUp(forgeKind: 'github' | 'gitlab', repository: string): Promise<Setup> {
@@ -76,7 +80,7 @@ async function setUp(forgeKind: 'github' | 'gitlab', repository: string): Promis
     base,
     commit: repo.commit,
     forge,
-    startAgent() {
+    startAgent: () => {
       const stop = new AbortController();
       const workDir = mkdtemp(join(tmpdir(), 'slipway-agent-'));
       const agent = workDir.then((dir) =>
@@ -168,18 +172,23 @@ describe('commit statuses, end to end', () => {
 
     const started = await until(
       () => Promise.resolve(lastStates(forge.calls)),
-      (states) => states['slipway/ci'] === 'pending running' && states['slipway/lint'] === 'pending running',
+      (states) =>
+        states['slipway/ci'] === 'pending running' && states['slipway/lint'] === 'pending running',
     );
     expect(started).toEqual({
       'slipway/ci': 'pending running',
       'slipway/lint': 'pending running',
       'slipway/docs': 'success skipped',
     });
-    expect(statusesByContext(forge.calls)['slipway/ci']?.[0]?.slice(0, 2)).toEqual(['pending', 'queued']);
+    expect(statusesByContext(forge.calls)['slipway/ci']?.[0]?.slice(0, 2)).toEqual([
+      'pending',
+      'queued',
+    ]);
     startAgent();
     const final = await until(
       () => Promise.resolve(lastStates(forge.calls)),
-      (states) => states['slipway/ci'] === 'success succeeded' && states['slipway/lint'] === 'failure failed',
+      (states) =>
+        states['slipway/ci'] === 'success succeeded' && states['slipway/lint'] === 'failure failed',
     );
     expect(final).toEqual({
       'slipway/ci': 'success succeeded',
@@ -195,7 +204,9 @@ describe('commit statuses, end to end', () => {
     const ciRun = runs.find((run) => run.pipeline === 'ci');
     expect(ci.every(([, , url]) => url === `${PUBLIC_URL}/runs/${ciRun?.id ?? ''}`)).toBe(true);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/slipway_forge_requests_total\{host="127\.0\.0\.1:\d+",status="503",success="false"\} 2/);
+    expect(metrics).toMatch(
+      /slipway_forge_requests_total\{host="127\.0\.0\.1:\d+",status="503",success="false"\} 2/,
+    );
     expect(metrics).toMatch(/slipway_commit_status_deliveries_total\{result="delivered"\} \d+/);
   });
 
@@ -213,7 +224,11 @@ describe('commit statuses, end to end', () => {
       () => server.store.listCommitStatuses(project?.id ?? '', commit),
       (list) =>
         list.length === 3 &&
-        list.every((s) => (s.runStatus === null || ['succeeded', 'failed'].includes(s.runStatus)) && s.reported === (s.runStatus ?? 'skipped')),
+        list.every(
+          (s) =>
+            (s.runStatus === null || ['succeeded', 'failed'].includes(s.runStatus)) &&
+            s.reported === (s.runStatus ?? 'skipped'),
+        ),
     );
     expect(statuses.map((s) => [s.context, s.runStatus])).toEqual(
       expect.arrayContaining([
@@ -246,9 +261,13 @@ describe('commit statuses, end to end', () => {
     expect(response.status).toBe(202);
     const final = await until(
       () => Promise.resolve(lastStates(forge.calls)),
-      (states) => states['slipway/ci'] === 'success succeeded' && states['slipway/lint'] === 'failed failed',
+      (states) =>
+        states['slipway/ci'] === 'success succeeded' && states['slipway/lint'] === 'failed failed',
     );
-    expect(final).toMatchObject({ 'slipway/ci': 'success succeeded', 'slipway/lint': 'failed failed' });
+    expect(final).toMatchObject({
+      'slipway/ci': 'success succeeded',
+      'slipway/lint': 'failed failed',
+    });
     expect(forge.calls[0]?.path).toBe(`/projects/group/shop/statuses/${commit}`);
     expect(forge.calls[0]?.headers['private-token']).toBe(TOKEN);
   });

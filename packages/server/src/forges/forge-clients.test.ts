@@ -156,7 +156,12 @@ describe.each(REPORTING_FORGES)('the %s client', (forge) => {
   it('never retries a 4xx answer and says what to fix', async () => {
     const { standIn, client } = await setUp('wrong-token');
     const error = await client
-      .setCommitStatus({ commit: COMMIT, state: CommitState.Success, context: 'c', description: 'd' })
+      .setCommitStatus({
+        commit: COMMIT,
+        state: CommitState.Success,
+        context: 'c',
+        description: 'd',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeCallError);
     expect(error).toMatchObject({ status: 401, transient: false });

@@ -52,7 +52,10 @@ export async function forgeRequest(
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) {
       const exponential = Math.min(maxBackoff, backoff * 2 ** (attempt - 1));
-      const delay = Math.min(maxBackoff, Math.max(exponential * (0.5 + Math.random() / 2), retryAfter));
+      const delay = Math.min(
+        maxBackoff,
+        Math.max(exponential * (0.5 + Math.random() / 2), retryAfter),
+      );
       await sleep(delay);
     }
     let response: Response;
@@ -72,7 +75,12 @@ export async function forgeRequest(
     } catch (error) {
       options.onRequest?.({ host, status: 'network', success: false });
       retryAfter = 0;
-      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      const cause =
+        error instanceof Error
+          ? error.cause instanceof Error
+            ? error.cause.message
+            : error.message
+          : String(error);
       last = new ForgeCallError(
         `${request.what}: ${host} could not be reached (${cause}); check the forge API URL`,
         null,

@@ -54,7 +54,10 @@ export function checkForgeApiUrl(value: string, allowPrivate: boolean): string {
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(UserErrorKind.Usage, `the forge API URL must be http or https, not ${url.protocol}`);
+    throw new UserError(
+      UserErrorKind.Usage,
+      `the forge API URL must be http or https, not ${url.protocol}`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
     throw new UserError(

@@ -34,7 +34,13 @@ describe('pull request comment commands', () => {
     const noise = fc.string().map((s) => s.replace(/^\s*\//gm, '').replace(/[`~]/g, ''));
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(noise, fc.constantFrom(...names).map((n) => `/${n}`)), { maxLength: 20 }),
+        fc.array(
+          fc.oneof(
+            noise,
+            fc.constantFrom(...names).map((n) => `/${n}`),
+          ),
+          { maxLength: 20 },
+        ),
         (lines) => {
           const expected = lines.filter((line) => line.startsWith('/')).slice(0, MAX_COMMANDS);
           const parsed = parseCommands(lines.join('\n'));

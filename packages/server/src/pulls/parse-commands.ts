@@ -38,7 +38,10 @@ export function parseCommands(body: string): PrCommand[] {
       continue;
     }
     if (fenced || !raw.startsWith('/')) continue;
-    const [word = '', ...args] = line.slice(1).split(/\s+/).filter((part) => part !== '');
+    const [word = '', ...args] = line
+      .slice(1)
+      .split(/\s+/)
+      .filter((part) => part !== '');
     const name = word.toLowerCase();
     if (!NAMES.includes(name)) continue;
     commands.push({ name: name as PrCommandName, args });

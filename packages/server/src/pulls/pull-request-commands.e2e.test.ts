@@ -150,7 +150,11 @@ function comment(body: string, login = 'Codertocat') {
   const original = payload.comment as Record<string, unknown>;
   return {
     ...payload,
-    issue: { ...issue, number: 7, pull_request: { url: 'https://api.github.com/repos/octo/shop/pulls/7' } },
+    issue: {
+      ...issue,
+      number: 7,
+      pull_request: { url: 'https://api.github.com/repos/octo/shop/pulls/7' },
+    },
     comment: { ...original, body, user: { ...(original.user as object), login } },
   };
 }
@@ -187,8 +191,15 @@ describe('pull request commands, end to end', () => {
 
     await deliver(base, 'issue_comment', comment('Flaky, again please.\n/retest'));
     const runs = await finishedRuns(server, 3);
-    expect(runs[0]).toMatchObject({ pipeline: 'lint', number: 3, trigger: { pr: 7, actor: 'alice' } });
-    await until(() => Promise.resolve(replies(forge)), (list) => list.length === 1);
+    expect(runs[0]).toMatchObject({
+      pipeline: 'lint',
+      number: 3,
+      trigger: { pr: 7, actor: 'alice' },
+    });
+    await until(
+      () => Promise.resolve(replies(forge)),
+      (list) => list.length === 1,
+    );
     expect(replies(forge)[0]).toBe('Slipway:\n- retest: started lint run #3');
 
     await deliver(base, 'issue_comment', comment('/approve\n/lgtm\n/hold'));
@@ -197,7 +208,10 @@ describe('pull request commands, end to end', () => {
     await deliver(base, 'issue_comment', comment('/retest', 'mallory'));
     await deliver(base, 'issue_comment', comment('Thanks! See /retest in the docs.'));
     await settled(client, 8);
-    await until(() => Promise.resolve(replies(forge)), (list) => list.length === 5);
+    await until(
+      () => Promise.resolve(replies(forge)),
+      (list) => list.length === 5,
+    );
     expect(replies(forge).slice(1)).toEqual([
       'Slipway:\n- approved: recorded (by alice)\n- lgtm: recorded (by alice)\n- held: recorded (by alice)',
       'Slipway:\n- held: removed\n- deploy: no environments are configured yet, so there is nothing to deploy to that environment',

@@ -6,7 +6,6 @@ import {
   RunStatus,
   TriggerEvent,
   TriggerEventStatus,
-  type ControlStore,
   type Project,
   type PullRequestInfo,
   type PullRequestRecord,
@@ -29,7 +28,11 @@ export interface PullRequestCommandsContext {
   /** Starts the runs of a fork's event that waited for `/ok-to-test` (untrusted). */
   readonly startWaiting: (event: ClaimedTriggerEvent) => Promise<TriggerEventResult>;
   /** Records commit statuses of runs a command started. */
-  readonly runsStarted: (project: Project, commit: string, runIds: readonly string[]) => Promise<void>;
+  readonly runsStarted: (
+    project: Project,
+    commit: string,
+    runIds: readonly string[],
+  ) => Promise<void>;
   readonly now: () => number;
 }
 
@@ -64,7 +67,8 @@ export class PullRequestCommands {
       );
     }
     const user = forge.users[comment.author];
-    const role = user === undefined ? null : await this.context.runs.store.findRole(project.id, user);
+    const role =
+      user === undefined ? null : await this.context.runs.store.findRole(project.id, user);
     if (user === undefined || role === null || !roleAllows(role, ProjectRole.Developer)) {
       const why =
         user === undefined
@@ -119,7 +123,13 @@ export class PullRequestCommands {
       case PrCommandName.Lgtm:
         return this.setLabel(project, pr, PullRequestLabel.Lgtm, user, true);
       case PrCommandName.Hold:
-        return this.setLabel(project, pr, PullRequestLabel.Held, user, command.args[0] !== 'cancel');
+        return this.setLabel(
+          project,
+          pr,
+          PullRequestLabel.Held,
+          user,
+          command.args[0] !== 'cancel',
+        );
       case PrCommandName.OkToTest:
         return this.okToTest(project, pr);
       case PrCommandName.Deploy:
@@ -151,7 +161,11 @@ export class PullRequestCommands {
     }
     const started: RunRecord[] = [];
     for (const run of failed) started.push(await rerunRun(this.context.runs, project, run, user));
-    await this.context.runsStarted(project, pr.headCommit, started.map((run) => run.id));
+    await this.context.runsStarted(
+      project,
+      pr.headCommit,
+      started.map((run) => run.id),
+    );
     return {
       line: `retest: started ${started.map((run) => `${run.pipeline} run #${run.number}`).join(', ')}`,
       runIds: started.map((run) => run.id),
@@ -214,9 +228,10 @@ export class PullRequestCommands {
       (current): PullRequestRecord => {
         const users = current.labels[name] ?? [];
         const next = on ? [...users.filter((u) => u !== user), user] : [];
-        const labels = { ...current.labels };
+        const labels = Object.fromEntries(
+          Object.entries(current.labels).filter(([label]) => label !== name),
+        );
         if (next.length > 0) labels[name] = next;
-        else delete labels[name];
         return { ...current, labels, updatedAt: this.context.now() };
       },
     );

@@ -20,7 +20,12 @@ export function pullRequestRoutes(app: FastifyInstance, store: ControlStore): vo
     const latest = new Map<string, PullRequestStatus['checks'][number]>();
     for (const report of reports) {
       const { state, description } = commitStateOf(report.runStatus);
-      latest.set(report.context, { context: report.context, state, description, runId: report.runId });
+      latest.set(report.context, {
+        context: report.context,
+        state,
+        description,
+        runId: report.runId,
+      });
     }
     const labels = record?.labels ?? {};
     return {

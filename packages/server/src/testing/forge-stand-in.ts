@@ -75,7 +75,11 @@ export async function startForgeStandIn(
     };
     const failure = failures.shift();
     if (failure !== undefined) {
-      send(failure, { message: `stand-in answers ${failure}` }, failure === 429 ? { 'retry-after': '0' } : {});
+      send(
+        failure,
+        { message: `stand-in answers ${failure}` },
+        failure === 429 ? { 'retry-after': '0' } : {},
+      );
       return;
     }
     if (!url.pathname.startsWith(PREFIX[forge]) || !authorized(forge, request, token)) {

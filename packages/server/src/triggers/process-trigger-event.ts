@@ -126,7 +126,8 @@ async function runMatching(
   const skipped: string[] = [];
   const newHead =
     candidate.kind === TriggerKind.Push ||
-    (candidate.kind === TriggerKind.PullRequest && NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
+    (candidate.kind === TriggerKind.PullRequest &&
+      NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
   const plans = await repositories.withCheckout(project.source, commit, async (dir) => {
     const resolver = new RepositoryTemplateResolver(
       dir,

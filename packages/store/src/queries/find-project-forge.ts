@@ -19,6 +19,6 @@ export async function findProjectForge(
     repository: row.repository,
     sealedToken: row.sealed_token,
     users: parseJson(row.users) as Record<string, string>,
-    updatedAt: Number(row.updated_at),
+    updatedAt: row.updated_at,
   };
 }

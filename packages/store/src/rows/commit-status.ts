@@ -13,7 +13,7 @@ export function toCommitStatus(row: CommitStatusRow): CommitStatusRecord {
     commit: row.commit_id,
     context: row.context,
     targetUrl: row.target_url,
-    createdAt: Number(row.created_at),
+    createdAt: row.created_at,
     runStatus: row.run_status as RunStatus | null,
     reported: row.reported,
     lastError: row.last_error,

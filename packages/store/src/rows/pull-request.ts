@@ -10,6 +10,6 @@ export function toPullRequest(row: PullRequestsTable): PullRequestRecord {
     headCommit: row.head_commit,
     labels: parseJson(row.labels) as PullRequestRecord['labels'],
     waitingEventId: row.waiting_event_id,
-    updatedAt: Number(row.updated_at),
+    updatedAt: row.updated_at,
   };
 }
