@@ -132,3 +132,76 @@ export function describeControlStoreCommitStatusesContract(store: () => ControlS
     });
   });
 }
+
+/** The part of the {@link ControlStore} contract about pull request records. */
+export function describeControlStorePullRequestsContract(store: () => ControlStore): void {
+  describe('pull requests', () => {
+    it('starts from an empty record and keeps what each update makes', async () => {
+      const project = await contractProject(store());
+      expect(await store().findPullRequest(project.id, 7)).toBeNull();
+      const first = await store().updatePullRequest(project.id, 7, (current) => {
+        expect(current).toEqual({
+          projectId: project.id,
+          number: 7,
+          headCommit: null,
+          labels: {},
+          waitingEventId: null,
+          updatedAt: 0,
+        });
+        return { ...current, headCommit: COMMIT, labels: { approved: ['alice'] }, updatedAt: T0 };
+      });
+      expect(first.labels).toEqual({ approved: ['alice'] });
+      await store().updatePullRequest(project.id, 7, (current) => ({
+        ...current,
+        labels: { ...current.labels, held: ['bob'] },
+        waitingEventId: 'event-1',
+        updatedAt: T0 + 1,
+      }));
+      expect(await store().findPullRequest(project.id, 7)).toEqual({
+        projectId: project.id,
+        number: 7,
+        headCommit: COMMIT,
+        labels: { approved: ['alice'], held: ['bob'] },
+        waitingEventId: 'event-1',
+        updatedAt: T0 + 1,
+      });
+      expect(await store().findPullRequest(project.id, 8)).toBeNull();
+    });
+
+    it('serializes concurrent updates of one pull request', async () => {
+      const project = await contractProject(store());
+      await Promise.all(
+        ['a', 'b', 'c', 'd'].map((user) =>
+          store().updatePullRequest(project.id, 3, (current) => ({
+            ...current,
+            labels: { lgtm: [...(current.labels.lgtm ?? []), user] },
+            updatedAt: T0,
+          })),
+        ),
+      );
+      const record = await store().findPullRequest(project.id, 3);
+      expect([...(record?.labels.lgtm ?? [])].sort()).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it('finds a trigger event with its payload by id', async () => {
+      const project = await contractProject(store());
+      const [recorded] = await store().recordTriggerEvents([
+        {
+          projectId: project.id,
+          source: 'github',
+          deliveryId: 'pr-7',
+          kind: 'pull_request',
+          payload: '{"number":7}',
+          receivedAt: T0,
+        },
+      ]);
+      const found = await store().findTriggerEvent(recorded?.event.id ?? '');
+      expect(found).toMatchObject({
+        id: recorded?.event.id,
+        kind: 'pull_request',
+        payload: '{"number":7}',
+      });
+      expect(await store().findTriggerEvent('missing')).toBeNull();
+    });
+  });
+}

@@ -25,7 +25,10 @@ import { describeControlStoreAccessContract } from './control-store-access-contr
 import { describeControlStoreGroupsContract } from './control-store-groups-contract.js';
 import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
-import { describeControlStoreCommitStatusesContract } from './control-store-commit-statuses-contract.js';
+import {
+  describeControlStoreCommitStatusesContract,
+  describeControlStorePullRequestsContract,
+} from './control-store-commit-statuses-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -767,6 +770,7 @@ export function describeControlStoreContract(
     describeControlStoreGroupsContract(() => store);
     describeControlStoreTriggerEventsContract(() => store, options.openTwo);
     describeControlStoreCommitStatusesContract(() => store);
+    describeControlStorePullRequestsContract(() => store);
 
     describeRunOutputsContract(() => store);
 
