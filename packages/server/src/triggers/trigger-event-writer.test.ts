@@ -1,0 +1,75 @@
+import type { ControlStore, NewTriggerEvent } from '@slipway/core';
+import { openControlStore } from '@slipway/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TriggerEventWriter } from './trigger-event-writer.js';
+
+let store: ControlStore | null = null;
+afterEach(async () => {
+  await store?.close();
+  store = null;
+});
+
+/** The real SQLite store, counting the writes it is asked for. */
+async function countingStore(): Promise<{ store: ControlStore; batches: number[] }> {
+  const real = await openControlStore('sqlite::memory:');
+  store = real;
+  const batches: number[] = [];
+  const counting = Object.create(real) as ControlStore;
+  counting.recordTriggerEvents = (events) => {
+    batches.push(events.length);
+    return real.recordTriggerEvents(events);
+  };
+  return { store: counting, batches };
+}
+
+describe('TriggerEventWriter', () => {
+  it('stores concurrent deliveries in a few writes, answering each once stored', async () => {
+    const { store: counting, batches } = await countingStore();
+    const project = await counting.createProject({
+      name: 'p',
+      source: '/p',
+      defaultBranch: 'main',
+    });
+    const writer = new TriggerEventWriter(counting);
+    const event = (id: string): NewTriggerEvent => ({
+      projectId: project.id,
+      source: 'github',
+      deliveryId: id,
+      kind: 'push',
+      payload: '{}',
+      receivedAt: 1,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => writer.record(event(`d${i % 40}`))),
+    );
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(40);
+    expect(answers.filter((a) => a.duplicate)).toHaveLength(10);
+    expect(answers[45]?.event.id).toBe(answers[5]?.event.id);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(batches.length).toBeLessThan(5);
+    expect(await counting.listTriggerEvents({ projectId: project.id, limit: 100 })).toHaveLength(
+      40,
+    );
+  });
+
+  it('fails every delivery of a write that fails, and goes on with the next', async () => {
+    const { store: counting } = await countingStore();
+    const writer = new TriggerEventWriter(counting);
+    const unknown: NewTriggerEvent = {
+      projectId: 'no-such-project',
+      source: 'github',
+      deliveryId: 'x',
+      kind: 'push',
+      payload: '{}',
+      receivedAt: 1,
+    };
+    await expect(writer.record(unknown)).rejects.toThrow();
+    const project = await counting.createProject({
+      name: 'q',
+      source: '/q',
+      defaultBranch: 'main',
+    });
+    const stored = await writer.record({ ...unknown, projectId: project.id });
+    expect(stored.duplicate).toBe(false);
+  });
+});
