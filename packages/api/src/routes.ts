@@ -56,6 +56,12 @@ import {
   WebhookSettings,
 } from './schemas/triggers.js';
 import {
+  ForgeSettings,
+  PullRequestPath,
+  PullRequestStatus,
+  PutForgeRequest,
+} from './schemas/forges.js';
+import {
   AgentReportRequest,
   AgentReportResponse,
   ListTestsQuery,
@@ -386,6 +392,48 @@ export const routes = {
     status: 200,
     response: WebhookSettings,
     errors: [404],
+  },
+  putProjectForge: {
+    operationId: 'putProjectForge',
+    method: 'PUT',
+    path: '/api/projects/:project/forge',
+    summary:
+      "Set where a project's runs report commit statuses and comments: the forge API URL, the repository and the API token (never returned)",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    body: PutForgeRequest,
+    status: 200,
+    response: ForgeSettings,
+    errors: [400, 404],
+  },
+  getProjectForge: {
+    operationId: 'getProjectForge',
+    method: 'GET',
+    path: '/api/projects/:project/forge',
+    summary: "Show a project's forge settings, without the token",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    status: 200,
+    response: ForgeSettings,
+    errors: [404],
+  },
+  getPullRequestStatus: {
+    operationId: 'getPullRequestStatus',
+    method: 'GET',
+    path: '/api/projects/:project/pulls/:number',
+    summary:
+      'Show what is recorded about a pull request: approved, held and lgtm labels, a wait for /ok-to-test, and the checks of its head commit',
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:viewer',
+    params: PullRequestPath,
+    status: 200,
+    response: PullRequestStatus,
+    errors: [400, 404],
   },
   receiveWebhook: {
     operationId: 'receiveWebhook',

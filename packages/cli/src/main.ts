@@ -172,6 +172,11 @@ program
     'data folder (default $XDG_DATA_HOME/slipway or ~/.local/share/slipway)',
   )
   .option('--database <url>', 'postgres://… to use PostgreSQL instead of SQLite')
+  .option('--public-url <url>', 'the URL people reach the server at; commit statuses link to it')
+  .option(
+    '--forge-allow-private-urls',
+    'let forge API URLs point at loopback and private addresses (a forge on this network)',
+  )
   .option('--config <file>', 'JSON config file (flags and SLIPWAY_* variables win over it)')
   .option('--no-agent', 'do not start the embedded agent')
   .option(
@@ -189,6 +194,8 @@ program
       port?: string;
       dataDir?: string;
       database?: string;
+      publicUrl?: string;
+      forgeAllowPrivateUrls?: boolean;
       config?: string;
       agent: boolean;
       agentCapacity: number;
@@ -203,6 +210,8 @@ program
           port: options.port,
           dataDir: options.dataDir,
           database: options.database,
+          publicUrl: options.publicUrl,
+          forgeAllowPrivateUrls: options.forgeAllowPrivateUrls,
           config: options.config,
         },
         agent: options.agent,
@@ -341,6 +350,59 @@ withServer(
     });
   },
 );
+
+withServer(
+  project
+    .command('forge <name>')
+    .description(
+      "set where a project's runs report commit statuses and PR comments (the API token is read from standard input); without --repository, show it",
+    )
+    .option('--repository <repo>', 'owner/name (GitLab: group/name or the project id)')
+    .option('--api-url <url>', "the forge's API URL; the hosted forge's by default")
+    .option('--token-stdin', 'read the API token from standard input (it is never printed)')
+    .option(
+      '--user <login=user>',
+      'map a forge login to a Slipway user for pull request commands (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    ),
+).action(
+  async (
+    name: string,
+    options: ServerFlags & {
+      repository?: string;
+      apiUrl?: string;
+      tokenStdin?: boolean;
+      user: string[];
+    },
+  ) => {
+    const { projectForgeCommand } = await import('./commands/client/forge-commands.js');
+    process.exitCode = await projectForgeCommand({
+      ...serverOptions(options),
+      project: name,
+      repository: options.repository,
+      apiUrl: options.apiUrl,
+      tokenStdin: options.tokenStdin === true,
+      users: options.user,
+    });
+  },
+);
+
+const pr = program.command('pr').description('pull requests: what PR commands recorded');
+withServer(
+  pr
+    .command('status <project> <number>')
+    .description(
+      'show what is recorded about a pull request: approved, held, lgtm, a wait for /ok-to-test, and its checks',
+    ),
+).action(async (projectName: string, number: string, options: ServerFlags) => {
+  const { prStatusCommand } = await import('./commands/client/forge-commands.js');
+  process.exitCode = await prStatusCommand({
+    ...serverOptions(options),
+    project: projectName,
+    number: positiveInteger(number),
+  });
+});
 
 withServer(
   program

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ControlStore } from '@slipway/core';
+import type { ControlStore, ClaimedTriggerEvent } from '@slipway/core';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
@@ -46,6 +46,14 @@ import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
 import { DEFAULT_WEB_DIR, installWebUi, isPageRequest } from './web/web-ui.js';
+import { CommitStatusLoop } from './forges/commit-status-loop.js';
+import { forgeRoutes } from './forges/forge-routes.js';
+import { ProjectForges } from './forges/project-forges.js';
+import { recordCommitStatuses } from './forges/record-commit-statuses.js';
+import { holdForkRuns } from './pulls/hold-fork-runs.js';
+import { pullRequestRoutes } from './pulls/pull-request-routes.js';
+import { PullRequestCommands } from './pulls/pull-request-commands.js';
+import type { TriggerEventResult } from './triggers/process-trigger-event.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -90,6 +98,8 @@ export interface SlipwayServer {
   readonly schedules: ScheduleLoop;
   /** Polls the repositories of projects that asked for it (one replica at a time). */
   readonly polls: PollLoop;
+  /** Delivers commit statuses to forges in the background. */
+  readonly commitStatuses: CommitStatusLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -228,10 +238,86 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     runCapacity: config.runCapacity,
     now,
   };
+  const forges = new ProjectForges(store, secretBox, {
+    allowPrivateUrls: config.forgeAllowPrivateUrls,
+    now,
+    http: {
+      onRequest: (request) => {
+        metrics.forgeRequest(request.host, request.status, request.success);
+      },
+    },
+  });
+  const publicUrl = (): string => {
+    if (config.publicUrl !== undefined) return config.publicUrl;
+    const address = app.server.address();
+    if (typeof address === 'object' && address !== null) {
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    }
+    return `http://${config.host}:${config.port}`;
+  };
+  const commitStatuses = new CommitStatusLoop(store, forges, {
+    now,
+    onDelivery: (result) => {
+      metrics.commitStatusDelivery(result);
+    },
+    onError: (error) => {
+      app.log.warn({ err: error }, 'commit statuses: a delivery failed; it is retried later');
+    },
+  });
+  const recordStatuses = async (
+    projectId: string,
+    commit: string,
+    runIds: readonly string[],
+    skipped: readonly string[],
+  ): Promise<void> => {
+    try {
+      await recordCommitStatuses(store, {
+        projectId,
+        commit,
+        runIds,
+        skipped,
+        publicUrl: publicUrl(),
+        now: now(),
+      });
+    } catch (error) {
+      app.log.error({ err: error }, `commit statuses of ${commit} not recorded`);
+    }
+  };
+  const handleEvent = async (
+    event: ClaimedTriggerEvent,
+    allowUntrusted: boolean,
+  ): Promise<TriggerEventResult> => {
+    const result = await processTriggerEvent(runContext, event, {
+      allowUntrusted,
+      onComment: (project, comment) => pullRequestCommands.handle(project, comment),
+      holdUntrusted: (project, held, trigger) =>
+        holdForkRuns(store, forges, project, held, trigger, now),
+    });
+    if (result.commit !== undefined) {
+      await recordStatuses(event.projectId, result.commit, result.runIds, result.skipped ?? []);
+      const { commit, pr } = result;
+      if (pr !== undefined) {
+        await store.updatePullRequest(event.projectId, pr, (current) => ({
+          ...current,
+          headCommit: commit,
+          updatedAt: now(),
+        }));
+      }
+    }
+    return result;
+  };
+  const pullRequestCommands = new PullRequestCommands({
+    runs: runContext,
+    forges,
+    now,
+    startWaiting: (event) => handleEvent(event, true),
+    runsStarted: (project, commit, runIds) => recordStatuses(project.id, commit, runIds, []),
+  });
   const triggers = new TriggerLoop(store, {
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     now,
-    process: (event) => processTriggerEvent(runContext, event),
+    process: (event) => handleEvent(event, false),
     onSettled: (event, result) => {
       metrics.triggerEventSettled(result.status, result.event, result.runIds.length);
       app.log.info(
@@ -307,6 +393,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     },
   });
   triggerRoutes(app, { store, webhooks });
+  forgeRoutes(app, { store, forges });
+  pullRequestRoutes(app, store);
 
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
   rerunRoutes(app, {
@@ -347,6 +435,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     if (deps.startScheduler !== false) triggers.start();
     if (deps.startScheduler !== false) schedules.start();
     if (deps.startScheduler !== false) polls.start();
+    if (deps.startScheduler !== false) commitStatuses.start();
     done();
   });
   app.addHook('preClose', async () => {
@@ -356,8 +445,20 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     await polls.stop();
     await schedules.stop();
     await triggers.stop();
+    await commitStatuses.stop();
     await scheduler.stop();
   });
 
-  return { app, scheduler, driver, agents, adminToken, metrics, triggers, schedules, polls };
+  return {
+    app,
+    scheduler,
+    driver,
+    agents,
+    adminToken,
+    metrics,
+    triggers,
+    schedules,
+    polls,
+    commitStatuses,
+  };
 }

@@ -45,6 +45,23 @@ CREATE TABLE attempts (
   CONSTRAINT attempts_task_fkey FOREIGN KEY (run_id, task_id) REFERENCES tasks(run_id, task_id) ON DELETE CASCADE
 );
 
+CREATE TABLE commit_statuses (
+  id text NOT NULL,
+  project_id text NOT NULL,
+  run_id text,
+  commit_id text NOT NULL,
+  context text NOT NULL,
+  target_url text,
+  created_at bigint NOT NULL,
+  reported text,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at bigint,
+  last_error text,
+  CONSTRAINT commit_statuses_pkey PRIMARY KEY (id),
+  CONSTRAINT commit_statuses_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE,
+  CONSTRAINT commit_statuses_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(id) ON DELETE CASCADE
+);
+
 CREATE TABLE cron_marks (
   project_id text NOT NULL,
   pipeline text NOT NULL,
@@ -90,6 +107,17 @@ CREATE TABLE pipeline_catalogs (
   CONSTRAINT pipeline_catalogs_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
+CREATE TABLE project_forges (
+  project_id text NOT NULL,
+  api_url text NOT NULL,
+  repository text NOT NULL,
+  sealed_token text NOT NULL,
+  users text NOT NULL DEFAULT '{}'::text,
+  updated_at bigint NOT NULL,
+  CONSTRAINT project_forges_pkey PRIMARY KEY (project_id),
+  CONSTRAINT project_forges_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
 CREATE TABLE project_polls (
   project_id text NOT NULL,
   interval_ms bigint NOT NULL,
@@ -123,6 +151,17 @@ CREATE TABLE projects (
   created_at bigint NOT NULL,
   CONSTRAINT projects_name_key UNIQUE (name),
   CONSTRAINT projects_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE pull_requests (
+  project_id text NOT NULL,
+  number integer NOT NULL,
+  head_commit text,
+  labels text NOT NULL DEFAULT '{}'::text,
+  waiting_event_id text,
+  updated_at bigint NOT NULL,
+  CONSTRAINT pull_requests_pkey PRIMARY KEY (project_id, number),
+  CONSTRAINT pull_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
 CREATE TABLE role_bindings (
@@ -271,6 +310,10 @@ CREATE INDEX attempts_claim_idx ON attempts USING btree (queued_at, "position") 
 CREATE INDEX attempts_lease_idx ON attempts USING btree (lease_until) WHERE (status = 'claimed'::text);
 
 CREATE INDEX attempts_unapplied_idx ON attempts USING btree (finished_at) WHERE ((status = 'settled'::text) AND (applied = 0));
+
+CREATE INDEX commit_statuses_commit_idx ON commit_statuses USING btree (project_id, commit_id);
+
+CREATE INDEX commit_statuses_due_idx ON commit_statuses USING btree (next_attempt_at);
 
 CREATE INDEX role_bindings_user_idx ON role_bindings USING btree (user_name);
 

@@ -267,3 +267,40 @@ CREATE TABLE "project_polls" (
   "last_error" text,
   "last_polled_at" bigint
 );
+
+CREATE TABLE "project_forges" (
+  "project_id" text not null primary key references "projects" ("id") on delete cascade,
+  "api_url" text not null,
+  "repository" text not null,
+  "sealed_token" text not null,
+  "users" text default '{}' not null,
+  "updated_at" bigint not null
+);
+
+CREATE TABLE "pull_requests" (
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "number" integer not null,
+  "head_commit" text,
+  "labels" text default '{}' not null,
+  "waiting_event_id" text,
+  "updated_at" bigint not null,
+  constraint "pull_requests_pkey" primary key ("project_id", "number")
+);
+
+CREATE TABLE "commit_statuses" (
+  "id" text not null primary key,
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "run_id" text references "runs" ("id") on delete cascade,
+  "commit_id" text not null,
+  "context" text not null,
+  "target_url" text,
+  "created_at" bigint not null,
+  "reported" text,
+  "attempts" integer default 0 not null,
+  "next_attempt_at" bigint,
+  "last_error" text
+);
+
+CREATE INDEX "commit_statuses_due_idx" on "commit_statuses" ("next_attempt_at");
+
+CREATE INDEX "commit_statuses_commit_idx" on "commit_statuses" ("project_id", "commit_id");

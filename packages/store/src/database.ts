@@ -24,6 +24,9 @@ export interface StoreDatabase {
   pipeline_catalogs: PipelineCatalogsTable;
   cron_marks: CronMarksTable;
   project_polls: ProjectPollsTable;
+  project_forges: ProjectForgesTable;
+  commit_statuses: CommitStatusesTable;
+  pull_requests: PullRequestsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -288,4 +291,45 @@ export interface ProjectPollsTable {
   failures: number;
   last_error: string | null;
   last_polled_at: number | null;
+}
+
+/** One row per project whose runs report to its forge; the API token is sealed. */
+export interface ProjectForgesTable {
+  project_id: string;
+  api_url: string;
+  repository: string;
+  sealed_token: string;
+  /** JSON object: forge login → Slipway user name. */
+  users: string;
+  updated_at: number;
+}
+
+/** What is recorded per pull request of a project. */
+export interface PullRequestsTable {
+  project_id: string;
+  number: number;
+  head_commit: string | null;
+  /** JSON object: label → the users who set it. */
+  labels: string;
+  /** A fork's trigger event waiting for `/ok-to-test`. */
+  waiting_event_id: string | null;
+  updated_at: number;
+}
+
+/** The commit status outbox: one row per reported run or skipped pipeline. */
+export interface CommitStatusesTable {
+  id: string;
+  project_id: string;
+  /** Null for a pipeline its `on` filters skipped. */
+  run_id: string | null;
+  commit_id: string;
+  context: string;
+  target_url: string | null;
+  created_at: number;
+  /** The run status (or `skipped`) last delivered. */
+  reported: string | null;
+  attempts: number;
+  /** When to look at the row again; null once a final state is delivered. */
+  next_attempt_at: number | null;
+  last_error: string | null;
 }

@@ -52,6 +52,12 @@ import type {
   CronMark,
   PollResult,
   ProjectPoll,
+  ProjectForge,
+  NewCommitStatusReport,
+  DueCommitStatus,
+  CommitStatusSettlement,
+  CommitStatusRecord,
+  PullRequestRecord,
   RecordedTriggerEvent,
   TriggerEventQuery,
   TriggerEventRecord,
@@ -128,6 +134,16 @@ import { deleteProjectPoll } from './queries/delete-project-poll.js';
 import { findProjectPoll } from './queries/find-project-poll.js';
 import { listProjectPolls } from './queries/list-project-polls.js';
 import { savePollResult } from './queries/save-poll-result.js';
+import { addCommitStatuses } from './queries/add-commit-statuses.js';
+import { claimCommitStatus } from './queries/claim-commit-status.js';
+import { dueCommitStatuses } from './queries/due-commit-statuses.js';
+import { findProjectForge } from './queries/find-project-forge.js';
+import { listCommitStatuses } from './queries/list-commit-statuses.js';
+import { putProjectForge } from './queries/put-project-forge.js';
+import { settleCommitStatus } from './queries/settle-commit-status.js';
+import { findPullRequest } from './queries/find-pull-request.js';
+import { findTriggerEvent } from './queries/find-trigger-event.js';
+import { updatePullRequest } from './queries/update-pull-request.js';
 import { recordTriggerEvents } from './queries/record-trigger-events.js';
 import { settleTriggerEvents } from './queries/settle-trigger-events.js';
 import type { StoreContext } from './store-context.js';
@@ -435,6 +451,50 @@ export class SqlControlStore implements ControlStore {
 
   savePollResult(result: PollResult): Promise<boolean> {
     return savePollResult(this.ctx, result);
+  }
+
+  putProjectForge(forge: ProjectForge): Promise<void> {
+    return putProjectForge(this.ctx, forge);
+  }
+
+  findProjectForge(projectId: string): Promise<ProjectForge | null> {
+    return findProjectForge(this.ctx, projectId);
+  }
+
+  addCommitStatuses(reports: readonly NewCommitStatusReport[]): Promise<void> {
+    return addCommitStatuses(this.ctx, reports);
+  }
+
+  dueCommitStatuses(now: number, limit: number): Promise<DueCommitStatus[]> {
+    return dueCommitStatuses(this.ctx, now, limit);
+  }
+
+  claimCommitStatus(id: string, seen: number, until: number): Promise<boolean> {
+    return claimCommitStatus(this.ctx, id, seen, until);
+  }
+
+  settleCommitStatus(settlement: CommitStatusSettlement): Promise<void> {
+    return settleCommitStatus(this.ctx, settlement);
+  }
+
+  listCommitStatuses(projectId: string, commit: string): Promise<CommitStatusRecord[]> {
+    return listCommitStatuses(this.ctx, projectId, commit);
+  }
+
+  findPullRequest(projectId: string, number: number): Promise<PullRequestRecord | null> {
+    return findPullRequest(this.ctx, projectId, number);
+  }
+
+  updatePullRequest(
+    projectId: string,
+    number: number,
+    change: (current: PullRequestRecord) => PullRequestRecord,
+  ): Promise<PullRequestRecord> {
+    return updatePullRequest(this.ctx, projectId, number, change);
+  }
+
+  findTriggerEvent(id: string): Promise<ClaimedTriggerEvent | null> {
+    return findTriggerEvent(this.ctx, id);
   }
 
   close(): Promise<void> {

@@ -27,6 +27,10 @@ import { describeControlStoreStatsContract } from './control-store-stats-contrac
 import { describeControlStoreApprovalsContract } from './control-store-approvals-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
 import { describeControlStoreSchedulesContract } from './control-store-schedules-contract.js';
+import {
+  describeControlStoreCommitStatusesContract,
+  describeControlStorePullRequestsContract,
+} from './control-store-commit-statuses-contract.js';
 
 /** What an implementation may add to {@link describeControlStoreContract}. */
 export interface ControlStoreContractOptions {
@@ -846,6 +850,8 @@ export function describeControlStoreContract(
     describeControlStoreApprovalsContract(() => store);
     describeControlStoreTriggerEventsContract(() => store, options.openTwo);
     describeControlStoreSchedulesContract(() => store);
+    describeControlStoreCommitStatusesContract(() => store);
+    describeControlStorePullRequestsContract(() => store);
 
     describeRunOutputsContract(() => store);
 

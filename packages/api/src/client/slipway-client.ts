@@ -32,6 +32,7 @@ import type {
   TriggerEventList,
   WebhookSettings,
 } from '../schemas/triggers.js';
+import type { ForgeSettings, PullRequestStatus, PutForgeRequest } from '../schemas/forges.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
 import type {
   AgentReportRequest,
@@ -209,6 +210,32 @@ export class SlipwayClient {
   /** Closes a project's open poll breaker (admins only). */
   resetProjectPoll(project: string, call?: CallOptions): Promise<PollSettings> {
     return this.call(routes.resetProjectPoll, { params: { project } }, call);
+  }
+
+  /** Sets where a project's runs report to its forge (the token is never returned). */
+  putProjectForge(
+    project: string,
+    body: PutForgeRequest,
+    call?: CallOptions,
+  ): Promise<ForgeSettings> {
+    return this.call(routes.putProjectForge, { params: { project }, body }, call);
+  }
+
+  getProjectForge(project: string, call?: CallOptions): Promise<ForgeSettings> {
+    return this.call(routes.getProjectForge, { params: { project } }, call);
+  }
+
+  /** What is recorded about a pull request of a project. */
+  getPullRequestStatus(
+    project: string,
+    number: number,
+    call?: CallOptions,
+  ): Promise<PullRequestStatus> {
+    return this.call(
+      routes.getPullRequestStatus,
+      { params: { project, number: String(number) } },
+      call,
+    );
   }
 
   /** A project's trigger events, newest first. */

@@ -34,8 +34,31 @@ describe('loadServerConfig', () => {
       cronIntervalMs: 15_000,
       pipelineRefreshMs: 300_000,
       pollBreakerThreshold: 20,
+      forgeAllowPrivateUrls: false,
     });
     expect(databaseUrl(config)).toBe('sqlite:/data/slipway/slipway.db');
+  });
+
+  it('reads the public URL and the private forge URL switch from flags and the environment', async () => {
+    const config = await loadServerConfig({
+      flags: { dataDir: '/d', publicUrl: 'https://ci.example.com/' },
+      env: { SLIPWAY_FORGE_ALLOW_PRIVATE_URLS: 'true' },
+    });
+    expect(config).toMatchObject({
+      publicUrl: 'https://ci.example.com',
+      forgeAllowPrivateUrls: true,
+    });
+    await expect(
+      loadServerConfig({ flags: { dataDir: '/d', publicUrl: 'ci.example.com' } }),
+    ).rejects.toThrow(/publicUrl/);
+    expect(
+      (
+        await loadServerConfig({
+          flags: { dataDir: '/d' },
+          env: { SLIPWAY_FORGE_ALLOW_PRIVATE_URLS: 'false' },
+        })
+      ).forgeAllowPrivateUrls,
+    ).toBe(false);
   });
 
   it('takes flags over environment over the config file over defaults', async () => {

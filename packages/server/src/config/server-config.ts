@@ -66,6 +66,23 @@ export const ServerConfigSchema = z.strictObject({
   pipelineRefreshMs: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   /** A poll finding more new or moved branch and tag heads than this opens the project's breaker. */
   pollBreakerThreshold: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * The URL people reach this server at, such as `https://ci.example.com`: commit
+   * statuses link to `<publicUrl>/runs/<id>`. When absent, the address the server
+   * listens on is used.
+   */
+  publicUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: 'give an http or https URL such as https://ci.example.com',
+    })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /**
+   * Let forge API URLs point at loopback, link-local and private addresses (a forge on
+   * the same machine or network). Off by default.
+   */
+  forgeAllowPrivateUrls: z.union([z.boolean(), z.stringbool()]).default(false),
 });
 
 /** The validated configuration. */

@@ -49,6 +49,8 @@ export class ServerMetrics {
   private readonly completionEvents: Counter;
   private readonly pollCycles: Counter<'result'>;
   private readonly pollItemsOverThreshold: Counter;
+  private readonly forgeRequests: Counter<'host' | 'status' | 'success'>;
+  private readonly commitStatuses: Counter<'result'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -95,6 +97,18 @@ export class ServerMetrics {
       name: 'slipway_webhook_rejections_total',
       help: 'Webhook deliveries refused, by forge and reason (no_secret, bad_signature, malformed, missing_header)',
       labelNames: ['forge', 'reason'],
+      registers,
+    });
+    this.forgeRequests = new Counter({
+      name: 'slipway_forge_requests_total',
+      help: 'Requests to forge APIs (statuses, comments, pull requests), by host, HTTP status (or network) and success',
+      labelNames: ['host', 'status', 'success'],
+      registers,
+    });
+    this.commitStatuses = new Counter({
+      name: 'slipway_commit_status_deliveries_total',
+      help: 'Commit status deliveries, by result (delivered, retry, abandoned)',
+      labelNames: ['result'],
       registers,
     });
     this.triggerEvents = new Counter({
@@ -253,6 +267,16 @@ export class ServerMetrics {
   polled(result: string, changes: number): void {
     this.pollCycles.inc({ result });
     if (result === 'tripped') this.pollItemsOverThreshold.inc(changes);
+  }
+
+  /** Counts a request to a forge API. */
+  forgeRequest(host: string, status: string, success: boolean): void {
+    this.forgeRequests.inc({ host, status, success: success ? 'true' : 'false' });
+  }
+
+  /** Counts a commit status delivery by how it went. */
+  commitStatusDelivery(result: 'delivered' | 'retry' | 'abandoned'): void {
+    this.commitStatuses.inc({ result });
   }
 
   /** The metrics in the Prometheus text format. */

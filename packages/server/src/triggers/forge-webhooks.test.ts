@@ -116,7 +116,7 @@ describe('normalizeEvent', () => {
       ignored: 'ping: the webhook reaches Slipway',
     });
     expect(normalizeEvent('github', 'issue_comment', githubExample('issue_comment'))).toEqual({
-      ignored: 'comments start no runs',
+      ignored: 'comments on issues start nothing',
     });
     expect(normalizeEvent('github', 'release', githubExample('release'))).toMatchObject({
       ignored: expect.stringContaining('tag push') as string,
@@ -169,8 +169,8 @@ describe('normalizeEvent', () => {
     expect(normalizeEvent('gitlab', 'Merge Request Hook', edited)).toMatchObject({
       trigger: { candidate: { action: 'edited' }, untrusted: false },
     });
-    expect(normalizeEvent('gitlab', 'Note Hook', {})).toEqual({
-      ignored: 'comments start no runs',
+    expect(normalizeEvent('gitlab', 'Note Hook', {})).toMatchObject({
+      ignored: expect.stringMatching(/^the Note Hook payload is not as expected/) as string,
     });
   });
 

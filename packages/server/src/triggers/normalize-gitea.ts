@@ -55,10 +55,31 @@ const ACTIONS: Readonly<Record<string, string>> = {
   label_cleared: 'unlabeled',
 };
 
+const IssueComment = z.looseObject({
+  action: z.string(),
+  is_pull: z.boolean().optional(),
+  issue: z.looseObject({ number: z.number().int(), pull_request: z.unknown().optional() }),
+  comment: z.looseObject({ body: z.string(), user: User.optional() }),
+  sender: User.optional(),
+});
+
+function normalizeComment(event: z.infer<typeof IssueComment>): NormalizeResult {
+  const onPull =
+    event.is_pull === true ||
+    (event.issue.pull_request !== undefined && event.issue.pull_request !== null);
+  if (!onPull) return { ignored: 'comments on issues start nothing' };
+  if (event.action !== 'created') return { ignored: `a comment was ${event.action}` };
+  const user = event.comment.user ?? event.sender;
+  const author = user?.login ?? user?.username;
+  if (author === undefined) return { ignored: 'the comment names no author' };
+  return { comment: { number: event.issue.number, body: event.comment.body, author } };
+}
+
 /**
  * Reads a Gitea or Forgejo delivery (`X-Gitea-Event` is `kind`): pushes of branches and
  * tags, and pull requests (the head commit is built; a head in another repository is a
- * fork). Other events start no runs.
+ * fork), and new comments on pull requests (they may hold commands). Other events start no
+ * runs.
  */
 export function normalizeGitea(kind: string, payload: unknown): NormalizeResult {
   switch (kind) {
@@ -68,7 +89,7 @@ export function normalizeGitea(kind: string, payload: unknown): NormalizeResult 
       return normalizePullRequest(PullRequest.parse(payload));
     case 'issue_comment':
     case 'pull_request_comment':
-      return { ignored: 'comments start no runs' };
+      return normalizeComment(IssueComment.parse(payload));
     case 'release':
       return { ignored: 'releases start no runs; the release tag starts them as a tag push' };
     default:

@@ -45,10 +45,31 @@ const PullRequest = z.looseObject({
   sender: z.looseObject({ login: z.string() }).optional(),
 });
 
+const IssueComment = z.looseObject({
+  action: z.string(),
+  issue: z.looseObject({ number: z.number().int(), pull_request: z.unknown().optional() }),
+  comment: z.looseObject({ body: z.string(), user: z.looseObject({ login: z.string() }) }),
+});
+
+function normalizeComment(event: z.infer<typeof IssueComment>): NormalizeResult {
+  if (event.issue.pull_request === undefined || event.issue.pull_request === null) {
+    return { ignored: 'comments on issues start nothing' };
+  }
+  if (event.action !== 'created') return { ignored: `a comment was ${event.action}` };
+  return {
+    comment: {
+      number: event.issue.number,
+      body: event.comment.body,
+      author: event.comment.user.login,
+    },
+  };
+}
+
 /**
  * Reads a GitHub delivery (`X-GitHub-Event` is `kind`): pushes of branches and tags,
  * and pull request events (the head commit is built; a head in another repository is a
- * fork). Other events start no runs; the answer says why.
+ * fork), and new comments on pull requests (they may hold commands). Other events start
+ * no runs; the answer says why.
  */
 export function normalizeGitHub(kind: string, payload: unknown): NormalizeResult {
   switch (kind) {
@@ -59,7 +80,7 @@ export function normalizeGitHub(kind: string, payload: unknown): NormalizeResult
     case 'ping':
       return { ignored: 'ping: the webhook reaches Slipway' };
     case 'issue_comment':
-      return { ignored: 'comments start no runs' };
+      return normalizeComment(IssueComment.parse(payload));
     case 'release':
       return { ignored: 'releases start no runs; the release tag starts them as a tag push' };
     default:

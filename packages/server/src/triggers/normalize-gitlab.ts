@@ -49,11 +49,35 @@ const ACTIONS: Readonly<Record<string, string>> = {
   merge: 'closed',
 };
 
+const Note = z.looseObject({
+  user: z.looseObject({ username: z.string() }),
+  object_attributes: z.looseObject({
+    note: z.string(),
+    noteable_type: z.string(),
+    action: z.string().optional(),
+  }),
+  merge_request: z.looseObject({ iid: z.number().int() }).optional(),
+});
+
+function normalizeNote(event: z.infer<typeof Note>): NormalizeResult {
+  const note = event.object_attributes;
+  if (note.noteable_type !== 'MergeRequest' || event.merge_request === undefined) {
+    return { ignored: `${note.noteable_type} comments start nothing` };
+  }
+  if (note.action !== undefined && note.action !== 'create') {
+    return { ignored: `a comment was ${note.action}d` };
+  }
+  return {
+    comment: { number: event.merge_request.iid, body: note.note, author: event.user.username },
+  };
+}
+
 /**
  * Reads a GitLab delivery (`X-Gitlab-Event` is `kind`): push and tag push hooks, and
  * merge request hooks as pull requests (`update` with new commits is `synchronize`,
  * without them `edited`; the source branch's last commit is built; a source project
- * other than the target is a fork). Other hooks start no runs.
+ * other than the target is a fork), and note hooks of new merge request comments (they may
+ * hold commands). Other hooks start no runs.
  */
 export function normalizeGitLab(kind: string, payload: unknown): NormalizeResult {
   switch (kind) {
@@ -63,7 +87,7 @@ export function normalizeGitLab(kind: string, payload: unknown): NormalizeResult
     case 'Merge Request Hook':
       return normalizeMergeRequest(MergeRequest.parse(payload));
     case 'Note Hook':
-      return { ignored: 'comments start no runs' };
+      return normalizeNote(Note.parse(payload));
     case 'Release Hook':
       return { ignored: 'releases start no runs; the release tag starts them as a tag push' };
     default:

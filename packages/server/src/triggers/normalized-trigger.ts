@@ -22,9 +22,19 @@ export interface NormalizedTrigger {
   readonly pipeline?: string;
 }
 
-/** A payload read: a trigger, or why the event starts nothing. */
+/** A new comment on a pull request (a note on a GitLab merge request): it may hold commands. */
+export interface PullRequestComment {
+  readonly number: number;
+  readonly body: string;
+  /** The commenter's forge login. */
+  readonly author: string;
+}
+
+/** A payload read: a trigger, a pull request comment, or why the event starts nothing. */
 export type NormalizeResult =
-  { readonly trigger: NormalizedTrigger } | { readonly ignored: string };
+  | { readonly trigger: NormalizedTrigger }
+  | { readonly comment: PullRequestComment }
+  | { readonly ignored: string };
 
 /** The commit id forges send for "none" (a created or deleted ref). */
 export const ZERO_COMMIT = /^0+$/;

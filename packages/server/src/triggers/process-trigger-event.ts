@@ -4,6 +4,7 @@ import {
   isUserError,
   loadPipelines,
   matchTrigger,
+  TriggerKind,
   RepositoryTemplateResolver,
   TriggerEventStatus,
   TriggerSource,
@@ -14,7 +15,26 @@ import {
 import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
 import { normalizeScheduled } from './normalize-scheduled.js';
-import type { NormalizedTrigger } from './normalized-trigger.js';
+import type { NormalizedTrigger, PullRequestComment } from './normalized-trigger.js';
+
+/** What pull request commands add to handling trigger events. */
+export interface TriggerHooks {
+  /** Handles a new pull request comment (its commands). */
+  readonly onComment?: (
+    project: Project,
+    comment: PullRequestComment,
+    event: ClaimedTriggerEvent,
+  ) => Promise<TriggerEventResult>;
+  /**
+   * Called before a fork's pull request starts runs; true when they must wait for
+   * `/ok-to-test` (the hook records the waiting event), so none start now.
+   */
+  readonly holdUntrusted?: (
+    project: Project,
+    event: ClaimedTriggerEvent,
+    trigger: NormalizedTrigger,
+  ) => Promise<boolean>;
+}
 
 /** How handling a trigger event ended. */
 export interface TriggerEventResult {
@@ -23,7 +43,19 @@ export interface TriggerEventResult {
   readonly runIds: readonly string[];
   /** The event of the runs created (push, pull_request), or null when none were. */
   readonly event: string | null;
+  /** The commit the event builds, once known; null when the payload did not lead to one. */
+  readonly commit?: string;
+  /**
+   * Pipelines whose `on` filters skipped a push of a branch or a pull request's new head
+   * (opened, synchronize, reopened): what commit statuses report as skipped.
+   */
+  readonly skipped?: readonly string[];
+  /** The pull request the event is about, if any. */
+  readonly pr?: number;
 }
+
+/** Pull request actions that give it a new head commit. */
+const NEW_HEAD_ACTIONS: readonly string[] = ['opened', 'synchronize', 'reopened'];
 
 const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][^\s~^:?*[\\]*)$/i;
@@ -40,6 +72,7 @@ const BASE_REF = /^(?:[0-9a-f]{40}(?:[0-9a-f]{24})?|refs\/heads\/[^\s~^:?*[\\-][
 export async function processTriggerEvent(
   context: CreateRunContext,
   event: ClaimedTriggerEvent,
+  hooks: TriggerHooks & { readonly allowUntrusted?: boolean } = {},
 ): Promise<TriggerEventResult> {
   const project = await context.store.findProject(event.projectId);
   if (project === null) return failed('the project no longer exists');
@@ -55,7 +88,25 @@ export async function processTriggerEvent(
         );
   if ('ignored' in normalized) return ignored(normalized.ignored);
   try {
-    return await runMatching(context, project, normalized.trigger);
+    if ('comment' in normalized) {
+      if (hooks.onComment === undefined) return ignored('comments start no runs');
+      return await hooks.onComment(project, normalized.comment, event);
+    }
+    const trigger = normalized.trigger;
+    if (
+      trigger.untrusted &&
+      hooks.allowUntrusted !== true &&
+      hooks.holdUntrusted !== undefined &&
+      (await hooks.holdUntrusted(project, event, trigger))
+    ) {
+      return {
+        ...ignored(
+          `pull request #${trigger.facts.pr ?? '?'} comes from a fork: its runs wait for /ok-to-test from a project member`,
+        ),
+        ...(trigger.facts.pr !== undefined ? { pr: trigger.facts.pr } : {}),
+      };
+    }
+    return await runMatching(context, project, trigger);
   } catch (error) {
     if (isUserError(error)) return failed(error.message);
     throw error;
@@ -88,6 +139,11 @@ async function runMatching(
   }
   const facts = { ...trigger.facts, commit };
   const notes: string[] = [];
+  const skipped: string[] = [];
+  const newHead =
+    candidate.kind === TriggerKind.Push ||
+    (candidate.kind === TriggerKind.PullRequest &&
+      NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
   const plans = await repositories.withCheckout(project.source, commit, async (dir) => {
     const resolver = new RepositoryTemplateResolver(
       dir,
@@ -109,6 +165,7 @@ async function runMatching(
       const match = matchTrigger(source.pipeline.spec.on, candidate);
       if (!match.matches) {
         notes.push(`${source.name}: ${match.reason}`);
+        if (newHead) skipped.push(source.name);
         continue;
       }
       const ended = candidate.completion;
@@ -154,13 +211,21 @@ async function runMatching(
       outcome: [`started ${created.join(', ')} at ${where}`, ...notes].join('; '),
       runIds,
       event: facts.event,
+      commit,
+      skipped,
+      ...(facts.pr !== undefined ? { pr: facts.pr } : {}),
     };
   }
   const compileProblems = notes.some((note) => note.includes('does not compile'));
   if (compileProblems || plans.failedToCompile) {
     return failed([`no run started at ${where}`, ...notes].join('; '));
   }
-  return ignored(notes.length > 0 ? notes.join('; ') : `no pipeline at ${where}`);
+  return {
+    ...ignored(notes.length > 0 ? notes.join('; ') : `no pipeline at ${where}`),
+    commit,
+    skipped,
+    ...(facts.pr !== undefined ? { pr: facts.pr } : {}),
+  };
 }
 
 function ignored(outcome: string): TriggerEventResult {

@@ -6,6 +6,7 @@ import { accessMetricsGroups } from './0004-access-metrics-groups.js';
 import { approvals } from './0005-approvals.js';
 import { triggerEvents } from './0006-trigger-events.js';
 import { schedules } from './0008-schedules.js';
+import { forgeStatuses } from './0009-forge-statuses.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-approvals': approvals,
   '0006-trigger-events': triggerEvents,
   '0008-schedules': schedules,
+  '0009-forge-statuses': forgeStatuses,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { Timestamp } from './common.js';
+import { ProjectPath } from './projects.js';
+
+export const ReportingForgeName = z.enum(['github', 'gitlab', 'gitea']);
+
+export const PutForgeRequest = z.strictObject({
+  apiUrl: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe(
+      "The forge's API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4; Gitea: https://HOST/api/v1); the hosted forge's when absent.",
+    ),
+  repository: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(
+      /^[^\s/]+(\/[^\s/]+)*$/,
+      'give the repository as owner/name (GitLab: group/name or the project id)',
+    )
+    .describe('owner/name on GitHub and Gitea; the project path or id on GitLab.'),
+  token: z
+    .string()
+    .min(1, 'give the API token on standard input')
+    .max(4096)
+    .describe('The API token statuses and comments are sent with; it is never returned.'),
+  users: z
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[\w.\-@]+$/, 'a forge login has letters, digits, . _ - @'),
+      z.string().min(1).max(200),
+    )
+    .optional()
+    .describe(
+      'Forge login → Slipway user name: whose project role authorizes their pull request commands.',
+    ),
+});
+export type PutForgeRequest = z.infer<typeof PutForgeRequest>;
+
+/** What the API shows of a project's forge settings: never the token. */
+export const ForgeSettings = z.object({
+  forge: ReportingForgeName.describe("The project's webhook forge."),
+  apiUrl: z.string(),
+  repository: z.string(),
+  users: z.record(z.string(), z.string()),
+  updatedAt: Timestamp,
+});
+export type ForgeSettings = z.infer<typeof ForgeSettings>;
+
+export const PullRequestPath = ProjectPath.extend({
+  number: z.coerce.number().int().min(1).describe('The pull request (merge request) number.'),
+});
+
+/** One check of a pull request's head commit: a pipeline's commit status. */
+export const PullRequestCheck = z.object({
+  context: z.string().describe('slipway/<pipeline>'),
+  state: z.string().describe('pending, running, success, failure or error'),
+  description: z.string(),
+  runId: z.string().nullable().describe('The run; null for a pipeline its filters skipped.'),
+});
+
+/** What is recorded about a pull request: labels from PR commands and its checks. */
+export const PullRequestStatus = z.object({
+  number: z.number().int(),
+  headCommit: z.string().nullable().describe('The head commit last seen.'),
+  labels: z.object({
+    approved: z.array(z.string()).describe('Users who commented /approve.'),
+    held: z.array(z.string()).describe('Users who commented /hold (and not /hold cancel).'),
+    lgtm: z.array(z.string()).describe('Users who commented /lgtm.'),
+  }),
+  waitingForOkToTest: z.boolean().describe("True when a fork's runs wait for /ok-to-test."),
+  checks: z.array(PullRequestCheck),
+});
+export type PullRequestStatus = z.infer<typeof PullRequestStatus>;

@@ -1,0 +1,42 @@
+import type { PullRequestRecord } from '@slipway/core';
+import { toPullRequest } from '../rows/pull-request.js';
+import type { StoreContext } from '../store-context.js';
+import { writeTransaction } from '../write-transaction.js';
+
+/**
+ * Reads a pull request's record (an empty one when there is none; the row is locked on
+ * PostgreSQL), lets `change` make the new one and stores it, in one transaction.
+ */
+export function updatePullRequest(
+  ctx: StoreContext,
+  projectId: string,
+  number: number,
+  change: (current: PullRequestRecord) => PullRequestRecord,
+): Promise<PullRequestRecord> {
+  return writeTransaction(ctx, async (trx) => {
+    const row = await trx
+      .selectFrom('pull_requests')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('number', '=', number)
+      .$if(ctx.dialect.locksRows, (q) => q.forUpdate())
+      .executeTakeFirst();
+    const current: PullRequestRecord =
+      row === undefined
+        ? { projectId, number, headCommit: null, labels: {}, waitingEventId: null, updatedAt: 0 }
+        : toPullRequest(row);
+    const next = change(current);
+    const values = {
+      head_commit: next.headCommit,
+      labels: JSON.stringify(next.labels),
+      waiting_event_id: next.waitingEventId,
+      updated_at: next.updatedAt,
+    };
+    await trx
+      .insertInto('pull_requests')
+      .values({ project_id: projectId, number, ...values })
+      .onConflict((oc) => oc.columns(['project_id', 'number']).doUpdateSet(values))
+      .execute();
+    return { ...next, projectId, number };
+  });
+}

@@ -1,0 +1,15 @@
+import type { PullRequestRecord } from '@slipway/core';
+import type { PullRequestsTable } from '../database.js';
+import { parseJson } from './json.js';
+
+/** A `pull_requests` row as the port's record. */
+export function toPullRequest(row: PullRequestsTable): PullRequestRecord {
+  return {
+    projectId: row.project_id,
+    number: row.number,
+    headCommit: row.head_commit,
+    labels: parseJson(row.labels) as PullRequestRecord['labels'],
+    waitingEventId: row.waiting_event_id,
+    updatedAt: row.updated_at,
+  };
+}
