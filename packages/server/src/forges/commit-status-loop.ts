@@ -6,6 +6,7 @@ import {
   type ControlStore,
   type DueCommitStatus,
 } from '@slipway/core';
+import { PeriodicLoop } from '../loops/periodic-loop.js';
 import { commitStateOf } from './commit-state-of.js';
 import { ForgeCallError } from './forge-call-error.js';
 import type { ProjectForges } from './project-forges.js';
@@ -52,9 +53,7 @@ export interface CommitStatusLoopOptions {
  * state is delivered the row is done.
  */
 export class CommitStatusLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicLoop;
   /** Set by {@link CommitStatusLoop.stop}: a pass ends after the delivery in flight. */
   private halting = false;
 
@@ -62,38 +61,24 @@ export class CommitStatusLoop {
     private readonly store: ControlStore,
     private readonly forges: ProjectForges,
     private readonly options: CommitStatusLoopOptions,
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs ?? 1000,
+      pass: () => this.runOnce(),
+      onError: options.onError,
+    });
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (!this.loop.stopped) return;
     this.halting = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops starting passes and waits for the current one to end. */
-  async stop(): Promise<void> {
-    this.stopped = true;
+  stop(): Promise<void> {
     this.halting = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pass = this.runOnce()
-        .catch((error: unknown) => {
-          this.options.onError(error);
-        })
-        .finally(() => {
-          this.pass = null;
-          this.schedule(this.options.intervalMs ?? 1000);
-        });
-    }, delay);
-    this.timer.unref();
+    return this.loop.stop();
   }
 
   /** One pass: delivers the due rows; returns how many deliveries were tried. */

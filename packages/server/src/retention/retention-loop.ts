@@ -1,5 +1,6 @@
 import type { ControlStore } from '@slipway/core';
 import type { ArtifactFiles } from '../artifacts/artifact-files.js';
+import { PeriodicLoop } from '../loops/periodic-loop.js';
 
 const DAY_MS = 86_400_000;
 const LEASE_NAME = 'retention';
@@ -40,29 +41,28 @@ export interface RetentionReport {
  * leaves records the next pass removes again; a download in between finds no file (404).
  */
 export class RetentionLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly store: ControlStore,
     private readonly files: ArtifactFiles,
     private readonly options: RetentionOptions,
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs ?? 3_600_000,
+      pass: () => this.runOnce(),
+      onError: options.onError,
+    });
+  }
 
   /** Runs a pass now and then one every interval, until {@link stop}. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops scheduling passes and waits for the current one to end. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; see the comment above the class. */
@@ -96,20 +96,5 @@ export class RetentionLoop {
     }
     await files.removeAbandoned(now - DAY_MS);
     return { leader: true, logRuns, artifactRuns };
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pass = this.runOnce()
-        .catch((error: unknown) => {
-          this.options.onError(error);
-        })
-        .finally(() => {
-          this.pass = null;
-          if (!this.stopped) this.schedule(this.options.intervalMs ?? 3_600_000);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }

@@ -1,4 +1,5 @@
 import { RunStatus, type ControlStore, type RecordedOutcome } from '@slipway/core';
+import { PeriodicLoop } from '../loops/periodic-loop.js';
 import type { RunDriver } from './run-driver.js';
 import type { TaskDeadlines } from './task-deadlines.js';
 
@@ -53,10 +54,7 @@ const MAX_OUTCOME_BATCHES = 20;
  * Passes never overlap: a wake-up during a pass schedules one more pass right after it.
  */
 export class SchedulerLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PeriodicLoop;
   private readonly batch: number;
 
   constructor(
@@ -65,51 +63,27 @@ export class SchedulerLoop {
     private readonly options: SchedulerLoopOptions,
   ) {
     this.batch = options.batch ?? 100;
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs,
+      pass: () => this.runOnce(),
+      onError: (error) => {
+        options.onError(error, 'scheduler pass');
+      },
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.wake();
+    this.loop.start({ now: true });
   }
 
   /** Runs a pass as soon as possible (after the current one, if any). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pass = this.runOnce()
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.options.onError(error, 'scheduler pass');
-        },
-      )
-      .finally(() => {
-        this.pass = null;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-          return;
-        }
-        this.timer = setTimeout(() => {
-          this.wake();
-        }, this.options.intervalMs);
-        this.timer.unref();
-      });
+    this.loop.wake();
   }
 
   /** Stops scheduling passes and waits for the current one to end. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; see the comment above the class. */

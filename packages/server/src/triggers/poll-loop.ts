@@ -6,6 +6,7 @@ import {
   type Project,
   type ProjectPoll,
 } from '@slipway/core';
+import { PeriodicLoop } from '../loops/periodic-loop.js';
 import { GitError } from '../git/run-git.js';
 import { listRemoteHeads } from './list-remote-heads.js';
 import { changeDeliveryId, changePayload, pollChanges } from './poll-changes.js';
@@ -69,35 +70,32 @@ export interface PollReport {
  * - A poll that fails counts a failure and tries again at the next interval.
  */
 export class PollLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly store: ControlStore,
     private readonly options: PollLoopOptions,
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs ?? 5_000,
+      pass: () => this.runOnce(),
+      onError: options.onError,
+    });
+  }
 
   /** Runs a pass now and then one every interval, until {@link stop}. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Starts a pass now, unless one is running (a poll became due at once). */
   wake(): void {
-    if (this.stopped || this.pass !== null) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.schedule(0);
+    if (!this.loop.running) this.loop.wake();
   }
 
   /** Stops scheduling passes and waits for the current one to end. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; see the comment above the class. */
@@ -185,21 +183,6 @@ export class PollLoop {
       changes.length,
     );
     return stored;
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pass = this.runOnce()
-        .catch((error: unknown) => {
-          this.options.onError(error);
-        })
-        .finally(() => {
-          this.pass = null;
-          if (!this.stopped) this.schedule(this.options.intervalMs ?? 5_000);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }
 

@@ -1,4 +1,5 @@
 import { scheduleKey, TriggerSource, type ControlStore, type PipelineCatalog } from '@slipway/core';
+import { PeriodicLoop } from '../loops/periodic-loop.js';
 import { dueTicks, tickDeliveryId, type DueTick } from './due-ticks.js';
 import { readPipelineCatalog, type CatalogContext } from './read-pipeline-catalog.js';
 
@@ -51,29 +52,29 @@ export interface ScheduleReport {
  * like any other.
  */
 export class ScheduleLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<unknown> | null = null;
-  private stopped = true;
   private refreshedAt: number | null = null;
+
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly store: ControlStore,
     private readonly options: ScheduleLoopOptions,
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs ?? 15_000,
+      pass: () => this.runOnce(),
+      onError: options.onError,
+    });
+  }
 
   /** Runs a pass now and then one every interval, until {@link stop}. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops scheduling passes and waits for the current one to end. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /**
@@ -165,21 +166,6 @@ export class ScheduleLoop {
       }
     }
     return refreshed;
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pass = this.runOnce()
-        .catch((error: unknown) => {
-          this.options.onError(error);
-        })
-        .finally(() => {
-          this.pass = null;
-          if (!this.stopped) this.schedule(this.options.intervalMs ?? 15_000);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ClaimedTriggerEvent, ControlStore } from '@slipway/core';
+import { PeriodicLoop } from '../loops/periodic-loop.js';
 import type { TriggerEventResult } from './process-trigger-event.js';
 
 interface Handled {
@@ -36,57 +37,31 @@ export interface TriggerLoopOptions {
  * pending, so a late replica changes nothing.
  */
 export class TriggerLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<unknown> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly store: ControlStore,
     private readonly options: TriggerLoopOptions,
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs ?? 1000,
+      pass: () => this.drain(),
+      onError: options.onError,
+    });
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.wake();
+    this.loop.start({ now: true });
   }
 
   /** Starts a pass now, or right after the current one. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pass !== null) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pass = this.drain()
-      .catch((error: unknown) => {
-        this.options.onError(error);
-      })
-      .finally(() => {
-        this.pass = null;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-          return;
-        }
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.wake();
-        }, this.options.intervalMs ?? 1000);
-        this.timer.unref();
-      });
+    this.loop.wake();
   }
 
   /** Stops starting passes and waits for the current one to end. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Claims and handles batches until none is left; returns how many events it settled. */
@@ -95,7 +70,7 @@ export class TriggerLoop {
     for (;;) {
       const handled = await this.runOnce();
       settled += handled;
-      if (handled === 0 || this.stopped) return settled;
+      if (handled === 0 || this.loop.stopped) return settled;
     }
   }
 
