@@ -1,8 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sign } from '@octokit/webhooks-methods';
-import { runAgentProcess } from '@slipway/agent';
 import { SlipwayClient } from '@slipway/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +5,10 @@ import {
   type ForgeStandIn,
   type RecordedForgeCall,
 } from '../testing/forge-stand-in.js';
+import { until as untilDone } from '../testing/protocol-steps.js';
 import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
+import { deliverGitHub } from '../testing/signed-delivery.js';
+import { startTestAgent } from '../testing/test-agent.js';
 import { githubExample, gitlabPush } from '../testing/webhook-samples.js';
 
 const SECRET = 'whsec-0c4e8a7f2b9d1e35';
@@ -81,28 +79,7 @@ async function setUp(forgeKind: 'github' | 'gitlab', repository: string): Promis
     commit: repo.commit,
     forge,
     startAgent: () => {
-      const stop = new AbortController();
-      const workDir = mkdtemp(join(tmpdir(), 'slipway-agent-'));
-      const agent = workDir.then((dir) =>
-        runAgentProcess({
-          server: base,
-          token: server.token,
-          labels: [],
-          capacity: 2,
-          workDir: dir,
-          containers: false,
-          heartbeatMs: 500,
-          graceMs: 1000,
-          log: () => undefined,
-          signal: stop.signal,
-        }),
-      );
-      cleanups.push(async () => {
-        stop.abort();
-        await server.app.close();
-        await agent;
-        await rm(await workDir, { recursive: true, force: true });
-      });
+      cleanups.push(startTestAgent(server, base));
     },
   };
 }
@@ -111,7 +88,7 @@ async function deliverGitHubPush(base: string, commit: string): Promise<void> {
   const payload = githubExample('push', (p) => p.ref === 'refs/heads/master');
   const commits = payload.commits as Record<string, unknown>[];
   const head = { ...commits[0], id: commit, added: [], removed: [], modified: ['src/app.ts'] };
-  const body = JSON.stringify({
+  const push = {
     ...payload,
     ref: 'refs/heads/main',
     before: '1'.repeat(40),
@@ -119,28 +96,13 @@ async function deliverGitHubPush(base: string, commit: string): Promise<void> {
     created: false,
     commits: [head],
     head_commit: head,
-  });
-  const response = await fetch(`${base}/api/projects/shop/hooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': crypto.randomUUID(),
-      'x-hub-signature-256': await sign(SECRET, body),
-    },
-    body,
-  });
-  expect(response.status).toBe(202);
+  };
+  expect((await deliverGitHub(base, 'push', push, { secret: SECRET })).status).toBe(202);
 }
 
 /** Reads until `done` holds or 30 s passed (the machine may be busy); returns the last value. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const give = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > give) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  return untilDone(read, done, { withinMs: 30_000, everyMs: 50 });
 }
 
 /** The statuses the stand-in received, per context, in order: [state, description, url]. */

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sign } from '@octokit/webhooks-methods';
-import { runAgentProcess } from '@slipway/agent';
 import { SlipwayClient, type TriggerEventView } from '@slipway/api';
 import type { RunRecord } from '@slipway/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startForgeStandIn, type ForgeStandIn } from '../testing/forge-stand-in.js';
+import { until as untilDone } from '../testing/protocol-steps.js';
 import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
+import { deliverGitHub } from '../testing/signed-delivery.js';
+import { startTestAgent } from '../testing/test-agent.js';
 import { githubExample } from '../testing/webhook-samples.js';
 
 const SECRET = 'whsec-9a1f3c5e7b2d4f68';
@@ -40,13 +40,8 @@ tasks:
 };
 
 /** Reads until `done` holds or 30 s passed (the machine may be busy); returns the last value. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const give = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > give) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  return untilDone(read, done, { withinMs: 30_000, everyMs: 50 });
 }
 
 interface Setup {
@@ -85,42 +80,12 @@ async function setUp(title: string, fork: boolean): Promise<Setup> {
   await client.setRole('shop', 'alice', 'developer');
   await client.setRole('shop', 'victor', 'viewer');
 
-  const stop = new AbortController();
-  const workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
-  const agent = runAgentProcess({
-    server: base,
-    token: server.token,
-    labels: [],
-    capacity: 2,
-    workDir,
-    containers: false,
-    heartbeatMs: 500,
-    graceMs: 1000,
-    log: () => undefined,
-    signal: stop.signal,
-  });
-  cleanups.push(async () => {
-    stop.abort();
-    await server.app.close();
-    await agent;
-    await rm(workDir, { recursive: true, force: true });
-  });
+  cleanups.push(startTestAgent(server, base));
   return { server, client, base, commit: repo.commit, forge };
 }
 
 async function deliver(base: string, event: string, payload: unknown): Promise<void> {
-  const body = JSON.stringify(payload);
-  const response = await fetch(`${base}/api/projects/shop/hooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': crypto.randomUUID(),
-      'x-hub-signature-256': await sign(SECRET, body),
-    },
-    body,
-  });
-  expect(response.status).toBe(202);
+  expect((await deliverGitHub(base, event, payload, { secret: SECRET })).status).toBe(202);
 }
 
 /** The real GitHub pull request example, opened for #7 at `sha`. */

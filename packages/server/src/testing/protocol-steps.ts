@@ -10,12 +10,22 @@ export async function claimOne(client: SlipwayClient, agentId: string): Promise<
   return attempt;
 }
 
-/** Reads until `done` holds (or 10 s passed) and returns the last value read. */
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const give = Date.now() + 10_000;
+/**
+ * Reads until `done` holds (or `withinMs`, 10 s by default, passed), every `everyMs`
+ * (20 ms by default), and returns the last value read.
+ */
+export async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  {
+    withinMs = 10_000,
+    everyMs = 20,
+  }: { readonly withinMs?: number; readonly everyMs?: number } = {},
+): Promise<T> {
+  const give = Date.now() + withinMs;
   for (;;) {
     const value = await read();
     if (done(value) || Date.now() > give) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

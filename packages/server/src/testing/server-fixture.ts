@@ -66,6 +66,33 @@ export async function serverFixture(
   };
 }
 
+/** Runs `git` in `dir` as a test author; returns what it printed, trimmed. */
+export async function git(dir: string, ...args: string[]): Promise<string> {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.com',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.com',
+  };
+  return (await run('git', ['-C', dir, ...args], { env })).stdout.trim();
+}
+
+/** Writes `files` in `dir` and commits them on the current branch; returns the commit id. */
+export async function commitFiles(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  message = `change ${Object.keys(files).join(' ')}`,
+): Promise<string> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  await git(dir, 'add', '--all');
+  await git(dir, 'commit', '--quiet', '--message', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
 /** Makes a Git repository in a temporary folder with the given files, committed on `main`. */
 export async function gitRepository(files: Readonly<Record<string, string>>): Promise<{
   readonly dir: string;
@@ -73,28 +100,10 @@ export async function gitRepository(files: Readonly<Record<string, string>>): Pr
   remove(): Promise<void>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-repo-'));
-  const git = async (...args: string[]) =>
-    (
-      await run('git', ['-C', dir, ...args], {
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'Test',
-          GIT_AUTHOR_EMAIL: 'test@example.com',
-          GIT_COMMITTER_NAME: 'Test',
-          GIT_COMMITTER_EMAIL: 'test@example.com',
-        },
-      })
-    ).stdout.trim();
-  await git('init', '--quiet', '--initial-branch=main');
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await git('add', '--all');
-  await git('commit', '--quiet', '--message', 'first');
+  await git(dir, 'init', '--quiet', '--initial-branch=main');
   return {
     dir,
-    commit: await git('rev-parse', 'HEAD'),
+    commit: await commitFiles(dir, files, 'first'),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -1,11 +1,13 @@
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { ApiError, SlipwayClient } from '@slipway/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
+import {
+  git,
+  gitRepository,
+  serverFixture,
+  type ServerFixture,
+} from '../testing/server-fixture.js';
 
-const run = promisify(execFile);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -20,17 +22,6 @@ tasks:
     steps:
       - run: echo "$SLIPWAY_BRANCH$SLIPWAY_TAG"
 `;
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.com',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.com',
-  };
-  return (await run('git', ['-C', dir, ...args], { env })).stdout.trim();
-}
 
 async function setUp(threshold = 20) {
   const clock = { now: Date.parse('2026-06-01T00:00:00Z') };

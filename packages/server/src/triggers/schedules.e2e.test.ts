@@ -1,16 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { runAgentProcess } from '@slipway/agent';
 import { SlipwayClient } from '@slipway/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServerConfigSchema } from '../config/server-config.js';
 import { createServer } from '../create-server.js';
-import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
+import { until as untilDone } from '../testing/protocol-steps.js';
+import {
+  commitFiles,
+  gitRepository,
+  serverFixture,
+  type ServerFixture,
+} from '../testing/server-fixture.js';
+import { startTestAgent } from '../testing/test-agent.js';
 
-const run = promisify(execFile);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -19,13 +22,8 @@ afterEach(async () => {
 const HOUR = 3_600_000;
 
 /** Reads until `done` holds, for up to a minute (two runs on one agent, on a busy machine). */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const give = Date.now() + 60_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > give) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  return untilDone(read, done, { withinMs: 60_000, everyMs: 50 });
 }
 const at = (iso: string): number => Date.parse(iso);
 
@@ -144,18 +142,11 @@ describe('cron triggers, end to end', () => {
   it('reads a changed schedule at the next refresh: the old one stops, the new one starts from then', async () => {
     const { server, clock, repo } = await clockedServer(at('2026-06-01T00:00:00Z'));
     await server.schedules.runOnce();
-    const git = (...args: string[]) =>
-      run('git', ['-C', repo.dir, ...args], {
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'Test',
-          GIT_AUTHOR_EMAIL: 'test@example.com',
-          GIT_COMMITTER_NAME: 'Test',
-          GIT_COMMITTER_EMAIL: 'test@example.com',
-        },
-      });
-    await writeFile(join(repo.dir, '.slipway/nightly.yml'), NIGHTLY.replace('30 2', '0 12'));
-    await git('commit', '--quiet', '--all', '--message', 'noon');
+    await commitFiles(
+      repo.dir,
+      { '.slipway/nightly.yml': NIGHTLY.replace('30 2', '0 12') },
+      'noon',
+    );
     clock.now = at('2026-06-01T06:00:00Z');
     expect(await server.schedules.runOnce()).toMatchObject({ refreshed: 1, fired: 0 });
     clock.now = at('2026-06-02T11:00:00Z');
@@ -166,8 +157,7 @@ describe('cron triggers, end to end', () => {
     ]);
 
     // Back to 02:30 days later: it starts from then, with no catch-up of while it was gone.
-    await writeFile(join(repo.dir, '.slipway/nightly.yml'), NIGHTLY);
-    await git('commit', '--quiet', '--all', '--message', 'night again');
+    await commitFiles(repo.dir, { '.slipway/nightly.yml': NIGHTLY }, 'night again');
     clock.now = at('2026-06-05T06:00:00Z');
     expect(await server.schedules.runOnce()).toMatchObject({ refreshed: 1, fired: 0 });
     clock.now = at('2026-06-06T00:31:00Z');
@@ -238,26 +228,7 @@ describe('pipeline-completion triggers, end to end', () => {
       await client.createProject({ name: 'web', source: web.dir });
       expect(await server.schedules.refresh()).toBe(2);
 
-      const workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
-      const stop = new AbortController();
-      const agent = runAgentProcess({
-        server: base,
-        token: server.token,
-        labels: [],
-        capacity: 2,
-        workDir,
-        containers: false,
-        heartbeatMs: 500,
-        graceMs: 1000,
-        log: () => undefined,
-        signal: stop.signal,
-      });
-      cleanups.push(async () => {
-        stop.abort();
-        await server.app.close();
-        await agent;
-        await rm(workDir, { recursive: true, force: true });
-      });
+      cleanups.push(startTestAgent(server, base));
 
       const upstream = await client.createRun('platform', {});
       const downstream = await until(

@@ -1,19 +1,23 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
-import { runAgentProcess } from '@slipway/agent';
 import { SlipwayClient, type TriggerEventView } from '@slipway/api';
 import type { RunRecord } from '@slipway/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/protocol-steps.js';
-import { gitRepository, serverFixture, type ServerFixture } from '../testing/server-fixture.js';
+import {
+  commitFiles,
+  git,
+  gitRepository,
+  serverFixture,
+  type ServerFixture,
+} from '../testing/server-fixture.js';
+import { deliverGitHub } from '../testing/signed-delivery.js';
+import { startTestAgent } from '../testing/test-agent.js';
 import { githubExample } from '../testing/webhook-samples.js';
 
-const run = promisify(execFile);
 const SECRET = 'whsec-5b2f9c1e7a3d4f60';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,28 +43,6 @@ tasks:
           printf '%s' "$SLIPWAY_COMMIT" > "$SLIPWAY_RESULTS/commit"
 `;
 
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.com',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.com',
-  };
-  return (await run('git', ['-C', dir, ...args], { env })).stdout.trim();
-}
-
-/** Commits `files` on the current branch of `dir`; returns the commit id. */
-async function commit(dir: string, files: Readonly<Record<string, string>>): Promise<string> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await git(dir, 'add', '--all');
-  await git(dir, 'commit', '--quiet', '--message', `change ${Object.keys(files).join(' ')}`);
-  return git(dir, 'rev-parse', 'HEAD');
-}
-
 interface Setup {
   readonly server: ServerFixture;
   readonly client: SlipwayClient;
@@ -78,49 +60,18 @@ async function setUp(options: { pipeline?: string; agent?: boolean } = {}): Prom
   const client = new SlipwayClient({ baseUrl: base, token: server.token });
   await client.createProject({ name: 'shop', source: repo.dir });
   if (options.agent === true) {
-    const workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
-    const stop = new AbortController();
-    const agent = runAgentProcess({
-      server: base,
-      token: server.token,
-      labels: [],
-      capacity: 2,
-      workDir,
-      containers: false,
-      heartbeatMs: 500,
-      graceMs: 1000,
-      log: () => undefined,
-      signal: stop.signal,
-    });
-    cleanups.push(async () => {
-      stop.abort();
-      // Closing the server answers the agent's waiting claim, so the agent stops at once.
-      await server.app.close();
-      await agent;
-      await rm(workDir, { recursive: true, force: true });
-    });
+    cleanups.push(startTestAgent(server, base));
   }
   return { server, client, base, repo: repo.dir, first: repo.commit };
 }
 
-async function deliver(
+function deliver(
   base: string,
   event: string,
   payload: unknown,
   options: { secret?: string; delivery?: string; signature?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const body = JSON.stringify(payload);
-  const response = await fetch(`${base}/api/projects/shop/hooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': options.delivery ?? crypto.randomUUID(),
-      'x-hub-signature-256': options.signature ?? (await sign(options.secret ?? SECRET, body)),
-    },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return deliverGitHub(base, event, payload, { ...options, secret: options.secret ?? SECRET });
 }
 
 /** The real GitHub push example, rewritten to a push of `after` onto `branch` after `before`. */
@@ -195,7 +146,7 @@ describe('GitHub webhooks, end to end', () => {
   it('a signed push creates a run on that commit, which finishes', async () => {
     const { server, client, base, repo, first } = await setUp({ agent: true });
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
-    const second = await commit(repo, { 'src/app.ts': 'export {};\n' });
+    const second = await commitFiles(repo, { 'src/app.ts': 'export {};\n' });
 
     const answer = await deliver(base, 'push', pushPayload('main', first, second, ['src/app.ts']));
     expect(answer).toMatchObject({ status: 202, body: { duplicate: false } });
@@ -303,7 +254,7 @@ describe('GitHub webhooks, end to end', () => {
     const { server, client, base, repo } = await setUp({ agent: true });
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
     await git(repo, 'checkout', '--quiet', '-b', 'contrib');
-    const head = await commit(repo, { 'src/fix.ts': 'export const fix = 1;\n' });
+    const head = await commitFiles(repo, { 'src/fix.ts': 'export const fix = 1;\n' });
     await git(repo, 'checkout', '--quiet', 'main');
     await git(repo, 'branch', '--quiet', '-D', 'contrib');
     await git(repo, 'update-ref', 'refs/pull/7/head', head);
@@ -331,7 +282,7 @@ describe('GitHub webhooks, end to end', () => {
   it('records why a push the filters leave out was ignored', async () => {
     const { client, base, repo, first } = await setUp();
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
-    const docs = await commit(repo, { 'docs/guide.md': '# Guide\n' });
+    const docs = await commitFiles(repo, { 'docs/guide.md': '# Guide\n' });
     await deliver(base, 'push', pushPayload('develop', first, docs, ['docs/guide.md']));
     await deliver(base, 'push', pushPayload('main', first, docs, ['docs/guide.md']));
     await deliver(
@@ -362,7 +313,7 @@ describe('GitHub webhooks, end to end', () => {
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
     const marker = await mkdtemp(join(tmpdir(), 'slipway-pwned-'));
     cleanups.push(() => rm(marker, { recursive: true, force: true }));
-    const head = await commit(repo, { 'src/x.ts': 'export {};\n' });
+    const head = await commitFiles(repo, { 'src/x.ts': 'export {};\n' });
     const branch = `feature/$(touch ${marker}/branch)\`touch ${marker}/tick\``;
     const title = `$(touch ${marker}/title) \`touch ${marker}/title-tick\` "; touch ${marker}/semi`;
 
@@ -405,8 +356,8 @@ tasks:
 `;
     const { server, client, base, repo } = await setUp({ pipeline });
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
-    const one = await commit(repo, { 'a.txt': '1\n' });
-    const two = await commit(repo, { 'a.txt': '2\n' });
+    const one = await commitFiles(repo, { 'a.txt': '1\n' });
+    const two = await commitFiles(repo, { 'a.txt': '2\n' });
     const opened = { action: 'opened', number: 4, title: 'T', head: 'main', fork: false };
     await deliver(base, 'pull_request', pullRequestPayload({ ...opened, sha: one }));
     const [first] = await settledEvents(client, 1);
