@@ -1,21 +1,17 @@
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ForgeSettings, PullRequestStatus } from '@slipway/api';
 import { expect, it } from 'vitest';
-import { gitInit, runCli } from '../e2e/helpers.js';
+import { runCli } from '../e2e/helpers.js';
 import {
-  adminTokenOf,
   apiClient,
   describeOnEachStore,
   slipwayJson,
-  startUp,
+  upWithShop,
   useCleanup,
+  userRepository,
 } from './helpers.js';
 
 const PIPELINE = `name: ci
@@ -100,26 +96,13 @@ async function deliver(url: string, event: string, payload: unknown): Promise<nu
 
 describeOnEachStore('commit statuses and PR commands through slipway up', (store) => {
   it('sets the forge from the CLI, reports statuses and records a /lgtm', async () => {
-    const repo = await cleanup.tempDir('slipway-rel-repo-');
-    await writeFile(join(repo, '.slipway.yml'), PIPELINE);
-    await gitInit(repo);
-    const commit = (
-      await promisify(execFile)('git', ['-C', repo, 'rev-parse', 'HEAD'])
-    ).stdout.trim();
+    const { dir: repo, commit } = await userRepository(cleanup, PIPELINE);
     const forge = await gitHubStandIn(commit);
-    const dataDir = join(await cleanup.tempDir(), 'data');
-    await mkdir(dataDir);
-    const up = await startUp(cleanup, {
-      dataDir,
-      database: await store.database(cleanup),
-      env: {
-        SLIPWAY_FORGE_ALLOW_PRIVATE_URLS: 'true',
-        SLIPWAY_PUBLIC_URL: 'https://ci.example.com',
-      },
+    const { up, access } = await upWithShop(cleanup, store, repo, {
+      SLIPWAY_FORGE_ALLOW_PRIVATE_URLS: 'true',
+      SLIPWAY_PUBLIC_URL: 'https://ci.example.com',
     });
-    const access = { url: up.url, token: await adminTokenOf(up) };
     const env = { SLIPWAY_SERVER: access.url, SLIPWAY_TOKEN: access.token };
-    expect((await runCli(['project', 'add', 'shop', repo], { env })).code).toBe(0);
     const hook = await runCli(
       ['project', 'webhook', 'shop', '--forge', 'github', '--secret-stdin'],
       { env, input: SECRET },

@@ -1,13 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
-import { SlipwayClient, type RunDetail } from '@slipway/api';
+import { SlipwayClient, type RunDetail, type TriggerEventList } from '@slipway/api';
 import { afterEach, describe, it } from 'vitest';
-import { CLI, REPO_ROOT, isAlive, runCli, waitFor, type CliResult } from '../e2e/helpers.js';
+import {
+  CLI,
+  REPO_ROOT,
+  gitInit,
+  isAlive,
+  runCli,
+  waitFor,
+  type CliResult,
+} from '../e2e/helpers.js';
 
 /** Lease of the servers these tests start, short so that lost attempts show quickly. */
 export const SHORT_LEASE_MS = 3_000;
@@ -509,4 +518,57 @@ export function describeOnEachStore(name: string, body: (store: StoreUnderTest) 
   describeWithPostgres(`${name} (PostgreSQL)`, () => {
     body(POSTGRES);
   });
+}
+
+/** A user's repository: `pipeline` as `.slipway.yml`, committed on `main`. */
+export async function userRepository(
+  cleanup: Cleanup,
+  pipeline: string,
+): Promise<{ readonly dir: string; readonly commit: string }> {
+  const dir = await cleanup.tempDir('slipway-rel-repo-');
+  await writeFile(join(dir, '.slipway.yml'), pipeline);
+  await gitInit(dir);
+  const commit = (await promisify(execFile)('git', ['-C', dir, 'rev-parse', 'HEAD'])).stdout.trim();
+  return { dir, commit };
+}
+
+/**
+ * Starts `slipway up` on a fresh data folder and the store under test, with `env`, and
+ * adds the repository `repo` as project `shop` with the CLI.
+ */
+export async function upWithShop(
+  cleanup: Cleanup,
+  store: StoreUnderTest,
+  repo: string,
+  env?: UpOptions['env'],
+): Promise<{ readonly up: UpProcess; readonly access: ServerAccess }> {
+  const dataDir = join(await cleanup.tempDir(), 'data');
+  await mkdir(dataDir);
+  const up = await startUp(cleanup, {
+    dataDir,
+    database: await store.database(cleanup),
+    ...(env ? { env } : {}),
+  });
+  const access = { url: up.url, token: await adminTokenOf(up) };
+  const added = await slipway(access, ['project', 'add', 'shop', repo]);
+  if (added.code !== 0) throw new Error(`slipway project add failed: ${added.stderr}`);
+  return { up, access };
+}
+
+/**
+ * Lists a project's trigger events with `slipway events` every 200 ms until the newest is
+ * processed, `tries` times at most; returns the last list.
+ */
+export async function untilNewestEventProcessed(
+  access: ServerAccess,
+  project: string,
+  tries: number,
+): Promise<TriggerEventList> {
+  let events: TriggerEventList = { events: [], nextBefore: null };
+  for (let left = tries; left > 0; left--) {
+    events = await slipwayJson<TriggerEventList>(access, ['events', project]);
+    if (events.events[0]?.status === 'processed') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return events;
 }

@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { PollSettings, TriggerEventList } from '@slipway/api';
+import type { PollSettings } from '@slipway/api';
 import { expect, it } from 'vitest';
-import { gitInit } from '../e2e/helpers.js';
 import {
-  adminTokenOf,
   describeOnEachStore,
   slipway,
   slipwayJson,
-  startUp,
+  untilNewestEventProcessed,
+  upWithShop,
   useCleanup,
+  userRepository,
 } from './helpers.js';
 
 const PIPELINE = `on:
@@ -30,14 +30,8 @@ describeOnEachStore('SCM polling through slipway up, as a user sets it up', (sto
     'polls a repository without webhooks: a pushed commit becomes a run',
     { timeout: 240_000 },
     async () => {
-      const repo = await cleanup.tempDir('slipway-rel-repo-');
-      await writeFile(join(repo, '.slipway.yml'), PIPELINE);
-      await gitInit(repo);
-      const dataDir = join(await cleanup.tempDir(), 'data');
-      await mkdir(dataDir);
-      const up = await startUp(cleanup, { dataDir, database: await store.database(cleanup) });
-      const access = { url: up.url, token: await adminTokenOf(up) };
-      expect((await slipway(access, ['project', 'add', 'shop', repo])).code).toBe(0);
+      const repo = (await userRepository(cleanup, PIPELINE)).dir;
+      const { access } = await upWithShop(cleanup, store, repo);
 
       const wrong = await slipway(access, ['project', 'poll', 'shop', '--every', 'often']);
       expect(wrong.code).not.toBe(0);
@@ -68,12 +62,7 @@ describeOnEachStore('SCM polling through slipway up, as a user sets it up', (sto
       await git('add', '--all');
       await git('commit', '--quiet', '--message', 'more');
 
-      let events: TriggerEventList = { events: [], nextBefore: null };
-      for (let tries = 0; tries < 150; tries++) {
-        events = await slipwayJson<TriggerEventList>(access, ['events', 'shop']);
-        if (events.events[0]?.status === 'processed') break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const events = await untilNewestEventProcessed(access, 'shop', 150);
       expect(events.events).toMatchObject([{ source: 'poll', kind: 'push', status: 'processed' }]);
       const listed = await slipway(access, ['events', 'shop']);
       expect(listed.stdout).toMatch(/ poll +push +processed +started \S+ run #1 at /);

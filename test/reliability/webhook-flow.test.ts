@@ -1,19 +1,16 @@
 import { createHmac } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RunDetail, TriggerEventList } from '@slipway/api';
+import type { RunDetail } from '@slipway/api';
 import { expect, it } from 'vitest';
-import { gitInit, runCli } from '../e2e/helpers.js';
+import { runCli } from '../e2e/helpers.js';
 import {
-  adminTokenOf,
   describeOnEachStore,
   slipway,
   slipwayJson,
-  startUp,
+  untilNewestEventProcessed,
+  upWithShop,
   useCleanup,
+  userRepository,
 } from './helpers.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 
 const PIPELINE = `on:
   push:
@@ -29,17 +26,8 @@ const cleanup = useCleanup();
 
 describeOnEachStore('webhooks through slipway up, as a user sets them up', (store) => {
   it('sets the secret from standard input, and a signed delivery becomes a run', async () => {
-    const repo = await cleanup.tempDir('slipway-rel-repo-');
-    await writeFile(join(repo, '.slipway.yml'), PIPELINE);
-    await gitInit(repo);
-    const commit = (
-      await promisify(execFile)('git', ['-C', repo, 'rev-parse', 'HEAD'])
-    ).stdout.trim();
-    const dataDir = join(await cleanup.tempDir(), 'data');
-    await mkdir(dataDir);
-    const up = await startUp(cleanup, { dataDir, database: await store.database(cleanup) });
-    const access = { url: up.url, token: await adminTokenOf(up) };
-    expect((await slipway(access, ['project', 'add', 'shop', repo])).code).toBe(0);
+    const { dir: repo, commit } = await userRepository(cleanup, PIPELINE);
+    const { up, access } = await upWithShop(cleanup, store, repo);
 
     const set = await runCli(
       ['project', 'webhook', 'shop', '--forge', 'generic', '--secret-stdin'],
@@ -70,12 +58,7 @@ describeOnEachStore('webhooks through slipway up, as a user sets them up', (stor
     expect((await post('d-1', signature.replace(/^./, 'f'))).status).toBe(401);
     expect((await post('d-1', signature)).status).toBe(202);
 
-    let events: TriggerEventList = { events: [], nextBefore: null };
-    for (let tries = 0; tries < 100; tries++) {
-      events = await slipwayJson<TriggerEventList>(access, ['events', 'shop']);
-      if (events.events[0]?.status === 'processed') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const events = await untilNewestEventProcessed(access, 'shop', 100);
     expect(events.events).toMatchObject([{ deliveryId: 'd-1', status: 'processed' }]);
     const runId = events.events[0]?.runIds[0] ?? '';
     let detail: RunDetail | null = null;
