@@ -211,6 +211,13 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.locator('.task-succeeded').getByRole('link', { name: 'deploy' }).waitFor();
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
 
+    // The admin page lists the embedded agent.
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.locator('table.agents tbody tr').first().waitFor();
+    await shot(page, 'admin');
+    await expectAccessible(page, 'the admin page');
+
     // Cancel a run that is still going.
     await page.getByRole('link', { name: 'shop' }).first().click();
     await page.getByLabel('Pipeline', { exact: true }).first().fill('slow');
