@@ -219,7 +219,7 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await expectAccessible(page, 'the admin page');
 
     // Cancel a run that is still going.
-    await page.getByRole('link', { name: 'shop' }).first().click();
+    await page.goto(`${up.url}/projects/shop`);
     await page.getByLabel('Pipeline', { exact: true }).first().fill('slow');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);
