@@ -46,6 +46,21 @@ const SLOW = `tasks:
           sleep 120
 `;
 
+/** Builds, waits for a person to approve, then deploys. */
+const DEPLOY = `tasks:
+  build:
+    steps:
+      - echo built
+  approve:
+    needs: build
+    approval:
+      message: Ship the cart to production?
+  deploy:
+    needs: approve
+    steps:
+      - echo deployed
+`;
+
 const cleanup = useCleanup();
 const repos = useTempRepos();
 const skip = browserSkipReason();
@@ -68,6 +83,7 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     const repo = await repos.withFiles({
       '.slipway/ci.yml': ci(release),
       '.slipway/slow.yml': SLOW,
+      '.slipway/deploy.yml': DEPLOY,
     });
     await gitInit(repo);
     const dataDir = join(await cleanup.tempDir(), 'data');
@@ -166,8 +182,44 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.getByText('kept from the earlier run').waitFor();
     await runStatus(page).getByText('failed').waitFor({ timeout: 60_000 });
 
+    // Its test results are compared with those of the run before it on the branch.
+    await page.getByRole('link', { name: 'Test results' }).click();
+    await page.getByRole('heading', { name: 'Compared with the previous run' }).waitFor();
+    await page.locator('.compare-still').getByText('totals the cart').waitFor();
+    expect(await page.locator('.compare-new li').count()).toBe(0);
+    await shot(page, 'tests-compared');
+    await expectAccessible(page, 'the test results page with a comparison');
+
+    // Approve a task that waits for a person; the next task then runs.
+    await page.goto(`${up.url}/projects/shop`);
+    await page.getByLabel('Pipeline', { exact: true }).first().fill('deploy');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForURL(/\/runs\/[^/]+$/);
+    await runStatus(page).getByText('waiting').waitFor({ timeout: 60_000 });
+    await page.getByText('Ship the cart to production?').waitFor();
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('alert').getByText('Say why in the comment').waitFor();
+    await shot(page, 'approval');
+    await expectAccessible(page, 'the run page awaiting an approval');
+    await page.getByLabel('Comment (required to reject)').fill('ship it');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page
+      .locator('.decision')
+      .getByText(/Approved by .+: ship it/)
+      .waitFor();
+    await runStatus(page).getByText('succeeded').waitFor({ timeout: 60_000 });
+    await page.locator('.task-succeeded').getByRole('link', { name: 'deploy' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+
+    // The admin page lists the embedded agent.
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.locator('table.agents tbody tr').first().waitFor();
+    await shot(page, 'admin');
+    await expectAccessible(page, 'the admin page');
+
     // Cancel a run that is still going.
-    await page.getByRole('link', { name: 'shop' }).first().click();
+    await page.goto(`${up.url}/projects/shop`);
     await page.getByLabel('Pipeline', { exact: true }).first().fill('slow');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);

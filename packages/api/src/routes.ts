@@ -12,6 +12,7 @@ import {
   TokenPath,
 } from './schemas/access.js';
 import {
+  AgentList,
   AgentLogsRequest,
   ClaimRequest,
   ClaimResponse,
@@ -273,6 +274,18 @@ export const routes = {
     status: 200,
     response: TaskLogs,
     errors: [400, 404],
+  },
+  listAgents: {
+    operationId: 'listAgents',
+    method: 'GET',
+    path: '/api/agents',
+    summary: 'List the agents this server process has heard from since it started, last seen first',
+    tag: 'agents',
+    auth: true,
+    requires: 'admin',
+    status: 200,
+    response: AgentList,
+    errors: [],
   },
   registerAgent: {
     operationId: 'registerAgent',

@@ -1,4 +1,6 @@
-import { SlipwayClient, type ClaimedAttempt } from '@slipway/api';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { isApiError, SlipwayClient, type ClaimedAttempt } from '@slipway/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gitRepository, serverFixture, TWO_TASKS } from './testing/server-fixture.js';
 
@@ -147,6 +149,24 @@ describe('the control plane end to end', () => {
         error: 'late',
       }),
     ).toEqual({ accepted: false });
+  });
+
+  it('lists the runs of one branch', async () => {
+    const { repo, client } = await setUp({ startScheduler: false });
+    await promisify(execFile)('git', ['-C', repo.dir, 'branch', 'fix/cart']);
+    await client.createProject({ name: 'shop', source: repo.dir });
+    const first = await client.createRun('shop', { ref: 'fix/cart' });
+    await client.createRun('shop');
+    const second = await client.createRun('shop', { ref: 'fix/cart' });
+
+    const onFix = await client.listRuns({ project: 'shop', branch: 'fix/cart' });
+    expect(onFix.runs.map((r) => r.id)).toEqual([second.id, first.id]);
+    const older = await client.listRuns({ project: 'shop', branch: 'fix/cart', before: 3 });
+    expect(older.runs.map((r) => r.id)).toEqual([first.id]);
+    expect((await client.listRuns({ project: 'shop', branch: 'main' })).runs).toHaveLength(1);
+    expect((await client.listRuns({ branch: 'nowhere' })).runs).toEqual([]);
+    const bad = await client.listRuns({ branch: 'two words' }).catch((e: unknown) => e);
+    expect(isApiError(bad) && [bad.status, bad.message]).toEqual([400, expect.any(String)]);
   });
 
   it('refuses a finish that comes after the lease lapsed, and retries per policy', async () => {

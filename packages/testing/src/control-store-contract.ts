@@ -197,6 +197,22 @@ export function describeControlStoreContract(
           ids(await store.listRuns({ projectId: b.id, status: RunStatus.Queued, limit: 10 })),
         ).toEqual(ids([b2, b1]));
         await expect(store.listRuns({ before: 3, limit: 10 })).rejects.toThrow();
+        const c = await newProject(store, 'c');
+        const onFix = { ...TRIGGER, branch: "fix/it's" };
+        const c1 = await newRun(store, c.id, { createdAt: T0 + 6, trigger: onFix });
+        await newRun(store, c.id, { createdAt: T0 + 7 });
+        const c3 = await newRun(store, c.id, { createdAt: T0 + 8, trigger: onFix });
+        await newRun(store, c.id, {
+          createdAt: T0 + 9,
+          trigger: { event: TriggerEvent.Push, tag: "fix/it's", commit: 'abc123' },
+        });
+        expect(
+          ids(await store.listRuns({ projectId: c.id, branch: "fix/it's", limit: 10 })),
+        ).toEqual(ids([c3, c1]));
+        expect(
+          ids(await store.listRuns({ projectId: c.id, branch: "fix/it's", before: 3, limit: 10 })),
+        ).toEqual(ids([c1]));
+        expect(await store.listRuns({ projectId: c.id, branch: 'nowhere', limit: 10 })).toEqual([]);
         const listed = await store.listRuns({ projectId: a.id, limit: 1 });
         expect(listed[0]).toEqual(await store.getRun(a3.id));
       });
@@ -894,13 +910,14 @@ interface RunOptions {
   readonly state?: unknown;
   readonly createdAt?: number;
   readonly pipeline?: string;
+  readonly trigger?: TriggerFacts;
 }
 
 function newRun(store: ControlStore, projectId: string, options: RunOptions = {}) {
   return store.createRun({
     projectId,
     plan: makePlan(options.tasks ?? ['build'], options.pipeline),
-    trigger: TRIGGER,
+    trigger: options.trigger ?? TRIGGER,
     state: options.state ?? { tasks: 0 },
     createdAt: options.createdAt ?? T0,
   });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { routes, type ApiRoute } from '../routes.js';
 import type {
+  AgentInfo,
   AgentLogsRequest,
   ClaimRequest,
   ClaimResponse,
@@ -365,6 +366,11 @@ export class SlipwayClient {
   }
 
   /** Every token, without the tokens themselves. */
+  /** The agents the server process has heard from since it started (admins only). */
+  async listAgents(call?: CallOptions): Promise<AgentInfo[]> {
+    return (await this.call(routes.listAgents, {}, call)).agents;
+  }
+
   async listTokens(call?: CallOptions): Promise<TokenInfo[]> {
     return (await this.call(routes.listTokens, {}, call)).tokens;
   }

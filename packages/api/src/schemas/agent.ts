@@ -1,6 +1,6 @@
 import type { ExpressionContext as CoreExpressionContext } from '@slipway/core';
 import { z } from 'zod';
-import { Id, ParamValue, StringMap, TriggerFacts } from './common.js';
+import { Id, ParamValue, StringMap, Timestamp, TriggerFacts } from './common.js';
 import { LogChunk } from './logs.js';
 import { PlanTask } from './plan.js';
 
@@ -21,6 +21,24 @@ export type RegisterAgentRequest = z.infer<typeof RegisterAgentRequest>;
 
 export const RegisterAgentResponse = z.object({ agentId: Id });
 export type RegisterAgentResponse = z.infer<typeof RegisterAgentResponse>;
+
+/** An agent the answering server process has heard from since it started. */
+export const AgentInfo = z.object({
+  id: Id,
+  name: z.string().describe('As registered; the id for an agent registered before a restart.'),
+  labels: z.array(z.string()),
+  capacity: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Attempts it runs at once; 0 when it registered before a restart.'),
+  registeredAt: Timestamp.describe('When it registered, or was first heard from.'),
+  lastSeenAt: Timestamp.describe('When it last registered, claimed, beat, sent logs or finished.'),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+export const AgentList = z.object({ agents: z.array(AgentInfo) });
+export type AgentList = z.infer<typeof AgentList>;
 
 export const ClaimRequest = z.object({
   agentId: Id,

@@ -64,6 +64,7 @@ export const ListRunsQuery = z.strictObject({
   project: z.string().min(1).max(200).optional().describe('Project id or name.'),
   status: RunStatus.optional(),
   pipeline: z.string().min(1).max(200).optional(),
+  branch: GitRef.optional().describe('Only runs whose trigger names this branch.'),
   limit: z.coerce
     .number()
     .int()

@@ -283,6 +283,8 @@ export interface RunFilter {
   readonly projectIds?: readonly string[];
   readonly status?: RunStatus;
   readonly pipeline?: string;
+  /** Only runs whose trigger names this branch. */
+  readonly branch?: string;
   readonly before?: number;
   readonly limit: number;
 }

@@ -21,6 +21,20 @@ export interface AgentRoutesContext extends ClaimContext {
 export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): void {
   const { store, agents, scheduler, now } = context;
 
+  defineRoute(app, routes.listAgents, () => {
+    const listed = [...agents.list()].sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+    return Promise.resolve({
+      agents: listed.map((a) => ({
+        id: a.id,
+        name: a.name,
+        labels: [...a.labels],
+        capacity: a.capacity,
+        registeredAt: a.registeredAt,
+        lastSeenAt: a.lastSeenAt,
+      })),
+    });
+  });
+
   defineRoute(app, routes.registerAgent, ({ body }) => {
     const agent = agents.register(body.name, body.labels, body.capacity, now());
     return Promise.resolve({ agentId: agent.id });

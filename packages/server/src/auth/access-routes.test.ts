@@ -58,6 +58,33 @@ describe('tokens and roles through the API', () => {
     expect(await refusal(admin.deleteToken(made.id))).toBe('404 not_found');
   });
 
+  it('lists the agents heard from to admins only, last seen first', async () => {
+    const { agentId: older } = await admin.registerAgent({
+      name: 'builder-1',
+      labels: ['linux'],
+      capacity: 2,
+    });
+    const { agentId: newer } = await admin.registerAgent({
+      name: 'builder-2',
+      labels: [],
+      capacity: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await admin.heartbeat({ agentId: older, attemptIds: [] });
+    const agents = await admin.listAgents();
+    expect(agents.map((a) => [a.id, a.name, a.labels, a.capacity])).toEqual([
+      [older, 'builder-1', ['linux'], 2],
+      [newer, 'builder-2', [], 1],
+    ]);
+
+    const { token } = await admin.createToken({ name: 'x', user: 'dee' });
+    await admin.setRole('shop', 'dee', 'admin');
+    expect(await refusal(as(token).listAgents())).toBe('403 forbidden');
+    await admin.deleteRole('shop', 'dee');
+    const agentToken = await admin.createToken({ name: 'a', user: 'agent', kind: 'agent' });
+    expect(await refusal(as(agentToken.token).listAgents())).toMatch(/^40[13] /);
+  });
+
   it('lets a user see and do in a project what their role allows', async () => {
     const { token } = await admin.createToken({ name: 'ci', user: 'bo' });
     const bo = as(token);

@@ -56,6 +56,7 @@ export function runRoutes(
       ...(project ? { projectId: project.id } : visible ? { projectIds: [...visible] } : {}),
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.pipeline !== undefined ? { pipeline: query.pipeline } : {}),
+      ...(query.branch !== undefined ? { branch: query.branch } : {}),
       ...(query.before !== undefined ? { before: query.before } : {}),
     });
     const names = project

@@ -21,6 +21,10 @@ export const postgresDialect: StoreDialect = {
     return sql<boolean>`attempts.labels::jsonb <@ ${JSON.stringify(agentLabels)}::jsonb`;
   },
 
+  triggerBranchIs(branch) {
+    return sql<boolean>`(runs.trigger::jsonb ->> 'branch') = ${branch}`;
+  },
+
   isTransient(error) {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === 'string' && TRANSIENT_CODES.has(code);

@@ -30,6 +30,10 @@ export const sqliteDialect: StoreDialect = {
     return sql<boolean>`not exists (select 1 from json_each(attempts.labels) as l where l.value not in (${sql.join(agentLabels)}))`;
   },
 
+  triggerBranchIs(branch) {
+    return sql<boolean>`json_extract(runs.trigger, '$.branch') = ${branch}`;
+  },
+
   isTransient(error) {
     const code = (error as { code?: unknown } | null)?.code;
     return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';

@@ -22,6 +22,8 @@ export interface StoreDialect {
    * `agentLabels`.
    */
   labelsWithin(agentLabels: readonly string[]): Expression<SqlBool>;
+  /** True when the run row's JSON `trigger` (a column of `runs`) names `branch`. */
+  triggerBranchIs(branch: string): Expression<SqlBool>;
   /** Whether `error` is a conflict after which the whole transaction may simply run again. */
   isTransient(error: unknown): boolean;
 }

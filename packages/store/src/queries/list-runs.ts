@@ -7,7 +7,7 @@ import type { StoreContext } from '../store-context.js';
  * Paging by number (`before`) needs a project, since numbers repeat across projects.
  */
 export async function listRuns(ctx: StoreContext, filter: RunFilter): Promise<RunRecord[]> {
-  const { projectId, projectIds, status, pipeline, before, limit } = filter;
+  const { projectId, projectIds, status, pipeline, branch, before, limit } = filter;
   if (projectIds?.length === 0) return [];
   if (before !== undefined && projectId === undefined) {
     throw new Error('listRuns: `before` pages by run number and needs `projectId`');
@@ -19,6 +19,7 @@ export async function listRuns(ctx: StoreContext, filter: RunFilter): Promise<Ru
     .$if(projectIds !== undefined, (q) => q.where('project_id', 'in', projectIds ?? []))
     .$if(status !== undefined, (q) => q.where('status', '=', status ?? ''))
     .$if(pipeline !== undefined, (q) => q.where('pipeline', '=', pipeline ?? ''))
+    .$if(branch !== undefined, (q) => q.where(ctx.dialect.triggerBranchIs(branch ?? '')))
     .$if(before !== undefined, (q) => q.where('number', '<', before ?? 0))
     .$if(projectId !== undefined, (q) => q.orderBy('number', 'desc'))
     .$if(projectId === undefined, (q) => q.orderBy('created_at', 'desc').orderBy('id', 'desc'))

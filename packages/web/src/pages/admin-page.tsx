@@ -3,7 +3,49 @@ import type { CreatedToken } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
-import { formatTime } from '../ui/format.js';
+import { formatTime, formatWhen } from '../ui/format.js';
+
+function Agents() {
+  const { client } = useSigned();
+  const agents = useLoad('agents', (signal) => client.listAgents({ signal }), { pollMs: 5000 });
+  return (
+    <section aria-labelledby="agents-title">
+      <h2 id="agents-title">Agents</h2>
+      <p className="hint">Those this server process has heard from since it started.</p>
+      <ErrorNote error={agents.error} />
+      {agents.value?.length === 0 && <p className="empty">No agent yet.</p>}
+      {agents.value !== undefined && agents.value.length > 0 && (
+        <div className="table-wrap">
+          <table className="agents">
+            <caption className="visually-hidden">Agents</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Labels</th>
+                <th scope="col">Capacity</th>
+                <th scope="col" className="wide">
+                  Registered
+                </th>
+                <th scope="col">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {agents.value.map((a) => (
+                <tr key={a.id}>
+                  <td title={a.id}>{a.name}</td>
+                  <td>{a.labels.join(', ') || '—'}</td>
+                  <td>{a.capacity}</td>
+                  <td className="wide">{formatTime(a.registeredAt)}</td>
+                  <td>{formatWhen(a.lastSeenAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
 
 function Tokens() {
   const { client } = useSigned();
@@ -221,6 +263,7 @@ export function AdminPage() {
       <h1>Admin</h1>
       <Tokens />
       <Secrets />
+      <Agents />
     </>
   );
 }

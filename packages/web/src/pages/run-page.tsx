@@ -8,6 +8,7 @@ import { ErrorNote } from '../ui/error-note.js';
 import { elapsed, formatTime, shortCommit } from '../ui/format.js';
 import { refOf } from '../ui/run-table.js';
 import { isFinished, StatusBadge } from '../ui/status.js';
+import { ApprovalPanel, type Decision } from './approval-panel.js';
 import { ArtifactList } from './artifact-list.js';
 import { taskStages } from './task-stages.js';
 
@@ -95,7 +96,7 @@ function RunActions({
 
 /** A run: what started it, its tasks by stage with live status, actions and artifacts. */
 export function RunPage({ id }: { readonly id: string }) {
-  const { client } = useSigned();
+  const { client, access } = useSigned();
   const detail = useLoad(`run:${id}`, (signal) => client.getRun(id, { signal }), {
     pollMs: 1500,
     poll: (d) => !isFinished(d.run.status),
@@ -114,6 +115,15 @@ export function RunPage({ id }: { readonly id: string }) {
   }
   const { run, tasks } = detail.value;
   const stages = taskStages(tasks);
+  const approvals = tasks.flatMap((task) =>
+    task.approval === undefined ? [] : [{ task, approval: task.approval }],
+  );
+  const decide = async (taskId: string, decision: Decision, comment: string) => {
+    const note = comment === '' ? undefined : comment;
+    if (decision === 'approve') await client.approveTask(run.id, taskId, note);
+    else await client.rejectTask(run.id, taskId, note);
+    detail.reload();
+  };
 
   return (
     <>
@@ -161,6 +171,21 @@ export function RunPage({ id }: { readonly id: string }) {
       </dl>
       <RunActions detail={detail.value} onDone={detail.reload} />
       <ErrorNote error={detail.error} />
+      {approvals.length > 0 && (
+        <section aria-labelledby="approvals-title">
+          <h2 id="approvals-title">Approvals</h2>
+          {approvals.map(({ task, approval }) => (
+            <ApprovalPanel
+              key={task.taskId}
+              task={task}
+              approval={approval}
+              projectId={run.projectId}
+              access={access}
+              decide={(decision, comment) => decide(task.taskId, decision, comment)}
+            />
+          ))}
+        </section>
+      )}
       <section aria-labelledby="tasks-title">
         <h2 id="tasks-title">Tasks</h2>
         <div className="stages">

@@ -3,6 +3,9 @@ import type { RunTests } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
 import { Link, paths } from '../app/router.js';
 import { useLoad } from '../app/use-load.js';
+import { compareCases } from '../tests/compare-cases.js';
+import { allCases, previousRun } from '../tests/previous-run.js';
+import { TestComparison } from '../tests/test-comparison.js';
 import { TestResults } from '../tests/test-results.js';
 import { ErrorNote } from '../ui/error-note.js';
 
@@ -17,6 +20,16 @@ export function TestsPage({ id }: { readonly id: string }) {
     client.listTests(id, { limit: PAGE }, { signal }),
   );
   const tests = more ?? first.value;
+  const compared = useLoad(`tests-compared:${id}`, async (signal) => {
+    const { run } = await client.getRun(id, { signal });
+    const previous = await previousRun(client, run, signal);
+    if (previous === null) return null;
+    const [now, then] = await Promise.all([
+      allCases(client, id, signal),
+      allCases(client, previous.id, signal),
+    ]);
+    return { previous, comparison: compareCases(now, then) };
+  });
 
   const loadMore = async () => {
     if (tests?.nextOffset == null) return;
@@ -39,6 +52,18 @@ export function TestsPage({ id }: { readonly id: string }) {
         first.error === undefined && <p className="loading">Loading…</p>
       ) : (
         <>
+          {compared.value === null && (
+            <p className="hint">
+              No earlier finished run of this pipeline on this branch to compare with.
+            </p>
+          )}
+          {compared.value != null && (
+            <TestComparison
+              previous={compared.value.previous}
+              comparison={compared.value.comparison}
+            />
+          )}
+          <ErrorNote error={compared.error} />
           <TestResults tests={tests} />
           {tests.nextOffset !== null && (
             <button type="button" className="secondary" onClick={() => void loadMore()}>

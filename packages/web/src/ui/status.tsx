@@ -25,8 +25,9 @@ function tone(status: RunStatus | TaskStatus): string {
       return 'bad';
     case 'running':
       return 'busy';
-    case 'queued':
     case 'waiting':
+      return 'ask';
+    case 'queued':
     case 'pending':
     case 'ready':
       return 'wait';
