@@ -67,6 +67,18 @@ const AUDIENCE = {
   setRole: 'project admins',
   listRoles: 'project admins',
   deleteRole: 'project admins',
+  listAgents: 'admins',
+  putProjectWebhook: 'project admins',
+  getProjectWebhook: 'project admins',
+  putProjectForge: 'project admins',
+  getProjectForge: 'project admins',
+  getPullRequestStatus: 'project viewers',
+  receiveWebhook: 'anyone',
+  listTriggerEvents: 'project developers',
+  putProjectPoll: 'project admins',
+  getProjectPoll: 'project developers',
+  deleteProjectPoll: 'project admins',
+  resetProjectPoll: 'admins',
 } as const satisfies Record<RouteName, Audience>;
 
 type CallerName =

@@ -197,8 +197,10 @@ describe('normalizeEvent', () => {
         untrusted: false,
       },
     });
-    const fork = { ...sync, action: 'opened' };
-    (fork.pull_request as { head: { repo_id: number } }).head.repo_id = 99;
+    const fork = structuredClone({ ...sync, action: 'opened' }) as unknown as {
+      pull_request: { head: { repo_id: number } };
+    };
+    fork.pull_request.head.repo_id = 99;
     expect(normalizeEvent('gitea', 'pull_request', fork)).toMatchObject({
       trigger: { untrusted: true, candidate: { action: 'opened' } },
     });
