@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { UserError, UserErrorKind } from '@slipway/core';
 import { formatDockerHost, type DockerHost } from './docker-host.js';
 
@@ -83,6 +84,52 @@ export class DockerApiClient {
     if (isSuccess(status)) return response;
     const body = await readBody(response, this.host);
     throw apiError(request, { status, body });
+  }
+
+  /**
+   * Attaches to a container's output (`POST /containers/ID/attach`): the engine upgrades
+   * the connection to a raw, multiplexed stream of what the container writes from now on,
+   * which ends when the container exits. An error status throws {@link DockerApiError}.
+   */
+  attach(containerId: string): Promise<Readable> {
+    const host = this.host;
+    const path = `/v${DOCKER_API_VERSION}/containers/${containerId}/attach?stream=1&stdout=1&stderr=1`;
+    const target =
+      host.kind === 'unix'
+        ? { socketPath: host.socketPath }
+        : { hostname: host.hostname, port: host.port };
+    return new Promise<Readable>((resolve, reject) => {
+      const outgoing = httpRequest({
+        ...target,
+        agent: false,
+        method: 'POST',
+        path,
+        headers: { Host: 'docker', Connection: 'Upgrade', Upgrade: 'tcp' },
+      });
+      outgoing.once('error', (error) => {
+        reject(describeConnectionError(error, host));
+      });
+      outgoing.once('upgrade', (_response, socket, head) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve(socket);
+      });
+      outgoing.once('response', (response) => {
+        const status = response.statusCode ?? 0;
+        if (isSuccess(status)) {
+          resolve(response);
+          return;
+        }
+        readBody(response, host).then((body) => {
+          reject(
+            apiError(
+              { method: 'POST', path: `/containers/${containerId}/attach` },
+              { status, body },
+            ),
+          );
+        }, reject);
+      });
+      outgoing.end();
+    });
   }
 
   private open(request: DockerApiRequest): Promise<IncomingMessage> {

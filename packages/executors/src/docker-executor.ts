@@ -93,6 +93,8 @@ export class DockerExecutor implements Executor {
     }
     try {
       if (isStopRequested()) return cancelled();
+      const logs = new ContainerLogReader(this.api, id, output);
+      const attached = await logs.attach(id);
       try {
         await this.api.call({
           method: 'POST',
@@ -100,12 +102,14 @@ export class DockerExecutor implements Executor {
           timeoutMs: API_TIMEOUT_MS,
         });
       } catch (error) {
+        logs.stop();
         if (error instanceof DockerApiError) {
           return startFailed(`cannot start the container: ${error.engineMessage}`);
         }
         throw error;
       }
-      const result = await this.superviseContainer(id, request, output, controls);
+      if (!attached) logs.follow();
+      const result = await this.superviseContainer(id, request, logs, controls);
       const durationMs = elapsed();
       return result.stopReason === undefined
         ? { end: StepEnd.Exited, exitCode: result.exitCode, durationMs }
@@ -150,13 +154,14 @@ export class DockerExecutor implements Executor {
   /*
    * While the container runs, three things can stop it: the step's timeout, cancel (both
    * a graceful `stop` with the grace period, after which the engine kills) and kill. The
-   * first one fixes the outcome. Logs are followed in parallel with the wait for the exit
-   * code, and completed from the stored log after the exit.
+   * first one fixes the outcome. Output arrives live (attached before the start) in
+   * parallel with the wait for the exit code, and is completed from the stored log after
+   * the exit.
    */
   private async superviseContainer(
     id: string,
     request: StepRequest,
-    output: StepOutput,
+    logs: ContainerLogReader,
     controls: StepControls,
   ): Promise<{ stopReason: StopReason | undefined; exitCode: number | null }> {
     let stopReason: StopReason | undefined;
@@ -195,8 +200,6 @@ export class DockerExecutor implements Executor {
     if (controls.kill.aborted) onKill();
     else if (controls.cancel.aborted) onCancel();
 
-    const logs = new ContainerLogReader(this.api, id, output);
-    logs.follow();
     try {
       const waited = await this.api.json<{ StatusCode: number }>({
         method: 'POST',
