@@ -11,9 +11,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const filters = process.argv.slice(2);
 
-const modules = (await readdir(here))
-  .filter((file) => file.endsWith('.js') && file !== 'run.js')
-  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+const files = (await readdir(here)).filter((file) => file.endsWith('.js') && file !== 'run.js');
+// A filter that names a module exactly ("dag" or "dag.js") selects only that module;
+// any other filter selects every module whose file name contains it.
+const selects = (filter, file) =>
+  files.some((f) => f === filter || f === `${filter}.js`)
+    ? file === filter || file === `${filter}.js`
+    : file.includes(filter);
+const modules = files
+  .filter((file) => filters.length === 0 || filters.some((f) => selects(f, file)))
   .sort();
 
 const log = (message) => process.stderr.write(`${message}\n`);
