@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import type { ControlStore, NewTriggerEvent } from '@slipway/core';
 import { openControlStore } from '@slipway/store';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +51,33 @@ describe('TriggerEventWriter', () => {
     expect(await counting.listTriggerEvents({ projectId: project.id, limit: 100 })).toHaveLength(
       40,
     );
+  });
+
+  it('groups deliveries whose requests finish in separate callbacks of one turn', async () => {
+    const { store: counting, batches } = await countingStore();
+    const project = await counting.createProject({
+      name: 'p',
+      source: '/p',
+      defaultBranch: 'main',
+    });
+    const writer = new TriggerEventWriter(counting);
+    // Like webhook requests: each checks its signature in the thread pool, and the checks
+    // finish in separate callbacks, then each request records its delivery.
+    const deliver = async (i: number) => {
+      await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(`body ${i}`));
+      return await writer.record({
+        projectId: project.id,
+        source: 'github',
+        deliveryId: `d${i}`,
+        kind: 'push',
+        payload: '{}',
+        receivedAt: 1,
+      });
+    };
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => deliver(i)));
+    expect(answers.every((a) => !a.duplicate)).toBe(true);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(32);
+    expect(batches.length).toBeLessThanOrEqual(8);
   });
 
   it('fails every delivery of a write that fails, and goes on with the next', async () => {

@@ -10,16 +10,23 @@ interface Waiting {
 }
 
 /*
- * Stores trigger events with group commit: while one write is in flight, events that
- * arrive wait and are then stored together by the next write, in one transaction. Each
- * caller's promise settles only once the write holding its event has committed, so a
- * webhook is still answered only after it is stored. An idle server writes each event at
- * once (no timer, no added wait); a busy one makes one commit (one fsync on SQLite) per
- * batch instead of one per delivery. A failed write fails every event of its batch.
+ * Stores trigger events with group commit: events that arrive while a write is in flight,
+ * or in the same turn of the event loop, wait and are then stored together by the next
+ * write, in one transaction. Each caller's promise settles only once the write holding
+ * its event has committed, so a webhook is still answered only after it is stored.
+ *
+ * The first event of a group waits for `setImmediate`, not for a timer: SQLite's driver is
+ * synchronous, so a write started at once would run to its commit before the other
+ * requests read in the same turn (their signature checks finish together) got to call
+ * `record`, and every group would hold one event. Waiting for the check phase lets the
+ * whole turn's events join; an idle server adds no delay beyond that turn. A busy server
+ * makes one commit (one fsync on SQLite) per group instead of one per delivery. A failed
+ * write fails every event of its group.
  */
 export class TriggerEventWriter {
   private queue: Waiting[] = [];
   private writing = false;
+  private scheduled = false;
 
   constructor(private readonly store: ControlStore) {}
 
@@ -27,7 +34,12 @@ export class TriggerEventWriter {
   record(event: NewTriggerEvent): Promise<RecordedTriggerEvent> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (!this.writing) void this.flush();
+      if (this.writing || this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
     });
   }
 
