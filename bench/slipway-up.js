@@ -28,6 +28,8 @@ export const SETTLED = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']
  * embedded agent inherits them), by default those in $SLIPWAY_BENCH_NODE_ARGS. When
  * $SLIPWAY_BENCH_TRACE_GIT names a file, every git command the server and the agent run
  * appends a line to it (see {@link gitTracer}); then the process ids are told to `log`. `env` adds environment variables (`SLIPWAY_*` settings).
+ * Without `database`, $SLIPWAY_BENCH_SQLITE_SYNC (`normal` or `full`) sets how the
+ * SQLite store in DIR syncs its commits (the store URL's `?synchronous=`).
  * Returns `{ url, token, pid, agentPid, client, stop }`; `stop()` sends
  * SIGTERM and waits for the process to end.
  */
@@ -54,7 +56,10 @@ export async function startSlipway({
     '--grace',
     String(grace),
   ];
+  const sqliteSync = process.env.SLIPWAY_BENCH_SQLITE_SYNC;
   if (database) args.push('--database', database);
+  else if (sqliteSync)
+    args.push('--database', `${join(dataDir, 'slipway.db')}?synchronous=${sqliteSync}`);
   if (!agent) args.push('--no-agent');
   if (agentCapacity) args.push('--agent-capacity', String(agentCapacity));
   const trace = process.env.SLIPWAY_BENCH_TRACE_GIT;

@@ -17,7 +17,7 @@ export async function openControlStore(
   const location = parseStoreUrl(url);
   switch (location.kind) {
     case 'sqlite':
-      return SqliteControlStore.open(location.path);
+      return SqliteControlStore.open(location.path, { synchronous: location.synchronous });
     case 'postgres':
       return PostgresControlStore.open(location.url, options);
   }

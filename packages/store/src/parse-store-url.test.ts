@@ -2,24 +2,33 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
 import { parseStoreUrl } from './parse-store-url.js';
+import { SqliteSync } from './sqlite-control-store.js';
 
 describe('parseStoreUrl', () => {
   it('reads SQLite URLs and plain paths', () => {
-    expect(parseStoreUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
-    expect(parseStoreUrl('sqlite:///var/lib/slipway/store.db')).toEqual({
+    const sqlite = (path: string) => ({ kind: 'sqlite', path, synchronous: SqliteSync.Normal });
+    expect(parseStoreUrl('sqlite::memory:')).toEqual(sqlite(':memory:'));
+    expect(parseStoreUrl('sqlite:///var/lib/slipway/store.db')).toEqual(
+      sqlite('/var/lib/slipway/store.db'),
+    );
+    expect(parseStoreUrl('sqlite:///tmp/my%20store.db')).toEqual(sqlite('/tmp/my store.db'));
+    expect(parseStoreUrl('sqlite:data/store.db')).toEqual(sqlite(resolve('data/store.db')));
+    expect(parseStoreUrl('/srv/store.db')).toEqual(sqlite('/srv/store.db'));
+    expect(parseStoreUrl('store.db')).toEqual(sqlite(resolve('store.db')));
+  });
+
+  it('reads when SQLite should sync commits, and refuses options it does not know', () => {
+    expect(parseStoreUrl('sqlite:///srv/store.db?synchronous=full')).toEqual({
       kind: 'sqlite',
-      path: '/var/lib/slipway/store.db',
+      path: '/srv/store.db',
+      synchronous: SqliteSync.Full,
     });
-    expect(parseStoreUrl('sqlite:///tmp/my%20store.db')).toEqual({
-      kind: 'sqlite',
-      path: '/tmp/my store.db',
+    expect(parseStoreUrl('store.db?synchronous=normal')).toMatchObject({
+      synchronous: SqliteSync.Normal,
     });
-    expect(parseStoreUrl('sqlite:data/store.db')).toEqual({
-      kind: 'sqlite',
-      path: resolve('data/store.db'),
-    });
-    expect(parseStoreUrl('/srv/store.db')).toEqual({ kind: 'sqlite', path: '/srv/store.db' });
-    expect(parseStoreUrl('store.db')).toEqual({ kind: 'sqlite', path: resolve('store.db') });
+    for (const url of ['store.db?synchronous=off', 'store.db?cache=shared', 'store.db?']) {
+      expect(() => parseStoreUrl(url)).toThrow(/synchronous=full/);
+    }
   });
 
   it('reads PostgreSQL URLs', () => {

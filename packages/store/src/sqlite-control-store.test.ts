@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeControlStoreContract } from '@slipway/testing';
 import { openControlStore } from './open-control-store.js';
-import { SqliteControlStore } from './sqlite-control-store.js';
+import { SqliteControlStore, SqliteSync } from './sqlite-control-store.js';
 
 let folder = '';
 let files = 0;
@@ -44,11 +44,25 @@ describe('SQLite control store file', () => {
       const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(second.db);
       expect(keys.rows).toEqual([{ foreign_keys: 1 }]);
       const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(second.db);
-      expect(sync.rows, 'synchronous = FULL').toEqual([{ synchronous: 2 }]);
+      expect(sync.rows, 'synchronous = NORMAL').toEqual([{ synchronous: 1 }]);
       const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(second.db);
       expect(busy.rows).toEqual([{ timeout: 5000 }]);
     } finally {
       await second.close();
+    }
+  });
+
+  it('syncs every commit when the store URL asks for it', async () => {
+    const store = await openControlStore(
+      `sqlite://${join(folder, 'full.db')}?synchronous=${SqliteSync.Full}`,
+    );
+    try {
+      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(
+        (store as SqliteControlStore).db,
+      );
+      expect(sync.rows, 'synchronous = FULL').toEqual([{ synchronous: 2 }]);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { UserError, UserErrorKind } from '@slipway/core';
 import type { StoreDatabase } from './database.js';
 import { sqliteDialect } from './dialect/sqlite-dialect.js';
+import { withStatementCache } from './dialect/statement-cache.js';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import { SqlControlStore } from './sql-control-store.js';
 
@@ -14,29 +15,47 @@ export const SQLITE_MEMORY = ':memory:';
 /** How long a write waits for another process's write lock on the same file. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * When SQLite syncs commits to disk. `normal` (the default): in WAL mode the database
+ * stays consistent whatever happens, and a commit survives a crash of Slipway's process
+ * (`kill -9` included), but an operating system crash or power loss may undo the last
+ * commits before the next checkpoint. `full`: every commit is on disk when it returns,
+ * at the price of a sync per commit (measured in docs/architecture.md).
+ */
+export const SqliteSync = {
+  Normal: 'normal',
+  Full: 'full',
+} as const;
+export type SqliteSync = (typeof SqliteSync)[keyof typeof SqliteSync];
+
+/** Options of {@link SqliteControlStore.open}. */
+export interface SqliteStoreOptions {
+  /** When commits are synced to disk; {@link SqliteSync.Normal} by default. */
+  readonly synchronous?: SqliteSync;
+}
+
 /*
  * The connection settings, set on every open (the file keeps only the journal mode; the
  * others last as long as the connection); docs/architecture.md says why:
  *
  * - journal_mode WAL: readers (log followers, list endpoints) never wait for the writer;
- * - synchronous FULL: a transaction is on disk when its commit returns, so what the
- *   server acknowledged (an agent's outcome, a stored trigger, a secret) survives an
- *   operating system crash or power loss; in WAL mode NORMAL guarantees that only for a
- *   crash of the process;
+ * - synchronous NORMAL or FULL, as asked (see SqliteSync);
  * - busy_timeout: a write waits this long for another process's write lock instead of
  *   failing at once;
  * - foreign_keys ON: SQLite does not enforce them otherwise.
  */
-const PRAGMAS = [
-  'journal_mode = WAL',
-  'synchronous = FULL',
-  `busy_timeout = ${BUSY_TIMEOUT_MS}`,
-  'foreign_keys = ON',
-] as const;
+function pragmas(synchronous: SqliteSync): readonly string[] {
+  return [
+    'journal_mode = WAL',
+    `synchronous = ${synchronous === SqliteSync.Full ? 'FULL' : 'NORMAL'}`,
+    `busy_timeout = ${BUSY_TIMEOUT_MS}`,
+    'foreign_keys = ON',
+  ];
+}
 
 /**
- * The control store in one SQLite file (WAL journal, synchronous FULL, foreign keys
- * enforced; see the pragmas above). One process should open a given file once: writes
+ * The control store in one SQLite file (WAL journal, foreign keys enforced, commits synced
+ * as asked; see the pragmas above). One process should open a given file once: writes
  * take the file's write lock for a whole transaction, and a second connection in the same
  * process would wait for it while blocking the event loop the first one needs.
  */
@@ -45,19 +64,23 @@ export class SqliteControlStore extends SqlControlStore {
    * Opens the database at `path` (an absolute or relative file path, created with its
    * folder when missing, or {@link SQLITE_MEMORY}) and applies pending migrations.
    */
-  static async open(path: string): Promise<SqliteControlStore> {
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteControlStore> {
     let database: Database.Database;
     try {
       if (path !== SQLITE_MEMORY) mkdirSync(dirname(path), { recursive: true });
       database = new Database(path);
-      for (const pragma of PRAGMAS) database.pragma(pragma);
+      for (const pragma of pragmas(options.synchronous ?? SqliteSync.Normal)) {
+        database.pragma(pragma);
+      }
     } catch (error) {
       throw new UserError(
         UserErrorKind.Environment,
         `Cannot open the SQLite database ${path}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<StoreDatabase>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    });
     try {
       await migrateToLatest(db, null);
     } catch (error) {
