@@ -1,4 +1,4 @@
-import { RunStatus, UserErrorKind } from '@slipway/core';
+import { UserErrorKind } from '@slipway/core/ports';
 
 /** What `slipway` exits with; scripts and CI rely on these. */
 export const ExitCode = {
@@ -26,23 +26,5 @@ export function exitCodeForUserError(kind: UserErrorKind): ExitCode {
       return ExitCode.ConfigOrUsage;
     case UserErrorKind.Environment:
       return ExitCode.Environment;
-  }
-}
-
-/** The exit code for how a finished run ended, locally or on a server. */
-export function exitCodeForRunStatus(status: RunStatus): ExitCode {
-  switch (status) {
-    case RunStatus.Succeeded:
-      return ExitCode.Succeeded;
-    case RunStatus.Failed:
-      return ExitCode.RunFailed;
-    case RunStatus.Cancelled:
-      return ExitCode.Cancelled;
-    case RunStatus.TimedOut:
-      return ExitCode.TimedOut;
-    case RunStatus.Queued:
-    case RunStatus.Running:
-    case RunStatus.Waiting:
-      throw new Error(`the run ended in the unfinished status ${status}`);
   }
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, formatDiagnostic, isUserError } from '@slipway/core';
+import { ConfigError, formatDiagnostic, isUserError } from '@slipway/core/ports';
 import { ExitCode, exitCodeForUserError } from './exit-codes.js';
 import { parseAssignments } from './inputs/parse-assignments.js';
 import { colorsFor } from './output/colors.js';
@@ -109,18 +109,28 @@ program
       json?: boolean;
       approve: string[];
     }) => {
-      const { runCommand } = await import('./commands/run-command.js');
-      process.exitCode = await runCommand({
-        dir: repositoryDir(),
-        pipeline: options.pipeline,
-        params: parseAssignments(options.param, '--param'),
-        only: options.only,
-        secrets: parseAssignments(options.secret, '--secret'),
-        secretsFile: options.secretsFile,
-        parallelism: options.parallelism,
-        json: options.json === true,
-        approve: options.approve,
-      });
+      // The step runner starts first, so that it is ready by the time the pipeline is
+      // loaded and compiled.
+      const { StepRunnerExecutor } = await import('@slipway/executors/step-runner');
+      const processes = new StepRunnerExecutor();
+      processes.start();
+      try {
+        const { runCommand } = await import('./commands/run-command.js');
+        process.exitCode = await runCommand({
+          dir: repositoryDir(),
+          pipeline: options.pipeline,
+          params: parseAssignments(options.param, '--param'),
+          only: options.only,
+          secrets: parseAssignments(options.secret, '--secret'),
+          secretsFile: options.secretsFile,
+          parallelism: options.parallelism,
+          json: options.json === true,
+          approve: options.approve,
+          processes,
+        });
+      } finally {
+        await processes.close();
+      }
     },
   );
 

@@ -102,8 +102,17 @@ describe('StepRunnerExecutor', () => {
     expect(newExecutor().name).toBe('process');
   });
 
-  it('starts no runner before the first step', () => {
+  it('starts no runner before the first step, unless asked to start early', async () => {
     expect(newExecutor().runnerPid).toBeUndefined();
+    const early = newExecutor();
+    early.start();
+    const runnerPid = early.runnerPid;
+    expect(runnerPid).toBeDefined();
+    early.start();
+    expect(early.runnerPid).toBe(runnerPid);
+    const output = new TextOutput();
+    await early.runStep(request('echo $PPID'), output, controls());
+    expect(output.stdout.trim()).toBe(String(runnerPid));
   });
 
   it('forks every step from one runner, reused across sequential and concurrent steps', async () => {

@@ -75,6 +75,15 @@ export class StepRunnerExecutor implements Executor {
     this.execArgv = options.execArgv ?? RUNNER_FLAGS;
   }
 
+  /**
+   * Starts the runner now rather than with the first step, so that its start-up overlaps
+   * what the caller does meanwhile (loading and compiling a pipeline, say). An idle runner
+   * does not keep this process alive.
+   */
+  start(): void {
+    this.runner ??= this.startRunner();
+  }
+
   /** The process id of the current runner, if one is running; for diagnostics and tests. */
   get runnerPid(): number | undefined {
     return this.runner?.child.pid;

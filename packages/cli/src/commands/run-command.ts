@@ -14,16 +14,16 @@ import {
   type Plan,
   type RunSummary,
 } from '@slipway/core';
+import type { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import {
   DockerExecutor,
   LocalWorkspace,
-  StepRunnerExecutor,
   formatDockerHost,
   probeDockerHost,
   resolveDockerHost,
 } from '@slipway/executors';
 import type { ExitCode } from '../exit-codes.js';
-import { exitCodeForRunStatus } from '../exit-codes.js';
+import { exitCodeForRunStatus } from '../run-exit-code.js';
 import { parseSecretsFile } from '../inputs/parse-secrets-file.js';
 import { choosePipeline, compileForRun, loadProject, localTrigger } from '../load-project.js';
 import { colorsFor } from '../output/colors.js';
@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly json: boolean;
   /** Approval tasks approved beforehand, by id or name. */
   readonly approve: readonly string[];
+  /** Runs the steps of tasks without an image; the command closes it when done. */
+  readonly processes: StepRunnerExecutor;
 }
 
 /** Runs a pipeline of the repository on this machine and returns the exit code for its outcome. */
@@ -54,7 +56,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
   if (options.only.length) plan = selectTasks(plan, options.only);
   checkApproveFlags(plan, options.approve);
   const containers = await containerExecutorFor(plan);
-  const processes = new StepRunnerExecutor();
+  const processes = options.processes;
 
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
   const scratch = await mkdtemp(join(tmpdir(), 'slipway-run-'));

@@ -1,4 +1,4 @@
-import { UserError, UserErrorKind } from '@slipway/core';
+import { UserError, UserErrorKind } from '@slipway/core/ports';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

@@ -7,3 +7,5 @@ export * from './executor.js';
 export * from './clock.js';
 export * from './task-workspace.js';
 export * from '../errors/user-error.js';
+export * from '../errors/config-error.js';
+export * from '../errors/diagnostic.js';

@@ -1,6 +1,7 @@
 import { RunStatus, TaskStatus, UserError, UserErrorKind } from '@slipway/core';
 import type { LogChunk, RunDetail, SlipwayClient, Task } from '@slipway/api';
-import { ExitCode, exitCodeForRunStatus } from '../../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
+import { exitCodeForRunStatus } from '../../run-exit-code.js';
 import { connect, type ServerOptions } from './connect.js';
 
 const SETTLED = new Set<string>([

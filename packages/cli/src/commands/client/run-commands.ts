@@ -1,6 +1,7 @@
 import type { GivenParam } from '@slipway/core';
 import type { RunDetail } from '@slipway/api';
-import { ExitCode, exitCodeForRunStatus } from '../../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
+import { exitCodeForRunStatus } from '../../run-exit-code.js';
 import { connect, type ServerOptions } from './connect.js';
 import { elapsed, print, table } from './print.js';
 
