@@ -57,9 +57,8 @@ describe('SQLite control store file', () => {
       `sqlite://${join(folder, 'full.db')}?synchronous=${SqliteSync.Full}`,
     );
     try {
-      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(
-        (store as SqliteControlStore).db,
-      );
+      if (!(store instanceof SqliteControlStore)) throw new Error('expected a SQLite store');
+      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
       expect(sync.rows, 'synchronous = FULL').toEqual([{ synchronous: 2 }]);
     } finally {
       await store.close();
