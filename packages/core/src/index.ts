@@ -27,6 +27,7 @@ export * from './ports/access-control.js';
 export * from './ports/concurrency-groups.js';
 export * from './ports/store-stats.js';
 export * from './ports/trigger-events.js';
+export * from './ports/agent-store.js';
 export * from './ports/forge-client.js';
 export * from './ports/commit-statuses.js';
 export * from './ports/pull-requests.js';

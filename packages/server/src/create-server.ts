@@ -132,7 +132,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
 
   const work = new WorkSignal();
-  const agents = new AgentRegistry();
+  const agents = new AgentRegistry(store, {
+    onError: (error) => {
+      app.log.error({ err: error }, 'agents: could not record when agents were last seen');
+    },
+  });
   const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
   let wakeTriggers = (): void => undefined;
   const driver = new RunDriver(store, work, now, {
@@ -436,6 +440,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     if (deps.startScheduler !== false) schedules.start();
     if (deps.startScheduler !== false) polls.start();
     if (deps.startScheduler !== false) commitStatuses.start();
+    agents.start();
     done();
   });
   app.addHook('preClose', async () => {
@@ -447,6 +452,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     await triggers.stop();
     await commitStatuses.stop();
     await scheduler.stop();
+    await agents.stop();
   });
 
   return {

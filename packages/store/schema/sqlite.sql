@@ -304,3 +304,12 @@ CREATE TABLE "commit_statuses" (
 CREATE INDEX "commit_statuses_due_idx" on "commit_statuses" ("next_attempt_at");
 
 CREATE INDEX "commit_statuses_commit_idx" on "commit_statuses" ("project_id", "commit_id");
+
+CREATE TABLE "agents" (
+  "id" text primary key,
+  "name" text not null,
+  "labels" text not null,
+  "capacity" integer not null,
+  "registered_at" bigint not null,
+  "last_seen_at" bigint not null
+);

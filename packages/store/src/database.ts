@@ -27,6 +27,7 @@ export interface StoreDatabase {
   project_forges: ProjectForgesTable;
   commit_statuses: CommitStatusesTable;
   pull_requests: PullRequestsTable;
+  agents: AgentsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -332,4 +333,14 @@ export interface CommitStatusesTable {
   /** When to look at the row again; null once a final state is delivered. */
   next_attempt_at: number | null;
   last_error: string | null;
+}
+
+/** One row per agent heard from; `labels` is a JSON array. */
+export interface AgentsTable {
+  id: string;
+  name: string;
+  labels: string;
+  capacity: number;
+  registered_at: number;
+  last_seen_at: number;
 }

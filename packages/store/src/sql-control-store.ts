@@ -1,4 +1,6 @@
 import type {
+  AgentRecord,
+  AgentSighting,
   ApprovalRecord,
   AttemptClaim,
   AttemptFinish,
@@ -146,6 +148,12 @@ import { findTriggerEvent } from './queries/find-trigger-event.js';
 import { updatePullRequest } from './queries/update-pull-request.js';
 import { recordTriggerEvents } from './queries/record-trigger-events.js';
 import { settleTriggerEvents } from './queries/settle-trigger-events.js';
+import {
+  deleteAgentsSeenBefore,
+  listAgents,
+  noteAgentsSeen,
+  registerAgent,
+} from './queries/agents.js';
 import type { StoreContext } from './store-context.js';
 
 /**
@@ -415,6 +423,22 @@ export class SqlControlStore implements ControlStore {
 
   findProjectWebhook(projectId: string): Promise<ProjectWebhook | null> {
     return findProjectWebhook(this.ctx, projectId);
+  }
+
+  registerAgent(agent: AgentRecord): Promise<void> {
+    return registerAgent(this.ctx, agent);
+  }
+
+  noteAgentsSeen(sightings: readonly AgentSighting[]): Promise<void> {
+    return noteAgentsSeen(this.ctx, sightings);
+  }
+
+  listAgents(): Promise<AgentRecord[]> {
+    return listAgents(this.ctx);
+  }
+
+  deleteAgentsSeenBefore(before: number): Promise<number> {
+    return deleteAgentsSeenBefore(this.ctx, before);
   }
 
   putPipelineCatalog(catalog: PipelineCatalog): Promise<void> {

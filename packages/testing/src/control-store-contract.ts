@@ -1,3 +1,4 @@
+import { describeControlStoreAgentsContract } from './control-store-agents-contract.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AttemptOutcome,
@@ -868,6 +869,7 @@ export function describeControlStoreContract(
     describeControlStoreSchedulesContract(() => store);
     describeControlStoreCommitStatusesContract(() => store);
     describeControlStorePullRequestsContract(() => store);
+    describeControlStoreAgentsContract(() => store);
 
     describeRunOutputsContract(() => store);
 

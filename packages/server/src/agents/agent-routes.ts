@@ -21,9 +21,9 @@ export interface AgentRoutesContext extends ClaimContext {
 export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): void {
   const { store, agents, scheduler, now } = context;
 
-  defineRoute(app, routes.listAgents, () => {
-    const listed = [...agents.list()].sort((a, b) => b.lastSeenAt - a.lastSeenAt);
-    return Promise.resolve({
+  defineRoute(app, routes.listAgents, async () => {
+    const listed = await agents.list();
+    return {
       agents: listed.map((a) => ({
         id: a.id,
         name: a.name,
@@ -32,12 +32,12 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
         registeredAt: a.registeredAt,
         lastSeenAt: a.lastSeenAt,
       })),
-    });
+    };
   });
 
-  defineRoute(app, routes.registerAgent, ({ body }) => {
-    const agent = agents.register(body.name, body.labels, body.capacity, now());
-    return Promise.resolve({ agentId: agent.id });
+  defineRoute(app, routes.registerAgent, async ({ body }) => {
+    const agent = await agents.register(body.name, body.labels, body.capacity, now());
+    return { agentId: agent.id };
   });
 
   defineRoute(app, routes.claim, async ({ body, request, reply }) => {

@@ -199,9 +199,10 @@ export class ServerMetrics {
       name: 'slipway_agents_connected',
       help: 'Agents this server heard from within the lease time',
       registers,
-      collect() {
+      async collect() {
         const since = sources.now() - sources.leaseMs;
-        this.set(agents.list().filter((agent) => agent.lastSeenAt >= since).length);
+        const listed = await agents.list();
+        this.set(listed.filter((agent) => agent.lastSeenAt >= since).length);
       },
     });
   }

@@ -1,5 +1,6 @@
 import type { ControlStore } from '@slipway/core';
 import type { ArtifactFiles } from '../artifacts/artifact-files.js';
+import { AGENT_FORGET_MS } from '../agents/agent-registry.js';
 import { PeriodicLoop } from '../loops/periodic-loop.js';
 
 const DAY_MS = 86_400_000;
@@ -37,6 +38,7 @@ export interface RetentionReport {
  * log chunks, and artifact files with their records. One replica does it at a time, the
  * one holding the `retention` lease. A run's age is that of the newest run that still
  * uses its attempts (a retry keeps the succeeded tasks' attempts of the run it retries).
+ * Agents not heard from for a week are forgotten too.
  * Artifact files of a run are removed before their records, so a crash in between only
  * leaves records the next pass removes again; a download in between finds no file (404).
  */
@@ -95,6 +97,7 @@ export class RetentionLoop {
       }
     }
     await files.removeAbandoned(now - DAY_MS);
+    await store.deleteAgentsSeenBefore(now - AGENT_FORGET_MS);
     return { leader: true, logRuns, artifactRuns };
   }
 }
