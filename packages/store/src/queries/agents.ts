@@ -79,8 +79,8 @@ function toAgentRecord(row: AgentsTable): AgentRecord {
     id: row.id,
     name: row.name,
     labels: JSON.parse(row.labels) as string[],
-    capacity: Number(row.capacity),
-    registeredAt: Number(row.registered_at),
-    lastSeenAt: Number(row.last_seen_at),
+    capacity: row.capacity,
+    registeredAt: row.registered_at,
+    lastSeenAt: row.last_seen_at,
   };
 }
