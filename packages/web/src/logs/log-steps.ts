@@ -84,11 +84,11 @@ export function summarizeSteps(
   task: TaskFacts,
 ): StepSummary[] {
   const counts: number[] = [];
-  const starts: (number | null)[] = [];
+  const starts: number[] = [];
   let lastWriting = -1;
   for (const line of lines) {
     counts[line.step] = (counts[line.step] ?? 0) + 1;
-    if (starts[line.step] === undefined) starts[line.step] = line.at;
+    starts[line.step] ??= line.at;
     if (line.step > lastWriting) lastWriting = line.step;
   }
   const total = Math.max(planned.length, lastWriting + 1);
@@ -136,7 +136,8 @@ export function summarizeSteps(
     const startedAt = starts[i] ?? null;
     let finishedAt: number | null = null;
     if (startedAt !== null) {
-      const next = starts.slice(i + 1).find((at) => at !== undefined && at !== null);
+      let next: number | undefined;
+      for (let j = i + 1; j < starts.length && next === undefined; j++) next = starts[j];
       finishedAt = next ?? (task.status === 'running' ? null : task.finishedAt);
     }
     summaries.push({

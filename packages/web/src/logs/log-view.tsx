@@ -129,7 +129,9 @@ export function LogView({
     return rows.findIndex((row) => row.kind === 'line' && row.line.number === selected);
   }, [rows, selected]);
   const rowRef = useRef(rowOfSelected);
-  rowRef.current = rowOfSelected;
+  useLayoutEffect(() => {
+    rowRef.current = rowOfSelected;
+  });
   const shown = rowOfSelected >= 0;
 
   useEffect(() => {
@@ -167,7 +169,13 @@ export function LogView({
           <StepHeader
             step={step}
             collapsed={row.collapsed}
-            onToggle={onToggleStep === undefined ? undefined : () => onToggleStep(step.index)}
+            onToggle={
+              onToggleStep === undefined
+                ? undefined
+                : () => {
+                    onToggleStep(step.index);
+                  }
+            }
           />
         </div>,
       );

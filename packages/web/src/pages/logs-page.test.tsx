@@ -98,7 +98,7 @@ function show(detail: RunDetail) {
   unmount = view.unmount;
   const header = (name: string) =>
     [...view.container.querySelectorAll<HTMLButtonElement>('.log-step-toggle')].find((b) =>
-      b.textContent?.includes(name),
+      b.textContent.includes(name),
     );
   const texts = () =>
     [...view.container.querySelectorAll('.log-line .log-text')].map((e) => e.textContent);
