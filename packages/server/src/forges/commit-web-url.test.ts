@@ -17,9 +17,9 @@ describe('the web address of a commit at a forge', () => {
     expect(commitWebUrl('gitlab', 'https://gitlab.com/api/v4', 'group/sub/shop', SHA)).toBe(
       `https://gitlab.com/group/sub/shop/-/commit/${SHA}`,
     );
-    expect(commitWebUrl('gitea', 'http://gitea.internal:3000/gitea/api/v1/', 'acme/shop', SHA)).toBe(
-      `http://gitea.internal:3000/gitea/acme/shop/commit/${SHA}`,
-    );
+    expect(
+      commitWebUrl('gitea', 'http://gitea.internal:3000/gitea/api/v1/', 'acme/shop', SHA),
+    ).toBe(`http://gitea.internal:3000/gitea/acme/shop/commit/${SHA}`);
   });
 
   it('escapes the repository path', () => {
