@@ -151,6 +151,12 @@ export const RunDetail = z.object({
   run: Run,
   plan: Plan,
   tasks: z.array(Task),
+  commitUrl: z
+    .string()
+    .nullable()
+    .describe(
+      "Where the run's commit is shown at the project's forge; null when the project has no forge settings.",
+    ),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 

@@ -11,6 +11,9 @@ export interface ResolvedRef {
   readonly tag?: string;
 }
 
+/** Longest commit message kept with a run; longer ones are cut. */
+const MESSAGE_MAX = 4000;
+
 /**
  * A fetch cache of project repositories: one bare mirror per source under `root`
  * (branches and tags), from which refs are resolved and commits checked out into
@@ -83,6 +86,25 @@ export class RepositoryCache {
       const fetched = await this.revParse(mirror, commit);
       if (fetched !== null) return fetched;
       throw new UserError(UserErrorKind.Usage, `commit ${commit} does not exist in ${source}`);
+    });
+  }
+
+  /**
+   * The message of `commit` (already fetched), without trailing blank lines and cut at
+   * 4000 characters; null when the cache does not have the commit.
+   */
+  async commitMessage(source: string, commit: string): Promise<string | null> {
+    const mirror = this.mirrorOf(source);
+    return this.locked(mirror, async () => {
+      try {
+        const out = await runGit(['-C', mirror, 'show', '-s', '--format=%B', commit, '--']);
+        const message = out.trimEnd();
+        if (message === '') return null;
+        return message.length <= MESSAGE_MAX ? message : `${message.slice(0, MESSAGE_MAX - 1)}…`;
+      } catch (error) {
+        if (error instanceof GitError) return null;
+        throw error;
+      }
     });
   }
 

@@ -46,11 +46,13 @@ export async function createRun(
   const { repositories } = context;
   const ref = request.ref ?? project.defaultBranch;
   const resolved = await repositories.resolve(project.source, ref);
+  const message = await repositories.commitMessage(project.source, resolved.commit);
   const trigger: TriggerFacts = {
     event: TriggerEvent.Api,
     ...(resolved.branch !== undefined ? { branch: resolved.branch } : {}),
     ...(resolved.tag !== undefined ? { tag: resolved.tag } : {}),
     commit: resolved.commit,
+    ...(message !== null ? { message } : {}),
     actor,
   };
   const plan = await compileRunPlan(context, project, resolved.commit, request, trigger);

@@ -5,6 +5,7 @@ import { callerOf } from '../auth/caller.js';
 import { visibleProjectIds } from '../auth/visible-projects.js';
 import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
+import { projectCommitUrl } from '../forges/commit-web-url.js';
 import { requireProject } from '../projects/project-routes.js';
 import type { RunDriver } from '../scheduler/run-driver.js';
 import { createRun, type CreateRunContext } from './create-run.js';
@@ -72,10 +73,11 @@ export function runRoutes(
   defineRoute(app, routes.getRun, async ({ params }) => {
     const run = await requireRun(store, params.id);
     const hasApprovals = run.plan.tasks.some((t) => t.approval !== undefined);
-    const [tasks, name, approvals] = await Promise.all([
+    const [tasks, name, approvals, commitUrl] = await Promise.all([
       store.listTasks(run.id),
       projectName(store, run.projectId),
       hasApprovals ? store.listApprovals(run.id) : [],
+      projectCommitUrl(store, run.projectId, run.trigger.commit),
     ]);
     const planTasks = new Map(run.plan.tasks.map((t) => [t.id, t]));
     const decisions = new Map(approvals.map((a) => [a.taskId, a]));
@@ -85,6 +87,7 @@ export function runRoutes(
       tasks: tasks.map((t) =>
         taskView(t, planTasks.get(t.taskId), decisions.get(t.taskId) ?? null),
       ),
+      commitUrl,
     };
   });
 

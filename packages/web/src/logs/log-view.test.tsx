@@ -4,6 +4,7 @@ import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render } from '../testing/render.js';
 import { LogLines } from './log-lines.js';
+import { summarizeSteps } from './log-steps.js';
 import { lineOfHash, LogView } from './log-view.js';
 
 function linesOf(...texts: string[]) {
@@ -98,5 +99,73 @@ describe('the log view', () => {
       'Beta',
       'beta',
     ]);
+  });
+
+  describe('with steps', () => {
+    /** `perStep` lines for each of `names`, written one second apart per step. */
+    function stepped(names: string[], perStep: number) {
+      const lines = new LogLines();
+      names.forEach((name, step) => {
+        const text = Array.from({ length: perStep }, (_, i) => `${name} ${i + 1}`).join('\n');
+        lines.add({
+          attemptId: 'a',
+          step,
+          seq: step,
+          stream: 'stdout',
+          text: `${text}\n`,
+          at: step * 1000,
+        });
+      });
+      const all = lines.lines();
+      const plan = names.map((name) => ({ name, continueOnError: false }));
+      const steps = summarizeSteps(plan, all, {
+        status: 'succeeded',
+        reason: null,
+        finishedAt: names.length * 1000,
+      });
+      return { lines: all, steps };
+    }
+
+    it('shows a header per step with its name, state and duration that hides its lines', () => {
+      const { lines, steps } = stepped(['install', 'test'], 2);
+      const onToggle = vi.fn();
+      const view = render(
+        <LogView
+          lines={lines}
+          steps={steps}
+          collapsed={new Set([0])}
+          onToggleStep={onToggle}
+          height={400}
+        />,
+      );
+      unmount = view.unmount;
+      const headers = [...view.container.querySelectorAll('.log-step')];
+      expect(headers.map((h) => h.textContent)).toEqual([
+        '▸ installsucceeded1.0 s2 lines',
+        '▾ testsucceeded1.0 s2 lines',
+      ]);
+      const buttons = [...view.container.querySelectorAll('button')];
+      expect(buttons.map((b) => b.getAttribute('aria-expanded'))).toEqual(['false', 'true']);
+      expect([...view.container.querySelectorAll('.log-line')].map((l) => l.id)).toEqual([
+        'L3',
+        'L4',
+      ]);
+      act(() => {
+        buttons[0]?.click();
+      });
+      expect(onToggle).toHaveBeenCalledWith(0);
+    });
+
+    it('keeps 100,000 lines virtual and scrolls to a permalinked line in a later step', () => {
+      const { lines, steps } = stepped(['build', 'test'], 50_000);
+      const view = render(<LogView lines={lines} steps={steps} selected={75_000} height={400} />);
+      unmount = view.unmount;
+      const rows = view.container.querySelectorAll('.log-line, .log-step');
+      expect(rows.length).toBeLessThan(200);
+      expect(view.container.querySelector('#L75000')?.textContent).toContain('test 25000');
+      expect(view.container.querySelector('#L1')).toBeNull();
+      const area = view.container.querySelector<HTMLElement>('.log-lines');
+      expect(area?.style.height).toBe(`${(100_000 + 2) * 20}px`);
+    });
   });
 });

@@ -1,6 +1,8 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { formatDuration } from '../ui/format.js';
 import { AnsiText } from './ansi-text.js';
 import type { LogLine } from './log-lines.js';
+import { logRows, stepStateLabel, type LogRow, type StepSummary } from './log-steps.js';
 
 /** Height of one line in pixels; the stylesheet sets the same. */
 export const LINE_HEIGHT = 20;
@@ -33,12 +35,59 @@ export interface LogViewProps {
   readonly follow?: boolean;
   /** Height of the scrolling area in pixels (the window's, less the header, by default). */
   readonly height?: number;
+  /** When given, lines are shown under a header per step, which collapses them. */
+  readonly steps?: readonly StepSummary[];
+  /** Indexes of the steps whose lines are hidden. */
+  readonly collapsed?: ReadonlySet<number>;
+  /** Called with a step's index when its header is toggled. */
+  readonly onToggleStep?: (step: number) => void;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+
+function lineRow(line: LogLine | undefined): LogRow | undefined {
+  return line === undefined ? undefined : { kind: 'line', line };
+}
+
+/** A step's header: a button that shows or hides its lines, its state and duration. */
+function StepHeader({
+  step,
+  collapsed,
+  onToggle,
+}: {
+  readonly step: StepSummary;
+  readonly collapsed: boolean;
+  readonly onToggle: (() => void) | undefined;
+}) {
+  const took =
+    step.startedAt !== null && step.finishedAt !== null
+      ? formatDuration(step.finishedAt - step.startedAt)
+      : '';
+  return (
+    <>
+      <button
+        type="button"
+        className="log-step-toggle"
+        aria-expanded={!collapsed}
+        onClick={onToggle}
+      >
+        <span aria-hidden="true" className="chevron">
+          {collapsed ? '▸' : '▾'}
+        </span>{' '}
+        {step.name}
+      </button>
+      <span className={`log-step-state step-${step.state}`}>{stepStateLabel(step.state)}</span>
+      {took !== '' && <span className="log-step-meta">{took}</span>}
+      <span className="log-step-meta">{step.lines === 1 ? '1 line' : `${step.lines} lines`}</span>
+    </>
+  );
 }
 
 /**
  * A task's output: line numbers that are permalinks (`#L123`), ANSI colours as React
- * elements, optional timestamps. Only the lines in view (and a few around) are in the
- * document, so long logs scroll smoothly.
+ * elements, optional timestamps, and (given `steps`) a header per step that collapses its
+ * lines. Only the rows in view (and a few around) are in the document, so long logs
+ * scroll smoothly.
  */
 export function LogView({
   lines,
@@ -48,6 +97,9 @@ export function LogView({
   onSelect,
   follow = false,
   height,
+  steps,
+  collapsed = NONE,
+  onToggleStep,
 }: LogViewProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -66,12 +118,29 @@ export function LogView({
     return () => observer?.disconnect();
   }, [height]);
 
+  const rows: readonly LogRow[] | null = useMemo(
+    () => (steps === undefined ? null : logRows(lines, steps, collapsed)),
+    [lines, steps, collapsed],
+  );
+  const count = rows === null ? lines.length : rows.length;
+  const rowOfSelected = useMemo(() => {
+    if (selected === null) return -1;
+    if (rows === null) return selected - 1;
+    return rows.findIndex((row) => row.kind === 'line' && row.line.number === selected);
+  }, [rows, selected]);
+  const rowRef = useRef(rowOfSelected);
+  useLayoutEffect(() => {
+    rowRef.current = rowOfSelected;
+  });
+  const shown = rowOfSelected >= 0;
+
   useEffect(() => {
     const element = scroller.current;
-    if (element === null || selected === null) return;
-    element.scrollTop = Math.max(0, (selected - 1) * LINE_HEIGHT - viewport / 3);
+    const row = rowRef.current;
+    if (element === null || selected === null || row < 0) return;
+    element.scrollTop = Math.max(0, row * LINE_HEIGHT - viewport / 3);
     setScrollTop(element.scrollTop);
-  }, [selected, viewport]);
+  }, [selected, viewport, shown]);
 
   useEffect(() => {
     const element = scroller.current;
@@ -81,19 +150,44 @@ export function LogView({
   }, [lines, follow, stuck, selected]);
 
   const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);
-  const last = Math.min(lines.length, Math.ceil((scrollTop + viewport) / LINE_HEIGHT) + OVERSCAN);
+  const last = Math.min(count, Math.ceil((scrollTop + viewport) / LINE_HEIGHT) + OVERSCAN);
   const lower = query.toLowerCase();
 
-  const rows = [];
+  const drawn = [];
   for (let i = first; i < last; i++) {
-    const line = lines[i];
-    if (line === undefined) continue;
+    const row = rows === null ? lineRow(lines[i]) : rows[i];
+    if (row === undefined) continue;
+    if (row.kind === 'step') {
+      const { step } = row;
+      drawn.push(
+        <div
+          key={`step-${step.index}`}
+          className={`log-step log-step-${step.state}`}
+          style={{ top: i * LINE_HEIGHT }}
+          role="listitem"
+        >
+          <StepHeader
+            step={step}
+            collapsed={row.collapsed}
+            onToggle={
+              onToggleStep === undefined
+                ? undefined
+                : () => {
+                    onToggleStep(step.index);
+                  }
+            }
+          />
+        </div>,
+      );
+      continue;
+    }
+    const { line } = row;
     const isMatch = lower !== '' && line.search.includes(lower);
     const classes = ['log-line'];
     if (line.number === selected) classes.push('selected');
     if (line.stream === 'stderr') classes.push('stderr');
     if (isMatch) classes.push('match');
-    rows.push(
+    drawn.push(
       <div
         key={line.number}
         id={`L${line.number}`}
@@ -134,8 +228,8 @@ export function LogView({
         setStuck(element.scrollTop + element.clientHeight >= element.scrollHeight - LINE_HEIGHT);
       }}
     >
-      <div className="log-lines" role="list" style={{ height: lines.length * LINE_HEIGHT }}>
-        {rows}
+      <div className="log-lines" role="list" style={{ height: count * LINE_HEIGHT }}>
+        {drawn}
       </div>
     </div>
   );

@@ -1,9 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSigned } from '../app/api-context.js';
 import { Link, paths } from '../app/router.js';
+import { useLoad } from '../app/use-load.js';
 import { LogLines, type LogLine } from '../logs/log-lines.js';
+import { initiallyCollapsed, summarizeSteps, type StepSummary } from '../logs/log-steps.js';
 import { lineOfHash, LogView } from '../logs/log-view.js';
 import { ErrorNote } from '../ui/error-note.js';
+import { isFinished } from '../ui/status.js';
 
 /** How often arrived chunks are drawn, at most. */
 const FLUSH_MS = 100;
@@ -51,11 +54,59 @@ function useFollowedLines(runId: string, taskId: string) {
   return { lines, phase, error };
 }
 
+/** The task's steps from its run (polled while the run goes on), or undefined until known. */
+function useSteps(
+  runId: string,
+  taskId: string,
+  lines: readonly LogLine[],
+): readonly StepSummary[] | undefined {
+  const { client } = useSigned();
+  const detail = useLoad(`run:${runId}`, (signal) => client.getRun(runId, { signal }), {
+    pollMs: 2000,
+    poll: (d) => !isFinished(d.run.status),
+  });
+  const plan = detail.value?.plan.tasks.find((t) => t.id === taskId);
+  const task = detail.value?.tasks.find((t) => t.taskId === taskId);
+  const status = task?.status;
+  const reason = task?.reason ?? null;
+  const finishedAt = task?.finishedAt ?? null;
+  return useMemo(
+    () =>
+      plan === undefined || status === undefined
+        ? undefined
+        : summarizeSteps(plan.steps, lines, { status, reason, finishedAt }),
+    [plan, lines, status, reason, finishedAt],
+  );
+}
+
 /**
- * A task's output, live: search, timestamps on demand, line permalinks (`#L123`).
+ * Which steps are collapsed: what the reader chose, else the step holding the selected
+ * line is open, else {@link initiallyCollapsed}. Lines arriving change none of it.
+ */
+function useCollapsed(steps: readonly StepSummary[] | undefined, selectedStep: number | undefined) {
+  const [chosen, setChosen] = useState<ReadonlyMap<number, boolean>>(new Map());
+  const collapsed = useMemo(() => {
+    const shut = steps === undefined ? new Set<number>() : initiallyCollapsed(steps);
+    if (selectedStep !== undefined) shut.delete(selectedStep);
+    for (const [step, closed] of chosen) {
+      if (closed) shut.add(step);
+      else shut.delete(step);
+    }
+    return shut;
+  }, [steps, selectedStep, chosen]);
+  const choose = (step: number, closed: boolean) => {
+    setChosen((previous) => new Map(previous).set(step, closed));
+  };
+  return { collapsed, choose };
+}
+
+/**
+ * A task's output, live: a header per step that collapses its lines, search (a match in
+ * a collapsed step opens it), timestamps on demand, line permalinks (`#L123`).
  */
 export function LogsPage({ runId, taskId }: { readonly runId: string; readonly taskId: string }) {
   const { lines, phase, error } = useFollowedLines(runId, taskId);
+  const steps = useSteps(runId, taskId, lines);
   const [query, setQuery] = useState('');
   const [showTimes, setShowTimes] = useState(false);
   const [selected, setSelected] = useState(() => lineOfHash(window.location.hash));
@@ -77,9 +128,14 @@ export function LogsPage({ runId, taskId }: { readonly runId: string; readonly t
     return lines.filter((l) => l.search.includes(needle)).map((l) => l.number);
   }, [lines, query]);
 
+  const stepOfLine = (line: number | null) => (line === null ? undefined : lines[line - 1]?.step);
+  const { collapsed, choose } = useCollapsed(steps, stepOfLine(selected));
+
   const select = (line: number) => {
     window.history.replaceState(null, '', `#L${line}`);
     setSelected(line);
+    const step = stepOfLine(line);
+    if (step !== undefined && collapsed.has(step)) choose(step, false);
   };
   const jump = (step: number) => {
     if (matches.length === 0) return;
@@ -159,6 +215,15 @@ export function LogsPage({ runId, taskId }: { readonly runId: string; readonly t
         selected={selected}
         onSelect={select}
         follow={phase === 'live'}
+        {...(steps === undefined
+          ? {}
+          : {
+              steps,
+              collapsed,
+              onToggleStep: (step: number) => {
+                choose(step, !collapsed.has(step));
+              },
+            })}
       />
     </div>
   );

@@ -1,34 +1,18 @@
 import { useState } from 'react';
-import type { Run, RunDetail, Task } from '@slipway/api';
+import type { Run, RunDetail } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
 import { Link, navigate, paths } from '../app/router.js';
 import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
-import { elapsed, formatTime, shortCommit } from '../ui/format.js';
-import { refOf } from '../ui/run-table.js';
 import { isFinished, StatusBadge } from '../ui/status.js';
 import { ApprovalPanel, type Decision } from './approval-panel.js';
 import { ArtifactList } from './artifact-list.js';
+import { MatrixGroup } from './matrix-group.js';
+import { RunFacts } from './run-facts.js';
+import { TaskCard } from './task-card.js';
+import { stageItems } from './task-groups.js';
 import { taskStages } from './task-stages.js';
-
-function TaskCard({ runId, task }: { readonly runId: string; readonly task: Task }) {
-  return (
-    <li className={`task task-${task.status}`}>
-      <Link to={paths.logs(runId, task.taskId)} className="task-name">
-        {task.name}
-      </Link>
-      <StatusBadge status={task.status} />
-      <span className="meta">
-        {elapsed(task.startedAt, task.finishedAt)}
-        {task.attempt > 1 ? ` · attempt ${task.attempt}` : ''}
-        {task.carriedFrom !== undefined ? ' · kept from the earlier run' : ''}
-      </span>
-      {task.needs.length > 0 && <span className="meta">needs {task.needs.join(', ')}</span>}
-      {task.reason !== null && <span className="reason">{task.reason}</span>}
-    </li>
-  );
-}
 
 function RunActions({
   detail,
@@ -115,6 +99,7 @@ export function RunPage({ id }: { readonly id: string }) {
   }
   const { run, tasks } = detail.value;
   const stages = taskStages(tasks);
+  const planTasks = new Map(detail.value.plan.tasks.map((t) => [t.id, t]));
   const approvals = tasks.flatMap((task) =>
     task.approval === undefined ? [] : [{ task, approval: task.approval }],
   );
@@ -133,42 +118,7 @@ export function RunPage({ id }: { readonly id: string }) {
       <h1>
         {run.pipeline} #{run.number} <StatusBadge status={run.status} />
       </h1>
-      <dl className="facts">
-        <dt>Trigger</dt>
-        <dd>
-          {run.trigger.event}
-          {run.retryOf !== undefined && (
-            <>
-              {' '}
-              (retry of <Link to={paths.run(run.retryOf)}>an earlier run</Link>)
-            </>
-          )}
-          {run.rerunOf !== undefined && (
-            <>
-              {' '}
-              (rerun of <Link to={paths.run(run.rerunOf)}>an earlier run</Link>)
-            </>
-          )}
-        </dd>
-        <dt>Actor</dt>
-        <dd>{run.trigger.actor ?? '—'}</dd>
-        <dt>Branch</dt>
-        <dd>{refOf(run) || '—'}</dd>
-        <dt>Commit</dt>
-        <dd className="mono" title={run.trigger.commit}>
-          {shortCommit(run.trigger.commit) || '—'}
-        </dd>
-        <dt>Started</dt>
-        <dd>{formatTime(run.startedAt ?? run.createdAt)}</dd>
-        <dt>Duration</dt>
-        <dd>{elapsed(run.startedAt, run.finishedAt) || '—'}</dd>
-        {!run.trusted && (
-          <>
-            <dt>Secrets</dt>
-            <dd>none (untrusted trigger)</dd>
-          </>
-        )}
-      </dl>
+      <RunFacts run={run} commitUrl={detail.value.commitUrl} />
       <RunActions detail={detail.value} onDone={detail.reload} />
       <ErrorNote error={detail.error} />
       {approvals.length > 0 && (
@@ -195,9 +145,19 @@ export function RunPage({ id }: { readonly id: string }) {
               className="stage"
               aria-label={stage[0]?.kind === 'finally' ? 'Finally' : `Stage ${i + 1}`}
             >
-              {stage.map((task) => (
-                <TaskCard key={task.taskId} runId={run.id} task={task} />
-              ))}
+              {stageItems(stage, planTasks).map((item) =>
+                item.kind === 'task' ? (
+                  <TaskCard key={item.task.taskId} runId={run.id} task={item.task} />
+                ) : (
+                  <MatrixGroup
+                    key={`matrix:${item.name}`}
+                    runId={run.id}
+                    name={item.name}
+                    status={item.status}
+                    tasks={item.tasks}
+                  />
+                ),
+              )}
             </ol>
           ))}
         </div>
