@@ -27,6 +27,7 @@ import { describeControlStoreStatsContract } from './control-store-stats-contrac
 import { describeControlStoreApprovalsContract } from './control-store-approvals-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
 import { describeControlStoreSchedulesContract } from './control-store-schedules-contract.js';
+import { describeControlStoreChatContract } from './control-store-chat-contract.js';
 import {
   describeControlStoreCommitStatusesContract,
   describeControlStorePullRequestsContract,
@@ -868,6 +869,7 @@ export function describeControlStoreContract(
     describeControlStoreSchedulesContract(() => store);
     describeControlStoreCommitStatusesContract(() => store);
     describeControlStorePullRequestsContract(() => store);
+    describeControlStoreChatContract(() => store);
 
     describeRunOutputsContract(() => store);
 

@@ -14,6 +14,7 @@ import type {
 import type { NewToken, ProjectRole, RoleBinding, TokenRecord } from './access-control.js';
 import type { ConcurrencyGroupRef, GroupAdmission } from './concurrency-groups.js';
 import type { StatusCounts } from './store-stats.js';
+import type { ChatStore } from './chat.js';
 import type { CommitStatusStore } from './commit-statuses.js';
 import type { PullRequestStore } from './pull-requests.js';
 import type { TriggerEventStore } from './trigger-events.js';
@@ -29,7 +30,8 @@ import type { TriggerEventStore } from './trigger-events.js';
  * the same attempt to two callers (`FOR UPDATE SKIP LOCKED` on PostgreSQL). Settled
  * attempts never change again: a late agent's heartbeat or completion is refused.
  */
-export interface ControlStore extends TriggerEventStore, CommitStatusStore, PullRequestStore {
+export interface ControlStore
+  extends TriggerEventStore, CommitStatusStore, PullRequestStore, ChatStore {
   createProject(project: NewProject): Promise<Project>;
   /** By id or by name; null when there is none. */
   findProject(idOrName: string): Promise<Project | null>;
