@@ -6,7 +6,6 @@ import { HttpError } from '../http/http-error.js';
 import { fastifyUrl } from '../http/rest-path.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { DecideApprovalContext } from '../runs/decide-approval.js';
-import type { Headers } from '../triggers/verify-signature.js';
 import { ApprovalAction, type ApprovalTarget } from './approval-message.js';
 import type { BackgroundWork } from './background-work.js';
 import { slackUserOf, unmappedRefusal } from './chat-users.js';
@@ -115,7 +114,7 @@ async function verifiedForm(
   request: FastifyRequest,
 ): Promise<URLSearchParams> {
   const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-  const rejection = await verifySlackRequest(context, body, request.headers as Headers);
+  const rejection = await verifySlackRequest(context, body, request.headers);
   if (rejection !== null) {
     context.metrics.slackRejected(rejection);
     throw new HttpError(ErrorCode.Unauthorized, REFUSED);

@@ -66,7 +66,8 @@ export function slackSettingsRoutes(
 
   defineRoute(app, routes.putProjectSlack, async ({ params, body }) => {
     const project = await requireProject(store, params.project);
-    const channel = body.channel?.trim() || null;
+    const named = body.channel?.trim() ?? '';
+    const channel = named === '' ? null : named;
     const updatedAt = await secrets.putProjectChannel(project.id, body.webhookUrl, channel);
     return { channel, updatedAt };
   });

@@ -29,13 +29,13 @@ interface Setup {
   readonly admin: SlipwayClient;
   readonly slack: SlackStandIn;
   /** Moves the server's clock. */
-  shift(ms: number): void;
+  readonly shift: (ms: number) => void;
   /** The server's clock, in epoch seconds. */
-  seconds(): number;
+  readonly seconds: () => number;
   /** Posts a form body to a Slack route with the given headers. */
-  post(path: string, body: string, headers: Record<string, string>): Promise<Response>;
+  readonly post: (path: string, body: string, headers: Record<string, string>) => Promise<Response>;
   /** Posts a form body signed as Slack would, now. */
-  signed(path: string, body: string): Promise<Response>;
+  readonly signed: (path: string, body: string) => Promise<Response>;
 }
 
 async function setUp(configure = true): Promise<Setup> {

@@ -15,6 +15,6 @@ export async function findChatSettings(
   return {
     provider,
     sealedSigningSecret: row.sealed_signing_secret,
-    updatedAt: Number(row.updated_at),
+    updatedAt: row.updated_at,
   };
 }

@@ -19,6 +19,6 @@ export async function findProjectChat(
     provider,
     sealedWebhookUrl: row.sealed_webhook_url,
     channel: row.channel,
-    updatedAt: Number(row.updated_at),
+    updatedAt: row.updated_at,
   };
 }

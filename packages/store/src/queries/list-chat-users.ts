@@ -14,6 +14,6 @@ export async function listChatUsers(
     provider,
     externalId: row.external_id,
     userName: row.user_name,
-    updatedAt: Number(row.updated_at),
+    updatedAt: row.updated_at,
   }));
 }
