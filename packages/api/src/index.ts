@@ -14,6 +14,7 @@ export * from './schemas/access.js';
 export * from './schemas/triggers.js';
 export * from './schemas/polling.js';
 export * from './schemas/forges.js';
+export * from './schemas/chat.js';
 export * from './permission.js';
 export * from './routes.js';
 export * from './openapi/openapi-document.js';

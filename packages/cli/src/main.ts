@@ -398,6 +398,82 @@ withServer(
   },
 );
 
+const chat = program.command('chat').description('chat integrations');
+const slack = chat
+  .command('slack')
+  .description('Slack: the /slipway slash command and approval buttons (docs/triggers.md)');
+withServer(
+  slack
+    .command('settings', { isDefault: true })
+    .description(
+      "show whether the Slack app's signing secret is set (server admins), or set it with --signing-secret-stdin",
+    )
+    .option(
+      '--signing-secret-stdin',
+      'read the signing secret from standard input (never printed)',
+    ),
+).action(async (options: ServerFlags & { signingSecretStdin?: boolean }) => {
+  const { slackSettingsCommand } = await import('./commands/client/chat-commands.js');
+  process.exitCode = await slackSettingsCommand({
+    ...serverOptions(options),
+    signingSecretStdin: options.signingSecretStdin === true,
+  });
+});
+withServer(
+  slack
+    .command('map <slack-user-id>')
+    .description(
+      'map a Slack user (such as U024BE7LH) to a Slipway user, whose roles authorize them',
+    )
+    .requiredOption('--user <name>', 'the Slipway user'),
+).action(async (slackUser: string, options: ServerFlags & { user: string }) => {
+  const { slackMapCommand } = await import('./commands/client/chat-commands.js');
+  process.exitCode = await slackMapCommand({
+    ...serverOptions(options),
+    slackUser,
+    user: options.user,
+  });
+});
+withServer(
+  slack.command('unmap <slack-user-id>').description("remove a Slack user's mapping"),
+).action(async (slackUser: string, options: ServerFlags) => {
+  const { slackUnmapCommand } = await import('./commands/client/chat-commands.js');
+  process.exitCode = await slackUnmapCommand({ ...serverOptions(options), slackUser });
+});
+withServer(slack.command('users').description('list the mapped Slack users')).action(
+  async (options: ServerFlags) => {
+    const { slackUsersCommand } = await import('./commands/client/chat-commands.js');
+    process.exitCode = await slackUsersCommand(serverOptions(options));
+  },
+);
+withServer(
+  slack
+    .command('channel <project>')
+    .description(
+      "set the Slack channel a project's approval requests go to (its incoming webhook URL on standard input), or show it",
+    )
+    .option(
+      '--webhook-url-stdin',
+      'read the incoming webhook URL from standard input (never printed)',
+    )
+    .option('--channel <name>', 'the channel, such as #deploys, for people to read')
+    .option('--off', 'stop posting approval requests'),
+).action(
+  async (
+    project: string,
+    options: ServerFlags & { webhookUrlStdin?: boolean; channel?: string; off?: boolean },
+  ) => {
+    const { slackChannelCommand } = await import('./commands/client/chat-commands.js');
+    process.exitCode = await slackChannelCommand({
+      ...serverOptions(options),
+      project,
+      webhookUrlStdin: options.webhookUrlStdin === true,
+      channel: options.channel,
+      off: options.off === true,
+    });
+  },
+);
+
 const pr = program.command('pr').description('pull requests: what PR commands recorded');
 withServer(
   pr

@@ -31,4 +31,5 @@ export * from './ports/agent-store.js';
 export * from './ports/forge-client.js';
 export * from './ports/commit-statuses.js';
 export * from './ports/pull-requests.js';
+export * from './ports/chat.js';
 export * from './triggers/index.js';

@@ -54,6 +54,12 @@ import { holdForkRuns } from './pulls/hold-fork-runs.js';
 import { pullRequestRoutes } from './pulls/pull-request-routes.js';
 import { PullRequestCommands } from './pulls/pull-request-commands.js';
 import type { TriggerEventResult } from './triggers/process-trigger-event.js';
+import { BackgroundWork } from './chat/background-work.js';
+import { SlackApprovalRequests } from './chat/slack-approval-requests.js';
+import { SlackCommands } from './chat/slack-commands.js';
+import { slackIntakeRoutes } from './chat/slack-intake-routes.js';
+import { SlackSecrets } from './chat/slack-secrets.js';
+import { slackSettingsRoutes } from './chat/slack-settings-routes.js';
 
 /** What the server is built from besides its configuration. */
 export interface ServerDeps {
@@ -139,7 +145,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
   const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
   let wakeTriggers = (): void => undefined;
+  let approvalsWaiting = (_runId: string, _taskIds: readonly string[]): void => undefined;
   const driver = new RunDriver(store, work, now, {
+    onApprovalsWaiting: (runId, taskIds) => {
+      approvalsWaiting(runId, taskIds);
+    },
     onAdmitError: (error, group) => {
       app.log.error({ err: error }, `scheduler: could not admit runs of group ${group.group}`);
     },
@@ -397,6 +407,39 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     },
   });
   triggerRoutes(app, { store, webhooks });
+  const chatWork = new BackgroundWork();
+  const slackSecrets = new SlackSecrets(store, secretBox, config.slackHooksOrigin, now);
+  const chatError = (error: unknown, what: string): void => {
+    app.log.error({ err: error }, `slack: could not ${what}`);
+  };
+  const slackApprovals = new SlackApprovalRequests({
+    store,
+    secrets: slackSecrets,
+    hooksOrigin: config.slackHooksOrigin,
+    publicUrl,
+    background: chatWork,
+    metrics,
+    onError: chatError,
+  });
+  approvalsWaiting = (runId, taskIds) => {
+    slackApprovals.approvalsWaiting(runId, taskIds);
+  };
+  const approvalContext = { store, driver, now };
+  slackSettingsRoutes(app, { store, secrets: slackSecrets, now });
+  slackIntakeRoutes(app, {
+    store,
+    secrets: slackSecrets,
+    commands: new SlackCommands(approvalContext),
+    approvals: approvalContext,
+    metrics,
+    now,
+    hooksOrigin: config.slackHooksOrigin,
+    background: chatWork,
+    onError: chatError,
+    onSecretError: (error) => {
+      app.log.error({ err: error }, 'slack: the signing secret cannot be opened');
+    },
+  });
   forgeRoutes(app, { store, forges });
   pullRequestRoutes(app, store);
 
@@ -453,6 +496,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     await commitStatuses.stop();
     await scheduler.stop();
     await agents.stop();
+    await chatWork.drain();
   });
 
   return {

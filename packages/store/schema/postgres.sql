@@ -55,6 +55,28 @@ CREATE TABLE attempts (
   CONSTRAINT attempts_task_fkey FOREIGN KEY (run_id, task_id) REFERENCES tasks(run_id, task_id) ON DELETE CASCADE
 );
 
+CREATE TABLE chat_requests (
+  provider text NOT NULL,
+  request_key text NOT NULL,
+  seen_at bigint NOT NULL,
+  CONSTRAINT chat_requests_pkey PRIMARY KEY (provider, request_key)
+);
+
+CREATE TABLE chat_settings (
+  provider text NOT NULL,
+  sealed_signing_secret text NOT NULL,
+  updated_at bigint NOT NULL,
+  CONSTRAINT chat_settings_pkey PRIMARY KEY (provider)
+);
+
+CREATE TABLE chat_users (
+  provider text NOT NULL,
+  external_id text NOT NULL,
+  user_name text NOT NULL,
+  updated_at bigint NOT NULL,
+  CONSTRAINT chat_users_pkey PRIMARY KEY (provider, external_id)
+);
+
 CREATE TABLE commit_statuses (
   id text NOT NULL,
   project_id text NOT NULL,
@@ -115,6 +137,16 @@ CREATE TABLE pipeline_catalogs (
   read_at bigint NOT NULL,
   CONSTRAINT pipeline_catalogs_pkey PRIMARY KEY (project_id),
   CONSTRAINT pipeline_catalogs_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+);
+
+CREATE TABLE project_chats (
+  project_id text NOT NULL,
+  provider text NOT NULL,
+  sealed_webhook_url text NOT NULL,
+  channel text,
+  updated_at bigint NOT NULL,
+  CONSTRAINT project_chats_pkey PRIMARY KEY (project_id, provider),
+  CONSTRAINT project_chats_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
 CREATE TABLE project_forges (
@@ -320,6 +352,8 @@ CREATE INDEX attempts_claim_idx ON attempts USING btree (queued_at, "position") 
 CREATE INDEX attempts_lease_idx ON attempts USING btree (lease_until) WHERE (status = 'claimed'::text);
 
 CREATE INDEX attempts_unapplied_idx ON attempts USING btree (finished_at) WHERE ((status = 'settled'::text) AND (applied = 0));
+
+CREATE INDEX chat_requests_seen_idx ON chat_requests USING btree (seen_at);
 
 CREATE INDEX commit_statuses_commit_idx ON commit_statuses USING btree (project_id, commit_id);
 

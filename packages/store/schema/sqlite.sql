@@ -305,6 +305,38 @@ CREATE INDEX "commit_statuses_due_idx" on "commit_statuses" ("next_attempt_at");
 
 CREATE INDEX "commit_statuses_commit_idx" on "commit_statuses" ("project_id", "commit_id");
 
+CREATE TABLE "chat_settings" (
+  "provider" text not null primary key,
+  "sealed_signing_secret" text not null,
+  "updated_at" bigint not null
+);
+
+CREATE TABLE "chat_users" (
+  "provider" text not null,
+  "external_id" text not null,
+  "user_name" text not null,
+  "updated_at" bigint not null,
+  constraint "chat_users_pkey" primary key ("provider", "external_id")
+);
+
+CREATE TABLE "project_chats" (
+  "project_id" text not null references "projects" ("id") on delete cascade,
+  "provider" text not null,
+  "sealed_webhook_url" text not null,
+  "channel" text,
+  "updated_at" bigint not null,
+  constraint "project_chats_pkey" primary key ("project_id", "provider")
+);
+
+CREATE TABLE "chat_requests" (
+  "provider" text not null,
+  "request_key" text not null,
+  "seen_at" bigint not null,
+  constraint "chat_requests_pkey" primary key ("provider", "request_key")
+);
+
+CREATE INDEX "chat_requests_seen_idx" on "chat_requests" ("seen_at");
+
 CREATE TABLE "agents" (
   "id" text primary key,
   "name" text not null,

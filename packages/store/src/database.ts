@@ -28,6 +28,10 @@ export interface StoreDatabase {
   commit_statuses: CommitStatusesTable;
   pull_requests: PullRequestsTable;
   agents: AgentsTable;
+  chat_settings: ChatSettingsTable;
+  chat_users: ChatUsersTable;
+  project_chats: ProjectChatsTable;
+  chat_requests: ChatRequestsTable;
 }
 
 /** One row per project; `run_count` hands out run numbers. */
@@ -343,4 +347,35 @@ export interface AgentsTable {
   capacity: number;
   registered_at: number;
   last_seen_at: number;
+}
+
+/** A chat service's server-wide settings. */
+export interface ChatSettingsTable {
+  provider: string;
+  sealed_signing_secret: string;
+  updated_at: number;
+}
+
+/** A chat user mapped to a Slipway user. */
+export interface ChatUsersTable {
+  provider: string;
+  external_id: string;
+  user_name: string;
+  updated_at: number;
+}
+
+/** Where a project's chat messages go. */
+export interface ProjectChatsTable {
+  project_id: string;
+  provider: string;
+  sealed_webhook_url: string;
+  channel: string | null;
+  updated_at: number;
+}
+
+/** A signed chat request seen recently (its signature), to refuse replays. */
+export interface ChatRequestsTable {
+  provider: string;
+  request_key: string;
+  seen_at: number;
 }

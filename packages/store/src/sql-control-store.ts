@@ -55,6 +55,10 @@ import type {
   PollResult,
   ProjectPoll,
   ProjectForge,
+  ChatProvider,
+  ChatSettings,
+  ChatUserLink,
+  ProjectChat,
   NewCommitStatusReport,
   DueCommitStatus,
   CommitStatusSettlement,
@@ -140,6 +144,15 @@ import { addCommitStatuses } from './queries/add-commit-statuses.js';
 import { claimCommitStatus } from './queries/claim-commit-status.js';
 import { dueCommitStatuses } from './queries/due-commit-statuses.js';
 import { findProjectForge } from './queries/find-project-forge.js';
+import { putChatSettings } from './queries/put-chat-settings.js';
+import { findChatSettings } from './queries/find-chat-settings.js';
+import { putChatUser } from './queries/put-chat-user.js';
+import { deleteChatUser } from './queries/delete-chat-user.js';
+import { listChatUsers } from './queries/list-chat-users.js';
+import { putProjectChat } from './queries/put-project-chat.js';
+import { findProjectChat } from './queries/find-project-chat.js';
+import { deleteProjectChat } from './queries/delete-project-chat.js';
+import { recordChatRequest } from './queries/record-chat-request.js';
 import { listCommitStatuses } from './queries/list-commit-statuses.js';
 import { putProjectForge } from './queries/put-project-forge.js';
 import { settleCommitStatus } from './queries/settle-commit-status.js';
@@ -515,6 +528,51 @@ export class SqlControlStore implements ControlStore {
     change: (current: PullRequestRecord) => PullRequestRecord,
   ): Promise<PullRequestRecord> {
     return updatePullRequest(this.ctx, projectId, number, change);
+  }
+
+  putChatSettings(settings: ChatSettings): Promise<void> {
+    return putChatSettings(this.ctx, settings);
+  }
+
+  findChatSettings(provider: ChatProvider): Promise<ChatSettings | null> {
+    return findChatSettings(this.ctx, provider);
+  }
+
+  putChatUser(link: ChatUserLink): Promise<void> {
+    return putChatUser(this.ctx, link);
+  }
+
+  deleteChatUser(provider: ChatProvider, externalId: string): Promise<boolean> {
+    return deleteChatUser(this.ctx, provider, externalId);
+  }
+
+  async findChatUser(provider: ChatProvider, externalId: string): Promise<ChatUserLink | null> {
+    return (await listChatUsers(this.ctx, provider, externalId))[0] ?? null;
+  }
+
+  listChatUsers(provider: ChatProvider): Promise<ChatUserLink[]> {
+    return listChatUsers(this.ctx, provider);
+  }
+
+  putProjectChat(chat: ProjectChat): Promise<void> {
+    return putProjectChat(this.ctx, chat);
+  }
+
+  findProjectChat(projectId: string, provider: ChatProvider): Promise<ProjectChat | null> {
+    return findProjectChat(this.ctx, projectId, provider);
+  }
+
+  deleteProjectChat(projectId: string, provider: ChatProvider): Promise<boolean> {
+    return deleteProjectChat(this.ctx, projectId, provider);
+  }
+
+  recordChatRequest(
+    provider: ChatProvider,
+    key: string,
+    at: number,
+    forgetBefore: number,
+  ): Promise<boolean> {
+    return recordChatRequest(this.ctx, provider, key, at, forgetBefore);
   }
 
   findTriggerEvent(id: string): Promise<ClaimedTriggerEvent | null> {

@@ -28,6 +28,7 @@ import { describeControlStoreStatsContract } from './control-store-stats-contrac
 import { describeControlStoreApprovalsContract } from './control-store-approvals-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
 import { describeControlStoreSchedulesContract } from './control-store-schedules-contract.js';
+import { describeControlStoreChatContract } from './control-store-chat-contract.js';
 import {
   describeControlStoreCommitStatusesContract,
   describeControlStorePullRequestsContract,
@@ -870,6 +871,7 @@ export function describeControlStoreContract(
     describeControlStoreCommitStatusesContract(() => store);
     describeControlStorePullRequestsContract(() => store);
     describeControlStoreAgentsContract(() => store);
+    describeControlStoreChatContract(() => store);
 
     describeRunOutputsContract(() => store);
 

@@ -34,6 +34,13 @@ import type {
   WebhookSettings,
 } from '../schemas/triggers.js';
 import type { ForgeSettings, PullRequestStatus, PutForgeRequest } from '../schemas/forges.js';
+import type {
+  ProjectSlack,
+  PutProjectSlackRequest,
+  SlackSettings,
+  SlackUser,
+  SlackUserList,
+} from '../schemas/chat.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
 import type {
   AgentReportRequest,
@@ -206,6 +213,45 @@ export class SlipwayClient {
 
   async deleteProjectPoll(project: string, call?: CallOptions): Promise<void> {
     await this.call(routes.deleteProjectPoll, { params: { project } }, call);
+  }
+
+  /** Sets the Slack app's signing secret (server admins; never returned). */
+  putSlackSettings(signingSecret: string, call?: CallOptions): Promise<SlackSettings> {
+    return this.call(routes.putSlackSettings, { body: { signingSecret } }, call);
+  }
+
+  getSlackSettings(call?: CallOptions): Promise<SlackSettings> {
+    return this.call(routes.getSlackSettings, {}, call);
+  }
+
+  listSlackUsers(call?: CallOptions): Promise<SlackUserList> {
+    return this.call(routes.listSlackUsers, {}, call);
+  }
+
+  /** Maps a Slack user id to a Slipway user (server admins). */
+  putSlackUser(slackUser: string, user: string, call?: CallOptions): Promise<SlackUser> {
+    return this.call(routes.putSlackUser, { params: { slackUser }, body: { user } }, call);
+  }
+
+  async deleteSlackUser(slackUser: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.deleteSlackUser, { params: { slackUser } }, call);
+  }
+
+  /** Sets the Slack channel a project's approval requests go to (the URL is never returned). */
+  putProjectSlack(
+    project: string,
+    body: PutProjectSlackRequest,
+    call?: CallOptions,
+  ): Promise<ProjectSlack> {
+    return this.call(routes.putProjectSlack, { params: { project }, body }, call);
+  }
+
+  getProjectSlack(project: string, call?: CallOptions): Promise<ProjectSlack> {
+    return this.call(routes.getProjectSlack, { params: { project } }, call);
+  }
+
+  async deleteProjectSlack(project: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.deleteProjectSlack, { params: { project } }, call);
   }
 
   /** Closes a project's open poll breaker (admins only). */

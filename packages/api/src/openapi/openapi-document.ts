@@ -151,6 +151,7 @@ export function openApiDocument(options: OpenApiOptions = {}): JsonObject {
       { name: 'secrets', description: "Projects' secrets, given to runs as environment variables" },
       { name: 'access', description: 'Tokens and the roles of users in projects' },
       { name: 'triggers', description: 'Webhooks and the trigger events they store' },
+      { name: 'chat', description: 'Slack slash commands, approval buttons and their settings' },
     ],
     paths,
     components: {

@@ -14,6 +14,7 @@ import type {
 import type { NewToken, ProjectRole, RoleBinding, TokenRecord } from './access-control.js';
 import type { ConcurrencyGroupRef, GroupAdmission } from './concurrency-groups.js';
 import type { StatusCounts } from './store-stats.js';
+import type { ChatStore } from './chat.js';
 import type { CommitStatusStore } from './commit-statuses.js';
 import type { PullRequestStore } from './pull-requests.js';
 import type { TriggerEventStore } from './trigger-events.js';
@@ -31,7 +32,7 @@ import type { AgentStore } from './agent-store.js';
  * attempts never change again: a late agent's heartbeat or completion is refused.
  */
 export interface ControlStore
-  extends TriggerEventStore, CommitStatusStore, PullRequestStore, AgentStore {
+  extends TriggerEventStore, CommitStatusStore, PullRequestStore, AgentStore, ChatStore {
   createProject(project: NewProject): Promise<Project>;
   /** By id or by name; null when there is none. */
   findProject(idOrName: string): Promise<Project | null>;

@@ -79,6 +79,16 @@ const AUDIENCE = {
   getProjectPoll: 'project developers',
   deleteProjectPoll: 'project admins',
   resetProjectPoll: 'admins',
+  putSlackSettings: 'admins',
+  getSlackSettings: 'admins',
+  listSlackUsers: 'admins',
+  putSlackUser: 'admins',
+  deleteSlackUser: 'admins',
+  putProjectSlack: 'project admins',
+  getProjectSlack: 'project admins',
+  deleteProjectSlack: 'project admins',
+  receiveSlackCommand: 'anyone',
+  receiveSlackInteraction: 'anyone',
 } as const satisfies Record<RouteName, Audience>;
 
 type CallerName =

@@ -35,6 +35,7 @@ describe('loadServerConfig', () => {
       pipelineRefreshMs: 300_000,
       pollBreakerThreshold: 20,
       forgeAllowPrivateUrls: false,
+      slackHooksOrigin: 'https://hooks.slack.com',
     });
     expect(databaseUrl(config)).toBe('sqlite:/data/slipway/slipway.db');
   });

@@ -83,6 +83,17 @@ export const ServerConfigSchema = z.strictObject({
    * the same machine or network). Off by default.
    */
   forgeAllowPrivateUrls: z.union([z.boolean(), z.stringbool()]).default(false),
+  /**
+   * The only origin Slack answers (`response_url`) and channel messages (incoming
+   * webhooks) are posted to. Slack's own by default; tests point it at a local stand-in.
+   */
+  slackHooksOrigin: z
+    .url({
+      protocol: /^https?$/,
+      error: 'give an http or https origin such as https://hooks.slack.com',
+    })
+    .transform((url) => new URL(url).origin)
+    .default('https://hooks.slack.com'),
 });
 
 /** The validated configuration. */

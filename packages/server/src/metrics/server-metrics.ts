@@ -51,6 +51,9 @@ export class ServerMetrics {
   private readonly pollItemsOverThreshold: Counter;
   private readonly forgeRequests: Counter<'host' | 'status' | 'success'>;
   private readonly commitStatuses: Counter<'result'>;
+  private readonly slackAcks: Histogram<'kind'>;
+  private readonly slackRejections: Counter<'reason'>;
+  private readonly slackReplies: Counter<'result'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -108,6 +111,25 @@ export class ServerMetrics {
     this.commitStatuses = new Counter({
       name: 'slipway_commit_status_deliveries_total',
       help: 'Commit status deliveries, by result (delivered, retry, abandoned)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.slackAcks = new Histogram({
+      name: 'slipway_slack_ack_seconds',
+      help: 'Time to acknowledge a Slack request (Slack gives up after 3 s), by kind (command, interaction)',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+      registers,
+    });
+    this.slackRejections = new Counter({
+      name: 'slipway_slack_rejections_total',
+      help: 'Requests said to come from Slack that were refused, by reason (no_secret, missing_header, stale, bad_signature, replay, malformed)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.slackReplies = new Counter({
+      name: 'slipway_slack_replies_total',
+      help: 'Outcomes of Slack commands and button presses posted to Slack, by result (delivered, failed)',
       labelNames: ['result'],
       registers,
     });
@@ -241,6 +263,21 @@ export class ServerMetrics {
   /** Counts a webhook delivery refused, by reason. */
   webhookRejected(forge: string, reason: string): void {
     this.webhookRejections.inc({ forge, reason });
+  }
+
+  /** Observes the time a Slack request took to acknowledge. */
+  slackAcknowledged(kind: 'command' | 'interaction', seconds: number): void {
+    this.slackAcks.observe({ kind }, seconds);
+  }
+
+  /** Counts a request said to come from Slack that was refused, by reason. */
+  slackRejected(reason: string): void {
+    this.slackRejections.inc({ reason });
+  }
+
+  /** Counts an outcome posted to Slack (a message to a channel, an answer). */
+  slackReplied(delivered: boolean): void {
+    this.slackReplies.inc({ result: delivered ? 'delivered' : 'failed' });
   }
 
   /** Counts a trigger event settled by this server, and the runs it created. */

@@ -19,6 +19,7 @@ import { compileRunPlan, startRun, type CreateRunContext } from '../runs/create-
 import { rerunRun } from '../runs/rerun-run.js';
 import type { PullRequestComment } from '../triggers/normalized-trigger.js';
 import type { TriggerEventResult } from '../triggers/process-trigger-event.js';
+import { noEnvironmentsAnswer } from './no-environments.js';
 import { parseCommands, PrCommandName, type PrCommand } from './parse-commands.js';
 
 /** What pull request commands work with. */
@@ -133,9 +134,7 @@ export class PullRequestCommands {
       case PrCommandName.OkToTest:
         return this.okToTest(project, pr);
       case PrCommandName.Deploy:
-        return {
-          line: `deploy: no environments are configured yet, so there is nothing to deploy${command.args[0] !== undefined ? ' to that environment' : ''}`,
-        };
+        return { line: `deploy: ${noEnvironmentsAnswer(command.args[0])}` };
     }
   }
 

@@ -1,5 +1,6 @@
 import {
   RunStatus,
+  TaskStatus,
   type ConcurrencyGroupRef,
   type ControlStore,
   type RecordedOutcome,
@@ -21,6 +22,11 @@ export interface RunDriverOptions {
    * triggers). It must not throw.
    */
   readonly onRunFinished?: (runId: string, status: RunStatus) => Promise<void>;
+  /**
+   * Told when an applied event made approval tasks of a run wait for a decision (chat
+   * approval requests). It must not throw, and should not hold the caller up.
+   */
+  readonly onApprovalsWaiting?: (runId: string, taskIds: readonly string[]) => void;
 }
 
 /**
@@ -108,6 +114,10 @@ export class RunDriver {
 
   private async settled(applied: AppliedEvent): Promise<AppliedEvent> {
     if (applied.queued > 0) this.work.notify();
+    const waiting = applied.decisions.flatMap((d) =>
+      d.type === 'task_status' && d.status === TaskStatus.Waiting ? [d.taskId] : [],
+    );
+    if (waiting.length > 0) this.options.onApprovalsWaiting?.(applied.runId, waiting);
     const finished = applied.decisions.find((d) => d.type === 'finish_run');
     if (finished !== undefined && this.options.onRunFinished !== undefined) {
       await this.options.onRunFinished(applied.runId, finished.status);

@@ -7,6 +7,7 @@ import { approvals } from './0005-approvals.js';
 import { triggerEvents } from './0006-trigger-events.js';
 import { schedules } from './0008-schedules.js';
 import { forgeStatuses } from './0009-forge-statuses.js';
+import { chat } from './0010-chat.js';
 import { agents } from './0014-agents.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-trigger-events': triggerEvents,
   '0008-schedules': schedules,
   '0009-forge-statuses': forgeStatuses,
+  '0010-chat': chat,
   '0014-agents': agents,
 };
 
