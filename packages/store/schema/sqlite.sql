@@ -274,7 +274,8 @@ CREATE TABLE "project_forges" (
   "repository" text not null,
   "sealed_token" text not null,
   "users" text default '{}' not null,
-  "updated_at" bigint not null
+  "updated_at" bigint not null,
+  "auto_merge" text
 );
 
 CREATE TABLE "pull_requests" (
@@ -284,6 +285,8 @@ CREATE TABLE "pull_requests" (
   "labels" text default '{}' not null,
   "waiting_event_id" text,
   "updated_at" bigint not null,
+  "merge" text,
+  "merge_due_at" bigint,
   constraint "pull_requests_pkey" primary key ("project_id", "number")
 );
 
@@ -304,3 +307,5 @@ CREATE TABLE "commit_statuses" (
 CREATE INDEX "commit_statuses_due_idx" on "commit_statuses" ("next_attempt_at");
 
 CREATE INDEX "commit_statuses_commit_idx" on "commit_statuses" ("project_id", "commit_id");
+
+CREATE INDEX "pull_requests_merge_due_idx" on "pull_requests" ("merge_due_at");

@@ -51,6 +51,8 @@ export class ServerMetrics {
   private readonly pollItemsOverThreshold: Counter;
   private readonly forgeRequests: Counter<'host' | 'status' | 'success'>;
   private readonly commitStatuses: Counter<'result'>;
+  private readonly mergeAttempts: Counter;
+  private readonly merges: Counter<'result'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -108,6 +110,17 @@ export class ServerMetrics {
     this.commitStatuses = new Counter({
       name: 'slipway_commit_status_deliveries_total',
       help: 'Commit status deliveries, by result (delivered, retry, abandoned)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.mergeAttempts = new Counter({
+      name: 'slipway_auto_merge_attempts_total',
+      help: "Calls of forges' merge APIs by auto-merge",
+      registers,
+    });
+    this.merges = new Counter({
+      name: 'slipway_auto_merges_total',
+      help: 'Automatic merges taken from the merge outbox, by how they ended (merged, retry, failed, dropped)',
       labelNames: ['result'],
       registers,
     });
@@ -277,6 +290,16 @@ export class ServerMetrics {
   /** Counts a commit status delivery by how it went. */
   commitStatusDelivery(result: 'delivered' | 'retry' | 'abandoned'): void {
     this.commitStatuses.inc({ result });
+  }
+
+  /** Counts a call of a forge's merge API. */
+  mergeAttempted(): void {
+    this.mergeAttempts.inc();
+  }
+
+  /** Counts a due automatic merge by how it ended this time. */
+  mergeResult(result: 'merged' | 'retry' | 'failed' | 'dropped'): void {
+    this.merges.inc({ result });
   }
 
   /** The metrics in the Prometheus text format. */
