@@ -32,6 +32,8 @@ export interface ForgeStandIn {
   readonly calls: RecordedForgeCall[];
   /** The next `count` calls are answered `status` (and `Retry-After: 0` for 429). */
   failNext(status: number, count: number): void;
+  /** The call numbered `index` (counting from 0 over every call received) is answered `status`. */
+  failAt(index: number, status: number): void;
   /** Pull requests the stand-in knows, by number. */
   readonly pullRequests: Map<number, StandInPullRequest>;
   /** The merges it carried out, in order. */
@@ -57,6 +59,7 @@ export async function startForgeStandIn(
 ): Promise<ForgeStandIn> {
   const calls: RecordedForgeCall[] = [];
   const failures: number[] = [];
+  const failuresAt = new Map<number, number>();
   const pullRequests = new Map<number, StandInPullRequest>();
   const merges: ForgeStandIn['merges'] = [];
   const server = createServer((request, response) => {
@@ -78,7 +81,7 @@ export async function startForgeStandIn(
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
     };
-    const failure = failures.shift();
+    const failure = failuresAt.get(calls.length - 1) ?? failures.shift();
     if (failure !== undefined) {
       send(
         failure,
@@ -119,6 +122,9 @@ export async function startForgeStandIn(
     merges,
     failNext(status, count) {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    failAt(index, status) {
+      failuresAt.set(index, status);
     },
     async close() {
       server.closeAllConnections();
