@@ -130,7 +130,11 @@ export class ProjectForges {
         `${forge} cannot merge by ${chosen} through its API: choose ${MERGE_METHODS[forge].join(' or ')}`,
       );
     }
-    await this.store.putProjectForge({ ...stored, autoMerge: chosen, updatedAt: this.options.now() });
+    await this.store.putProjectForge({
+      ...stored,
+      autoMerge: chosen,
+      updatedAt: this.options.now(),
+    });
     return chosen;
   }
 

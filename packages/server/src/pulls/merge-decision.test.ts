@@ -75,7 +75,11 @@ describe('the auto-merge decision', () => {
       { waitingForOkToTest: true },
       "the fork's runs wait for /ok-to-test from a project member",
     ],
-    ['a closed pull request', { live: { ...openPr, state: 'closed' } }, 'the pull request is closed'],
+    [
+      'a closed pull request',
+      { live: { ...openPr, state: 'closed' } },
+      'the pull request is closed',
+    ],
     [
       'a forge that cannot be read',
       { live: { error: 'gitea.example answered 502' } },
@@ -152,10 +156,9 @@ describe('the auto-merge decision', () => {
   it('is ready exactly when nothing blocks, and then gives no reason', () => {
     const state = fc.constantFrom(...Object.values(CommitState));
     const facts = fc.record({
-      checks: fc.array(
-        fc.record({ context: fc.string(), state, description: fc.constant('x') }),
-        { maxLength: 4 },
-      ),
+      checks: fc.array(fc.record({ context: fc.string(), state, description: fc.constant('x') }), {
+        maxLength: 4,
+      }),
       approvals: fc.array(fc.record({ user: fc.string(), allowed: fc.boolean() }), {
         maxLength: 3,
       }),

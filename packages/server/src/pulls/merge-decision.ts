@@ -130,7 +130,8 @@ export function decideMerge(facts: MergeFacts): MergeDecision {
     reasons.push(`no check has reported on ${short(head)} yet`);
   }
   for (const check of facts.checks) {
-    if (!passed(check)) reasons.push(`check ${check.context} is ${check.state} (${check.description})`);
+    if (!passed(check))
+      reasons.push(`check ${check.context} is ${check.state} (${check.description})`);
   }
   const approvedBy = facts.approvals.filter((approval) => approval.allowed);
   if (approvedBy.length === 0) {

@@ -33,6 +33,7 @@ afterEach(async () => {
 interface Setup {
   readonly store: ControlStore;
   readonly forge: ForgeStandIn;
+  readonly forges: ProjectForges;
   readonly projectId: string;
   readonly clock: { now: number };
   readonly autoMerge: AutoMerge;
@@ -63,7 +64,11 @@ async function setUp(kind: ReportingForge = 'github'): Promise<Setup> {
     now: () => clock.now,
     http: { retries: 0 },
   });
-  const project = await store.createProject({ name: 'shop', source: '/repo', defaultBranch: 'main' });
+  const project = await store.createProject({
+    name: 'shop',
+    source: '/repo',
+    defaultBranch: 'main',
+  });
   await store.putProjectWebhook({
     projectId: project.id,
     forge: kind,
@@ -136,7 +141,18 @@ async function setUp(kind: ReportingForge = 'github'): Promise<Setup> {
     onResult: (result) => results.push(result),
     onError: () => undefined,
   });
-  return { store, forge, projectId: project.id, clock, autoMerge, loop, results, check, record };
+  return {
+    store,
+    forge,
+    forges,
+    projectId: project.id,
+    clock,
+    autoMerge,
+    loop,
+    results,
+    check,
+    record,
+  };
 }
 
 function replies(forge: ForgeStandIn): string[] {
@@ -208,7 +224,11 @@ describe('auto-merge through the merge outbox', () => {
   });
 
   it('retries forge errors with backoff, then merges', async () => {
-    const { store, forge, projectId, clock, autoMerge, loop, results, check } = await setUp('gitlab');
+    const { store, forge, forges, projectId, clock, autoMerge, loop, results, check } =
+      await setUp('gitlab');
+    await expect(forges.setAutoMerge(projectId, 'shop', true, 'rebase')).rejects.toThrow(
+      'gitlab cannot merge by rebase through its API: choose merge or squash',
+    );
     await check('ci', RunStatus.Succeeded);
     await autoMerge.evaluate(projectId, 7);
     // A pass reads the merge request, then merges: the merge call answers 502.
@@ -237,14 +257,17 @@ describe('auto-merge through the merge outbox', () => {
   });
 
   it('gives up on a refusal, says so on the pull request, and tries again after a new /approve', async () => {
-    const { store, forge, projectId, autoMerge, loop, results, check, record } = await setUp('gitea');
+    const { store, forge, projectId, autoMerge, loop, results, check, record } =
+      await setUp('gitea');
     await check('ci', RunStatus.Succeeded);
     await autoMerge.evaluate(projectId, 7);
     forgeFailsAfter(forge, 1, 405);
     expect(await loop.runOnce()).toBe(1);
     expect(results).toEqual(['failed']);
     expect(replies(forge)).toEqual([
-      expect.stringMatching(/^Slipway: could not merge aaaaaaaaaaaa \(squash\): .*answered 405/) as string,
+      expect.stringMatching(
+        /^Slipway: could not merge aaaaaaaaaaaa \(squash\): .*answered 405/,
+      ) as string,
     ]);
     const status = await autoMerge.status(projectId, 7);
     expect(status.decision).toMatchObject({

@@ -202,7 +202,11 @@ function mergeRoute(
     case 'gitea': {
       const found = new RegExp(`^/repos/${repository}/pulls/(\\d+)/merge$`).exec(path);
       if (method !== 'POST' || found === null) return null;
-      return { number: Number(found[1]), commit: text_(body.head_commit_id), method: text_(body.Do) };
+      return {
+        number: Number(found[1]),
+        commit: text_(body.head_commit_id),
+        method: text_(body.Do),
+      };
     }
   }
 }

@@ -21,7 +21,8 @@ export async function projectAutoMergeCommand(
   if (options.on && options.off) {
     throw new UserError(UserErrorKind.Usage, 'give --on or --off, not both');
   }
-  const parsed = options.method === undefined ? undefined : MergeMethodName.safeParse(options.method);
+  const parsed =
+    options.method === undefined ? undefined : MergeMethodName.safeParse(options.method);
   if (parsed !== undefined && !parsed.success) {
     throw new UserError(
       UserErrorKind.Usage,
@@ -33,11 +34,15 @@ export async function projectAutoMergeCommand(
       throw new UserError(UserErrorKind.Usage, 'give --on with --method to change the method');
     }
     const settings = await call(() => client.getProjectForge(options.project));
-    print({ enabled: settings.autoMerge !== null, method: settings.autoMerge }, options.json, (s) => [
-      s.method === null
-        ? `auto-merge of ${options.project} is off`
-        : `auto-merge of ${options.project} is on: ready pull requests merge by ${s.method}`,
-    ]);
+    print(
+      { enabled: settings.autoMerge !== null, method: settings.autoMerge },
+      options.json,
+      (s) => [
+        s.method === null
+          ? `auto-merge of ${options.project} is off`
+          : `auto-merge of ${options.project} is on: ready pull requests merge by ${s.method}`,
+      ],
+    );
     return ExitCode.Succeeded;
   }
   const settings = await call(() =>
