@@ -301,7 +301,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   reevaluateRun = async (runId: string): Promise<void> => {
     const run = await store.getRun(runId).catch(() => null);
     const pr = run?.trigger.pr;
-    if (run === null || run === undefined || pr === undefined) return;
+    if (run === null || pr === undefined) return;
     await reevaluate(run.projectId, pr);
   };
   const recordStatuses = async (

@@ -85,13 +85,13 @@ export class AutoMerge {
     if (decision.state !== MergeState.Ready || commit === null || method === null) {
       return decision;
     }
-    let queued = false;
+    const outcome = { queued: false };
     await this.store.updatePullRequest(projectId, number, (current) => {
       const merge = current.merge;
       const settled =
         merge !== null && merge.commit === commit && merge.status !== MergeStatus.Dropped;
       if (current.headCommit !== commit || settled) return current;
-      queued = true;
+      outcome.queued = true;
       const now = this.options.now();
       return {
         ...current,
@@ -107,7 +107,7 @@ export class AutoMerge {
         updatedAt: now,
       };
     });
-    if (!queued) return decision;
+    if (!outcome.queued) return decision;
     this.options.onQueued?.();
     return { ...decision, state: MergeState.Merging };
   }

@@ -165,7 +165,7 @@ describe('the auto-merge decision', () => {
       held: fc.array(fc.string(), { maxLength: 2 }),
       waitingForOkToTest: fc.boolean(),
       liveHead: fc.constantFrom(HEAD, OTHER),
-      liveState: fc.constantFrom('open', 'closed') as fc.Arbitrary<'open' | 'closed'>,
+      liveState: fc.constantFrom<'open' | 'closed'>('open', 'closed'),
     });
     fc.assert(
       fc.property(facts, (f) => {

@@ -96,20 +96,31 @@ export async function startForgeStandIn(
     }
     const merge = mergeRoute(forge, repository, request.method ?? 'GET', path, text);
     if (merge !== null) {
-      const pr = pullRequests.get(merge.number);
-      if (pr === undefined) return send(404, { message: 'Not Found' });
-      if ((pr.state ?? 'open') !== 'open') {
-        return send(405, { message: 'Pull Request is not mergeable' });
-      }
-      if (merge.commit !== pr.headCommit) {
-        return send(409, { message: 'Head branch was modified. Review and try the merge again.' });
-      }
-      pullRequests.set(merge.number, { ...pr, state: 'merged' });
-      merges.push(merge);
-      return send(200, { merged: true, sha: 'f'.repeat(40) });
+      const answer = mergeAnswer(merge);
+      send(answer.status, answer.body);
+      return;
     }
     const answer = route(forge, repository, request.method ?? 'GET', path, pullRequests);
     send(answer.status, answer.body);
+  }
+  function mergeAnswer(merge: { number: number; commit: string; method: string }): {
+    status: number;
+    body: unknown;
+  } {
+    const pr = pullRequests.get(merge.number);
+    if (pr === undefined) return { status: 404, body: { message: 'Not Found' } };
+    if ((pr.state ?? 'open') !== 'open') {
+      return { status: 405, body: { message: 'Pull Request is not mergeable' } };
+    }
+    if (merge.commit !== pr.headCommit) {
+      return {
+        status: 409,
+        body: { message: 'Head branch was modified. Review and try the merge again.' },
+      };
+    }
+    pullRequests.set(merge.number, { ...pr, state: 'merged' });
+    merges.push(merge);
+    return { status: 200, body: { merged: true, sha: 'f'.repeat(40) } };
   }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
