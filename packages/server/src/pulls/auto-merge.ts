@@ -77,9 +77,15 @@ export class AutoMerge {
 
   /**
    * Decides, and queues the merge of a ready pull request's head (unless one is queued or
-   * settled for that head already). Answers the decision after queuing.
+   * settled for that head already). Answers the decision after queuing. Does not read the
+   * forge when the project's auto-merge is off.
    */
   async evaluate(projectId: string, number: number): Promise<MergeDecision> {
+    // Most projects never merge by themselves: spare their forge the read.
+    const settings = await this.store.findProjectForge(projectId);
+    if ((settings?.autoMerge ?? null) === null) {
+      return { state: MergeState.Off, reasons: [], commit: null, method: null };
+    }
     const { decision } = await this.status(projectId, number);
     const { commit, method } = decision;
     if (decision.state !== MergeState.Ready || commit === null || method === null) {
