@@ -168,6 +168,43 @@ describe('auto-merge, end to end', () => {
     expect(metrics).toContain('slipway_auto_merges_total{result="merged"} 1');
   }, 120_000);
 
+  it('says on the pull request why the forge refused, and tries again after a new /approve', async () => {
+    const { server, client, base, commit, forge } = await setUp(GREEN);
+    await client.putProjectAutoMerge('shop', { enabled: true, method: 'merge' });
+    forge.refuseMerges(405);
+    await deliver(base, 'pull_request', pullRequestOpened(commit));
+    await finishedRuns(server, 1);
+    await deliver(base, 'issue_comment', comment('/approve'));
+    const failed = await until(
+      () => mergeOf(client),
+      (merge) => merge.state === 'failed',
+    );
+    expect(failed.reasons).toEqual([
+      expect.stringContaining('Required status check "deploy" is expected.') as string,
+    ]);
+    const said = await until(
+      () =>
+        Promise.resolve(
+          forge.calls
+            .filter((call) => call.path === '/repos/octo/shop/issues/7/comments')
+            .map((call) => (call.body as { body: string }).body),
+        ),
+      (list) => list.some((body) => body.includes('could not merge')),
+    );
+    expect(said.find((body) => body.includes('could not merge'))).toContain(
+      `Slipway: could not merge ${commit.slice(0, 12)} (merge): merging pull request #7`,
+    );
+    expect(forge.merges).toEqual([]);
+
+    forge.refuseMerges(null);
+    await deliver(base, 'issue_comment', comment('/approve'));
+    await until(
+      () => Promise.resolve(forge.merges.length),
+      (count) => count === 1,
+    );
+    expect(forge.merges).toEqual([{ number: 7, commit, method: 'merge' }]);
+  }, 120_000);
+
   it('does not merge a pull request whose check is red, and stops when turned off', async () => {
     const { server, client, base, commit, forge } = await setUp({
       '.slipway/ci.yml': `name: ci

@@ -34,6 +34,8 @@ export interface ForgeStandIn {
   failNext(status: number, count: number): void;
   /** The call numbered `index` (counting from 0 over every call received) is answered `status`. */
   failAt(index: number, status: number): void;
+  /** Merge calls are answered `status` (as a forge whose branch protection refuses); null: merged. */
+  refuseMerges(status: number | null): void;
   /** Pull requests the stand-in knows, by number. */
   readonly pullRequests: Map<number, StandInPullRequest>;
   /** The merges it carried out, in order. */
@@ -60,6 +62,7 @@ export async function startForgeStandIn(
   const calls: RecordedForgeCall[] = [];
   const failures: number[] = [];
   const failuresAt = new Map<number, number>();
+  let mergeRefusal: number | null = null;
   const pullRequests = new Map<number, StandInPullRequest>();
   const merges: ForgeStandIn['merges'] = [];
   const server = createServer((request, response) => {
@@ -109,6 +112,12 @@ export async function startForgeStandIn(
   } {
     const pr = pullRequests.get(merge.number);
     if (pr === undefined) return { status: 404, body: { message: 'Not Found' } };
+    if (mergeRefusal !== null) {
+      return {
+        status: mergeRefusal,
+        body: { message: 'Required status check "deploy" is expected.' },
+      };
+    }
     if ((pr.state ?? 'open') !== 'open') {
       return { status: 405, body: { message: 'Pull Request is not mergeable' } };
     }
@@ -136,6 +145,9 @@ export async function startForgeStandIn(
     },
     failAt(index, status) {
       failuresAt.set(index, status);
+    },
+    refuseMerges(status) {
+      mergeRefusal = status;
     },
     async close() {
       server.closeAllConnections();
