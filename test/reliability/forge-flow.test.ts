@@ -95,7 +95,7 @@ async function deliver(url: string, event: string, payload: unknown): Promise<nu
 }
 
 describeOnEachStore('commit statuses and PR commands through slipway up', (store) => {
-  it('sets the forge from the CLI, reports statuses and records a /lgtm', async () => {
+  it('sets the forge from the CLI, reports statuses, records a /lgtm and auto-merges on /approve', async () => {
     const { dir: repo, commit } = await userRepository(cleanup, PIPELINE);
     const forge = await gitHubStandIn(commit);
     const { up, access } = await upWithShop(cleanup, store, repo, {
@@ -167,5 +167,39 @@ describeOnEachStore('commit statuses and PR commands through slipway up', (store
     ]);
     const reply = forge.calls.find((c) => c.path === '/api/v3/repos/octo/shop/issues/7/comments');
     expect(reply?.body?.body).toBe('Slipway:\n- lgtm: recorded (by alice)');
+
+    const on = await runCli(['project', 'auto-merge', 'shop', '--on', '--method', 'squash'], {
+      env,
+    });
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toBe('auto-merge of shop is on: ready pull requests merge by squash\n');
+    const waiting = await runCli(['pr', 'status', 'shop', '7'], { env });
+    expect(waiting.code, waiting.stderr).toBe(0);
+    expect(waiting.stdout).toContain(
+      'merge:    not merging, because:\n  - nobody with the developer role has commented /approve\n',
+    );
+
+    expect(
+      await deliver(up.url, 'issue_comment', {
+        ...comment,
+        comment: { ...comment.comment, body: '/approve' },
+      }),
+    ).toBe(202);
+    const merge = await until(
+      () => forge.calls.filter((c) => c.path === '/api/v3/repos/octo/shop/pulls/7/merge'),
+      (list) => list.length > 0,
+    );
+    expect(merge).toEqual([
+      {
+        method: 'PUT',
+        path: '/api/v3/repos/octo/shop/pulls/7/merge',
+        body: { sha: commit, merge_method: 'squash' },
+      },
+    ]);
+    const merged = await until(
+      () => slipwayJson<PullRequestStatus>(access, ['pr', 'status', 'shop', '7']),
+      (s) => s.merge.state === 'merged',
+    );
+    expect(merged.merge).toMatchObject({ state: 'merged', reasons: [], method: 'squash' });
   });
 });

@@ -60,6 +60,8 @@ import {
   ForgeSettings,
   PullRequestPath,
   PullRequestStatus,
+  PutAutoMergeRequest,
+  AutoMergeSettings,
   PutForgeRequest,
 } from './schemas/forges.js';
 import {
@@ -446,12 +448,27 @@ export const routes = {
     response: ForgeSettings,
     errors: [404],
   },
+  putProjectAutoMerge: {
+    operationId: 'putProjectAutoMerge',
+    method: 'PUT',
+    path: '/api/projects/:project/auto-merge',
+    summary:
+      "Turn a project's auto-merge on (with a merge method) or off: ready pull requests merge by themselves",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    body: PutAutoMergeRequest,
+    status: 200,
+    response: AutoMergeSettings,
+    errors: [400, 404],
+  },
   getPullRequestStatus: {
     operationId: 'getPullRequestStatus',
     method: 'GET',
     path: '/api/projects/:project/pulls/:number',
     summary:
-      'Show what is recorded about a pull request: approved, held and lgtm labels, a wait for /ok-to-test, and the checks of its head commit',
+      'Show what is recorded about a pull request: approved, held and lgtm labels, a wait for /ok-to-test, the checks of its head commit, and whether it merges by itself and why not',
     tag: 'triggers',
     auth: true,
     requires: 'project:viewer',

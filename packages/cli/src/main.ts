@@ -474,12 +474,34 @@ withServer(
   },
 );
 
+withServer(
+  project
+    .command('auto-merge <name>')
+    .description(
+      "merge a project's pull requests by themselves once checks pass and a developer approves (project admins); without --on or --off, show it",
+    )
+    .option('--on', 'turn auto-merge on')
+    .option('--off', 'turn auto-merge off')
+    .option('--method <method>', 'merge, squash or rebase (GitLab: merge or squash)'),
+).action(
+  async (name: string, options: ServerFlags & { on?: boolean; off?: boolean; method?: string }) => {
+    const { projectAutoMergeCommand } = await import('./commands/client/auto-merge-command.js');
+    process.exitCode = await projectAutoMergeCommand({
+      ...serverOptions(options),
+      project: name,
+      on: options.on === true,
+      off: options.off === true,
+      method: options.method,
+    });
+  },
+);
+
 const pr = program.command('pr').description('pull requests: what PR commands recorded');
 withServer(
   pr
     .command('status <project> <number>')
     .description(
-      'show what is recorded about a pull request: approved, held, lgtm, a wait for /ok-to-test, and its checks',
+      'show what is recorded about a pull request: approved, held, lgtm, a wait for /ok-to-test, its checks, and whether it merges by itself and why not',
     ),
 ).action(async (projectName: string, number: string, options: ServerFlags) => {
   const { prStatusCommand } = await import('./commands/client/forge-commands.js');

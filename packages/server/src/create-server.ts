@@ -53,6 +53,9 @@ import { recordCommitStatuses } from './forges/record-commit-statuses.js';
 import { holdForkRuns } from './pulls/hold-fork-runs.js';
 import { pullRequestRoutes } from './pulls/pull-request-routes.js';
 import { PullRequestCommands } from './pulls/pull-request-commands.js';
+import { AutoMerge } from './pulls/auto-merge.js';
+import { MergeLoop } from './pulls/merge-loop.js';
+import { autoMergeRoutes } from './pulls/auto-merge-routes.js';
 import type { TriggerEventResult } from './triggers/process-trigger-event.js';
 import { BackgroundWork } from './chat/background-work.js';
 import { SlackApprovalRequests } from './chat/slack-approval-requests.js';
@@ -106,6 +109,8 @@ export interface SlipwayServer {
   readonly polls: PollLoop;
   /** Delivers commit statuses to forges in the background. */
   readonly commitStatuses: CommitStatusLoop;
+  /** Merges the pull requests auto-merge found ready, in the background. */
+  readonly merges: MergeLoop;
 }
 
 /** Largest request body, except where a route sets its own limit. */
@@ -146,6 +151,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   const metrics = new ServerMetrics({ store, agents, leaseMs: config.leaseMs, now });
   let wakeTriggers = (): void => undefined;
   let approvalsWaiting = (_runId: string, _taskIds: readonly string[]): void => undefined;
+
+  let reevaluateRun = (_runId: string): Promise<void> => Promise.resolve();
   const driver = new RunDriver(store, work, now, {
     onApprovalsWaiting: (runId, taskIds) => {
       approvalsWaiting(runId, taskIds);
@@ -163,6 +170,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       } catch (error) {
         app.log.error({ err: error }, `triggers: could not record the end of run ${runId}`);
       }
+      await reevaluateRun(runId);
     },
   });
   const scheduler = new SchedulerLoop(store, driver, {
@@ -279,6 +287,38 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       app.log.warn({ err: error }, 'commit statuses: a delivery failed; it is retried later');
     },
   });
+  const autoMerge = new AutoMerge(store, forges, {
+    now,
+    onQueued: () => {
+      merges.wake();
+    },
+  });
+  const merges = new MergeLoop(store, forges, autoMerge, {
+    now,
+    onAttempt: () => {
+      metrics.mergeAttempted();
+    },
+    onResult: (result) => {
+      metrics.mergeResult(result);
+    },
+    onError: (error) => {
+      app.log.warn({ err: error }, 'auto-merge: a merge failed; it is retried later');
+    },
+  });
+  /** Decides again whether a pull request merges; a failure is logged, never thrown. */
+  const reevaluate = async (projectId: string, number: number): Promise<void> => {
+    try {
+      await autoMerge.evaluate(projectId, number);
+    } catch (error) {
+      app.log.error({ err: error }, `auto-merge: could not decide on pull request #${number}`);
+    }
+  };
+  reevaluateRun = async (runId: string): Promise<void> => {
+    const run = await store.getRun(runId).catch(() => null);
+    const pr = run?.trigger.pr;
+    if (run === null || pr === undefined) return;
+    await reevaluate(run.projectId, pr);
+  };
   const recordStatuses = async (
     projectId: string,
     commit: string,
@@ -319,6 +359,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
         }));
       }
     }
+    if (result.pr !== undefined) await reevaluate(event.projectId, result.pr);
     return result;
   };
   const pullRequestCommands = new PullRequestCommands({
@@ -441,7 +482,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     },
   });
   forgeRoutes(app, { store, forges });
-  pullRequestRoutes(app, store);
+  pullRequestRoutes(app, { store, autoMerge });
+  autoMergeRoutes(app, { store, forges });
 
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
   rerunRoutes(app, {
@@ -484,6 +526,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     if (deps.startScheduler !== false) polls.start();
     if (deps.startScheduler !== false) commitStatuses.start();
     agents.start();
+
+    if (deps.startScheduler !== false) merges.start();
     done();
   });
   app.addHook('preClose', async () => {
@@ -494,6 +538,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     await schedules.stop();
     await triggers.stop();
     await commitStatuses.stop();
+    await merges.stop();
     await scheduler.stop();
     await agents.stop();
     await chatWork.drain();
@@ -510,5 +555,6 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     schedules,
     polls,
     commitStatuses,
+    merges,
   };
 }

@@ -156,6 +156,7 @@ CREATE TABLE project_forges (
   sealed_token text NOT NULL,
   users text NOT NULL DEFAULT '{}'::text,
   updated_at bigint NOT NULL,
+  auto_merge text,
   CONSTRAINT project_forges_pkey PRIMARY KEY (project_id),
   CONSTRAINT project_forges_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
@@ -202,6 +203,8 @@ CREATE TABLE pull_requests (
   labels text NOT NULL DEFAULT '{}'::text,
   waiting_event_id text,
   updated_at bigint NOT NULL,
+  merge text,
+  merge_due_at bigint,
   CONSTRAINT pull_requests_pkey PRIMARY KEY (project_id, number),
   CONSTRAINT pull_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
@@ -358,6 +361,8 @@ CREATE INDEX chat_requests_seen_idx ON chat_requests USING btree (seen_at);
 CREATE INDEX commit_statuses_commit_idx ON commit_statuses USING btree (project_id, commit_id);
 
 CREATE INDEX commit_statuses_due_idx ON commit_statuses USING btree (next_attempt_at);
+
+CREATE INDEX pull_requests_merge_due_idx ON pull_requests USING btree (merge_due_at);
 
 CREATE INDEX role_bindings_user_idx ON role_bindings USING btree (user_name);
 

@@ -274,7 +274,8 @@ CREATE TABLE "project_forges" (
   "repository" text not null,
   "sealed_token" text not null,
   "users" text default '{}' not null,
-  "updated_at" bigint not null
+  "updated_at" bigint not null,
+  "auto_merge" text
 );
 
 CREATE TABLE "pull_requests" (
@@ -284,6 +285,8 @@ CREATE TABLE "pull_requests" (
   "labels" text default '{}' not null,
   "waiting_event_id" text,
   "updated_at" bigint not null,
+  "merge" text,
+  "merge_due_at" bigint,
   constraint "pull_requests_pkey" primary key ("project_id", "number")
 );
 
@@ -336,6 +339,8 @@ CREATE TABLE "chat_requests" (
 );
 
 CREATE INDEX "chat_requests_seen_idx" on "chat_requests" ("seen_at");
+
+CREATE INDEX "pull_requests_merge_due_idx" on "pull_requests" ("merge_due_at");
 
 CREATE TABLE "agents" (
   "id" text primary key,

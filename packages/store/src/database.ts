@@ -306,6 +306,8 @@ export interface ProjectForgesTable {
   sealed_token: string;
   /** JSON object: forge login → Slipway user name. */
   users: string;
+  /** The merge method of auto-merge; null when it is off. */
+  auto_merge: string | null;
   updated_at: number;
 }
 
@@ -318,6 +320,10 @@ export interface PullRequestsTable {
   labels: string;
   /** A fork's trigger event waiting for `/ok-to-test`. */
   waiting_event_id: string | null;
+  /** JSON: the latest automatic merge; null when none was queued. */
+  merge: string | null;
+  /** When the merge loop takes the merge next; null when none is due. */
+  merge_due_at: number | null;
   updated_at: number;
 }
 

@@ -159,6 +159,7 @@ import { settleCommitStatus } from './queries/settle-commit-status.js';
 import { findPullRequest } from './queries/find-pull-request.js';
 import { findTriggerEvent } from './queries/find-trigger-event.js';
 import { updatePullRequest } from './queries/update-pull-request.js';
+import { dueMerges } from './queries/due-merges.js';
 import { recordTriggerEvents } from './queries/record-trigger-events.js';
 import { settleTriggerEvents } from './queries/settle-trigger-events.js';
 import {
@@ -520,6 +521,10 @@ export class SqlControlStore implements ControlStore {
 
   findPullRequest(projectId: string, number: number): Promise<PullRequestRecord | null> {
     return findPullRequest(this.ctx, projectId, number);
+  }
+
+  dueMerges(now: number, limit: number): Promise<PullRequestRecord[]> {
+    return dueMerges(this.ctx, now, limit);
   }
 
   updatePullRequest(

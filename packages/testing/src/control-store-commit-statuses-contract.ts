@@ -23,13 +23,20 @@ export function describeControlStoreCommitStatusesContract(store: () => ControlS
         repository: 'octo/shop',
         sealedToken: 'sealed-1',
         users: { octocat: 'alice' },
+        autoMerge: null,
         updatedAt: T0,
       };
       await store().putProjectForge(settings);
-      await store().putProjectForge({ ...settings, repository: 'octo/shop2', updatedAt: T0 + 1 });
+      await store().putProjectForge({
+        ...settings,
+        repository: 'octo/shop2',
+        autoMerge: 'squash',
+        updatedAt: T0 + 1,
+      });
       expect(await store().findProjectForge(project.id)).toEqual({
         ...settings,
         repository: 'octo/shop2',
+        autoMerge: 'squash',
         updatedAt: T0 + 1,
       });
     });
@@ -146,6 +153,7 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
           headCommit: null,
           labels: {},
           waitingEventId: null,
+          merge: null,
           updatedAt: 0,
         });
         return { ...current, headCommit: COMMIT, labels: { approved: ['alice'] }, updatedAt: T0 };
@@ -163,9 +171,43 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
         headCommit: COMMIT,
         labels: { approved: ['alice'], held: ['bob'] },
         waitingEventId: 'event-1',
+        merge: null,
         updatedAt: T0 + 1,
       });
       expect(await store().findPullRequest(project.id, 8)).toBeNull();
+    });
+
+    it('lists the pull requests whose merge is due, until the merge is settled', async () => {
+      const project = await contractProject(store());
+      const merge = {
+        commit: COMMIT,
+        method: 'squash',
+        status: 'queued',
+        attempts: 0,
+        nextAttemptAt: T0 + 10,
+        lastError: null,
+        updatedAt: T0,
+      } as const;
+      await store().updatePullRequest(project.id, 9, (current) => ({
+        ...current,
+        headCommit: COMMIT,
+        merge,
+        updatedAt: T0,
+      }));
+      await store().updatePullRequest(project.id, 10, (current) => ({ ...current, updatedAt: T0 }));
+      const ours = async (now: number) =>
+        (await store().dueMerges(now, 100))
+          .filter((record) => record.projectId === project.id)
+          .map((record) => [record.number, record.merge]);
+      expect(await ours(T0 + 9)).toEqual([]);
+      expect(await ours(T0 + 10)).toEqual([[9, merge]]);
+      const settled = { ...merge, status: 'merged', nextAttemptAt: null } as const;
+      await store().updatePullRequest(project.id, 9, (current) => ({
+        ...current,
+        merge: settled,
+      }));
+      expect(await ours(T0 + 1_000_000)).toEqual([]);
+      expect((await store().findPullRequest(project.id, 9))?.merge).toEqual(settled);
     });
 
     it('serializes concurrent updates of one pull request', async () => {

@@ -33,7 +33,6 @@ import type {
   TriggerEventList,
   WebhookSettings,
 } from '../schemas/triggers.js';
-import type { ForgeSettings, PullRequestStatus, PutForgeRequest } from '../schemas/forges.js';
 import type {
   ProjectSlack,
   PutProjectSlackRequest,
@@ -41,6 +40,14 @@ import type {
   SlackUser,
   SlackUserList,
 } from '../schemas/chat.js';
+
+import type {
+  AutoMergeSettings,
+  ForgeSettings,
+  PullRequestStatus,
+  PutAutoMergeRequest,
+  PutForgeRequest,
+} from '../schemas/forges.js';
 import type { Artifact, UploadedArtifact } from '../schemas/artifacts.js';
 import type {
   AgentReportRequest,
@@ -270,6 +277,15 @@ export class SlipwayClient {
 
   getProjectForge(project: string, call?: CallOptions): Promise<ForgeSettings> {
     return this.call(routes.getProjectForge, { params: { project } }, call);
+  }
+
+  /** Turns a project's auto-merge on (with a merge method) or off (project admins). */
+  putProjectAutoMerge(
+    project: string,
+    body: PutAutoMergeRequest,
+    call?: CallOptions,
+  ): Promise<AutoMergeSettings> {
+    return this.call(routes.putProjectAutoMerge, { params: { project }, body }, call);
   }
 
   /** What is recorded about a pull request of a project. */

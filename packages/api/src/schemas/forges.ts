@@ -4,6 +4,26 @@ import { ProjectPath } from './projects.js';
 
 export const ReportingForgeName = z.enum(['github', 'gitlab', 'gitea']);
 
+export const MergeMethodName = z
+  .enum(['merge', 'squash', 'rebase'])
+  .describe('A merge commit, one squashed commit, or the commits rebased (not on GitLab).');
+
+/** Turns auto-merge on (with a merge method) or off. */
+export const PutAutoMergeRequest = z.strictObject({
+  enabled: z.boolean().describe('True to merge ready pull requests by themselves.'),
+  method: MergeMethodName.optional().describe(
+    'How to merge; the current method, else merge, when absent.',
+  ),
+});
+export type PutAutoMergeRequest = z.infer<typeof PutAutoMergeRequest>;
+
+/** A project's auto-merge setting. */
+export const AutoMergeSettings = z.object({
+  enabled: z.boolean(),
+  method: MergeMethodName.nullable().describe('Null when auto-merge is off.'),
+});
+export type AutoMergeSettings = z.infer<typeof AutoMergeSettings>;
+
 export const PutForgeRequest = z.strictObject({
   apiUrl: z
     .string()
@@ -48,6 +68,9 @@ export const ForgeSettings = z.object({
   apiUrl: z.string(),
   repository: z.string(),
   users: z.record(z.string(), z.string()),
+  autoMerge: MergeMethodName.nullable().describe(
+    'How ready pull requests are merged; null when auto-merge is off.',
+  ),
   updatedAt: Timestamp,
 });
 export type ForgeSettings = z.infer<typeof ForgeSettings>;
@@ -75,5 +98,20 @@ export const PullRequestStatus = z.object({
   }),
   waitingForOkToTest: z.boolean().describe("True when a fork's runs wait for /ok-to-test."),
   checks: z.array(PullRequestCheck),
+  merge: z
+    .object({
+      state: z
+        .enum(['off', 'blocked', 'ready', 'merging', 'merged', 'failed'])
+        .describe(
+          'off: auto-merge is off; blocked: see reasons; ready or merging: the merge is queued; merged; failed: see reasons.',
+        ),
+      reasons: z
+        .array(z.string())
+        .describe('Each unmet condition (or why merging failed), in plain words.'),
+      method: MergeMethodName.nullable(),
+      attempts: z.number().int().describe('Failed tries of the latest merge.'),
+      lastError: z.string().nullable().describe('The last forge error of the latest merge.'),
+    })
+    .describe('Whether the pull request merges by itself, and why not.'),
 });
 export type PullRequestStatus = z.infer<typeof PullRequestStatus>;

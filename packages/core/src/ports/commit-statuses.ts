@@ -1,4 +1,5 @@
 import type { RunStatus } from '../scheduler/run-status.js';
+import type { MergeMethod } from './pull-requests.js';
 
 /** Where a project's forge API is and how to reach it; the token stays sealed. */
 export interface ProjectForge {
@@ -11,6 +12,8 @@ export interface ProjectForge {
   readonly sealedToken: string;
   /** Forge login → Slipway user name, for pull request commands. */
   readonly users: Readonly<Record<string, string>>;
+  /** How pull requests are merged once ready; null when auto-merge is off (the default). */
+  readonly autoMerge: MergeMethod | null;
   readonly updatedAt: number;
 }
 

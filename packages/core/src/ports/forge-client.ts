@@ -1,3 +1,5 @@
+import type { MergeMethod } from './pull-requests.js';
+
 /**
  * What a commit status says, in Slipway's words; each forge client maps it to its own
  * (GitHub and Gitea have no `running`: they show `pending` with the description).
@@ -34,6 +36,16 @@ export interface PullRequestInfo {
   readonly baseBranch: string;
   /** True when its head is in another repository (a fork). */
   readonly fork: boolean;
+  /** Where it stands at the forge: open, closed without merging, or merged. */
+  readonly state: 'open' | 'closed' | 'merged';
+}
+
+/** What to merge: the pull request, only while its head is `commit`, by `method`. */
+export interface MergeRequest {
+  readonly number: number;
+  /** The head commit the checks passed on; the forge refuses when the head moved. */
+  readonly commit: string;
+  readonly method: MergeMethod;
 }
 
 /**
@@ -50,6 +62,8 @@ export interface ForgeClient {
   setCommitStatus(status: CommitStatus): Promise<void>;
   /** Adds a comment to a pull request (a note on a GitLab merge request). */
   commentOnPullRequest(number: number, body: string): Promise<void>;
-  /** Reads a pull request's head, base and origin. */
+  /** Reads a pull request's head, base, origin and state. */
   getPullRequest(number: number): Promise<PullRequestInfo>;
+  /** Merges a pull request whose head is still the given commit. */
+  mergePullRequest(request: MergeRequest): Promise<void>;
 }

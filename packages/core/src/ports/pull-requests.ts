@@ -8,6 +8,43 @@ export const PullRequestLabel = {
 } as const;
 export type PullRequestLabel = (typeof PullRequestLabel)[keyof typeof PullRequestLabel];
 
+/** How a pull request is merged: a merge commit, one squashed commit, or rebased commits. */
+export const MergeMethod = {
+  Merge: 'merge',
+  Squash: 'squash',
+  Rebase: 'rebase',
+} as const;
+export type MergeMethod = (typeof MergeMethod)[keyof typeof MergeMethod];
+
+/**
+ * Where an automatic merge of a pull request stands. `queued` waits in the merge outbox
+ * (also while retried after forge errors); it ends `merged`, `failed` (the forge refused,
+ * or kept failing: the user must act) or `dropped` (a condition no longer held when the
+ * merge was due, such as a new `/hold` or a new head commit).
+ */
+export const MergeStatus = {
+  Queued: 'queued',
+  Merged: 'merged',
+  Failed: 'failed',
+  Dropped: 'dropped',
+} as const;
+export type MergeStatus = (typeof MergeStatus)[keyof typeof MergeStatus];
+
+/** An automatic merge of one head commit of a pull request: the merge outbox entry. */
+export interface PullRequestMerge {
+  /** The head commit the checks passed on; the forge merges only while it is the head. */
+  readonly commit: string;
+  readonly method: MergeMethod;
+  readonly status: MergeStatus;
+  /** Failed tries since the merge was queued. */
+  readonly attempts: number;
+  /** When the merge loop takes it next; null once it is settled. */
+  readonly nextAttemptAt: number | null;
+  /** Why the last try failed, or why the merge was dropped; null when none did. */
+  readonly lastError: string | null;
+  readonly updatedAt: number;
+}
+
 /** What is recorded about one pull request of a project. */
 export interface PullRequestRecord {
   readonly projectId: string;
@@ -18,6 +55,8 @@ export interface PullRequestRecord {
   readonly labels: Readonly<Partial<Record<PullRequestLabel, readonly string[]>>>;
   /** A fork's trigger event whose runs wait for `/ok-to-test`; null when none waits. */
   readonly waitingEventId: string | null;
+  /** The latest automatic merge of the pull request; null when none was queued. */
+  readonly merge: PullRequestMerge | null;
   readonly updatedAt: number;
 }
 
@@ -34,6 +73,11 @@ export interface PullRequestStore {
     number: number,
     change: (current: PullRequestRecord) => PullRequestRecord,
   ): Promise<PullRequestRecord>;
+  /**
+   * Pull requests whose merge is due at `now` (its `nextAttemptAt` has come), oldest
+   * due first, at most `limit`.
+   */
+  dueMerges(now: number, limit: number): Promise<PullRequestRecord[]>;
   /** A trigger event with its payload, by id; null when there is none. */
   findTriggerEvent(id: string): Promise<ClaimedTriggerEvent | null>;
 }

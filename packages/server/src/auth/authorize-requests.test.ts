@@ -71,6 +71,7 @@ const AUDIENCE = {
   putProjectWebhook: 'project admins',
   getProjectWebhook: 'project admins',
   putProjectForge: 'project admins',
+  putProjectAutoMerge: 'project admins',
   getProjectForge: 'project admins',
   getPullRequestStatus: 'project viewers',
   receiveWebhook: 'anyone',

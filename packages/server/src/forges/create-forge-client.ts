@@ -1,4 +1,4 @@
-import type { ForgeClient } from '@slipway/core';
+import type { ForgeClient, MergeMethod } from '@slipway/core';
 import type { ForgeHttpOptions } from './forge-http.js';
 import type { ForgeTarget } from './forge-target.js';
 import { GiteaClient } from './gitea-client.js';
@@ -31,3 +31,10 @@ export function createForgeClient(
       return new GiteaClient(target, http);
   }
 }
+
+/** The merge methods each forge's merge API takes (GitLab rebases by its own setting). */
+export const MERGE_METHODS: Readonly<Record<ReportingForge, readonly MergeMethod[]>> = {
+  github: ['merge', 'squash', 'rebase'],
+  gitlab: ['merge', 'squash'],
+  gitea: ['merge', 'squash', 'rebase'],
+};

@@ -19,6 +19,7 @@ const EXPECTED: Readonly<
       readonly running: Record<string, unknown>;
       readonly failure: Record<string, unknown>;
       readonly auth: readonly [string, string];
+      readonly merge: readonly [string, string, Record<string, unknown>];
     }
   >
 > = {
@@ -29,6 +30,7 @@ const EXPECTED: Readonly<
     running: { state: 'pending', context: 'slipway/ci' },
     failure: { state: 'failure', context: 'slipway/ci' },
     auth: ['authorization', `Bearer ${TOKEN}`],
+    merge: ['PUT', '/repos/octo/shop/pulls/7/merge', { sha: COMMIT, merge_method: 'squash' }],
   },
   gitea: {
     repository: 'octo/shop',
@@ -37,6 +39,7 @@ const EXPECTED: Readonly<
     running: { state: 'pending', context: 'slipway/ci' },
     failure: { state: 'failure', context: 'slipway/ci' },
     auth: ['authorization', `token ${TOKEN}`],
+    merge: ['POST', '/repos/octo/shop/pulls/7/merge', { Do: 'squash', head_commit_id: COMMIT }],
   },
   gitlab: {
     repository: 'group/sub/shop',
@@ -45,6 +48,11 @@ const EXPECTED: Readonly<
     running: { state: 'running', name: 'slipway/ci' },
     failure: { state: 'failed', name: 'slipway/ci' },
     auth: ['private-token', TOKEN],
+    merge: [
+      'PUT',
+      '/projects/group/sub/shop/merge_requests/7/merge',
+      { sha: COMMIT, squash: true },
+    ],
   },
 };
 
@@ -127,7 +135,28 @@ describe.each(REPORTING_FORGES)('the %s client', (forge) => {
       headBranch: 'feature/cart',
       baseBranch: 'main',
       fork: true,
+      state: 'open',
     });
+  });
+
+  it('merges a pull request only at the head the checks passed on, and reads it as merged', async () => {
+    const { standIn, client } = await setUp();
+    standIn.pullRequests.set(7, {
+      number: 7,
+      title: 'Add a cart',
+      headCommit: COMMIT,
+      headBranch: 'feature/cart',
+      baseBranch: 'main',
+      fork: false,
+    });
+    const moved = await client
+      .mergePullRequest({ number: 7, commit: 'f'.repeat(40), method: 'squash' })
+      .catch((e: unknown) => e);
+    expect(moved).toMatchObject({ status: 409, transient: false });
+    await client.mergePullRequest({ number: 7, commit: COMMIT, method: 'squash' });
+    const [method, path, body] = expected.merge;
+    expect(standIn.calls[1]).toMatchObject({ method, path, body });
+    expect((await client.getPullRequest(7)).state).toBe('merged');
   });
 
   it('retries server errors and 429 with backoff, and counts every request', async () => {

@@ -25,7 +25,7 @@ export interface ForgeHttpOptions {
 
 /** A request to a forge API, JSON in and out. */
 export interface ForgeRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: unknown;

@@ -2,6 +2,7 @@ import {
   CommitState,
   type CommitStatus,
   type ForgeClient,
+  type MergeRequest,
   type PullRequestInfo,
 } from '@slipway/core';
 import { z } from 'zod';
@@ -19,6 +20,8 @@ const PullRequest = z.looseObject({
   title: z.string(),
   head: Branch,
   base: Branch,
+  state: z.string().optional(),
+  merged: z.boolean().nullable().optional(),
 });
 
 /** Gitea's status states: no `running`. */
@@ -79,11 +82,19 @@ export class GiteaClient implements ForgeClient {
       headBranch: pr.head.ref,
       baseBranch: pr.base.ref,
       fork: head === undefined || base === undefined || head !== base,
+      state: pr.merged === true ? 'merged' : pr.state === 'closed' ? 'closed' : 'open',
     };
   }
 
+  async mergePullRequest(request: MergeRequest): Promise<void> {
+    await this.call('POST', `pulls/${request.number}/merge`, {
+      what: `merging pull request #${request.number} at ${request.commit.slice(0, 12)}`,
+      body: { Do: request.method, head_commit_id: request.commit },
+    });
+  }
+
   private call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     request: { what: string; body?: unknown },
   ): Promise<unknown> {

@@ -2,6 +2,7 @@ import {
   CommitState,
   type CommitStatus,
   type ForgeClient,
+  type MergeRequest,
   type PullRequestInfo,
 } from '@slipway/core';
 import { z } from 'zod';
@@ -14,6 +15,8 @@ const PullRequest = z.looseObject({
   title: z.string(),
   head: z.looseObject({ ref: z.string(), sha: z.string(), repo: Repo }),
   base: z.looseObject({ ref: z.string(), repo: Repo }),
+  state: z.string().optional(),
+  merged: z.boolean().nullable().optional(),
 });
 
 /** GitHub's status states: no `running`. */
@@ -71,11 +74,19 @@ export class GitHubClient implements ForgeClient {
       headBranch: pr.head.ref,
       baseBranch: pr.base.ref,
       fork: pr.head.repo === null || pr.head.repo.id !== pr.base.repo?.id,
+      state: pr.merged === true ? 'merged' : pr.state === 'closed' ? 'closed' : 'open',
     };
   }
 
+  async mergePullRequest(request: MergeRequest): Promise<void> {
+    await this.call('PUT', `pulls/${request.number}/merge`, {
+      what: `merging pull request #${request.number} at ${request.commit.slice(0, 12)}`,
+      body: { sha: request.commit, merge_method: request.method },
+    });
+  }
+
   private call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     request: { what: string; body?: unknown },
   ): Promise<unknown> {

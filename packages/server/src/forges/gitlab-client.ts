@@ -2,6 +2,7 @@ import {
   CommitState,
   type CommitStatus,
   type ForgeClient,
+  type MergeRequest,
   type PullRequestInfo,
 } from '@slipway/core';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ const MergeRequest = z.looseObject({
   target_branch: z.string(),
   source_project_id: z.number(),
   target_project_id: z.number(),
+  state: z.string().optional(),
 });
 
 /** GitLab's commit status states. */
@@ -76,11 +78,20 @@ export class GitLabClient implements ForgeClient {
       headBranch: mr.source_branch,
       baseBranch: mr.target_branch,
       fork: mr.source_project_id !== mr.target_project_id,
+      state: mr.state === 'merged' ? 'merged' : mr.state === 'closed' ? 'closed' : 'open',
     };
   }
 
+  /** GitLab merges with a merge commit or squashed; rebasing is the project's own setting. */
+  async mergePullRequest(request: MergeRequest): Promise<void> {
+    await this.call('PUT', `merge_requests/${request.number}/merge`, {
+      what: `merging merge request !${request.number} at ${request.commit.slice(0, 12)}`,
+      body: { sha: request.commit, squash: request.method === 'squash' },
+    });
+  }
+
   private call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     request: { what: string; body?: unknown },
   ): Promise<unknown> {

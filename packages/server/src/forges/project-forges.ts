@@ -3,12 +3,14 @@ import {
   UserErrorKind,
   type ControlStore,
   type ForgeClient,
+  type MergeMethod,
   type ProjectForge,
 } from '@slipway/core';
 import type { SecretBox } from '../secrets/secret-box.js';
 import {
   createForgeClient,
   DEFAULT_API_URLS,
+  MERGE_METHODS,
   REPORTING_FORGES,
   type ReportingForge,
 } from './create-forge-client.js';
@@ -25,6 +27,8 @@ export interface ForgeSettingsView {
   readonly repository: string;
   /** Forge login → Slipway user name, for pull request commands. */
   readonly users: Readonly<Record<string, string>>;
+  /** How ready pull requests merge; null when auto-merge is off. */
+  readonly autoMerge: MergeMethod | null;
   readonly updatedAt: number;
 }
 
@@ -76,12 +80,15 @@ export class ProjectForges {
       settings.apiUrl ?? DEFAULT_API_URLS[forge],
       this.options.allowPrivateUrls,
     );
+    // Setting the forge again keeps the auto-merge setting.
+    const before = await this.store.findProjectForge(projectId);
     const record: ProjectForge = {
       projectId,
       apiUrl,
       repository: settings.repository,
       sealedToken: this.box.seal(settings.token, projectId, SEALED_AS),
       users: { ...(settings.users ?? {}) },
+      autoMerge: before?.autoMerge ?? null,
       updatedAt: this.options.now(),
     };
     await this.store.putProjectForge(record);
@@ -90,8 +97,45 @@ export class ProjectForges {
       apiUrl,
       repository: record.repository,
       users: record.users,
+      autoMerge: record.autoMerge,
       updatedAt: record.updatedAt,
     };
+  }
+
+  /**
+   * Turns auto-merge on with `method` (the current one, else `merge`, when absent) or
+   * off; answers the method now in force (null: off). The project needs forge settings,
+   * and the forge must take the method.
+   */
+  async setAutoMerge(
+    projectId: string,
+    projectName: string,
+    enabled: boolean,
+    method: MergeMethod | undefined,
+  ): Promise<MergeMethod | null> {
+    const [forge, stored] = await Promise.all([
+      this.forgeOf(projectId),
+      this.store.findProjectForge(projectId),
+    ]);
+    if (forge === null || stored === null) {
+      throw new UserError(
+        UserErrorKind.Usage,
+        `project "${projectName}" reports to no forge, so it cannot merge: set it first with \`slipway project forge ${projectName} --repository OWNER/NAME --token-stdin\``,
+      );
+    }
+    const chosen = enabled ? (method ?? stored.autoMerge ?? 'merge') : null;
+    if (chosen !== null && !MERGE_METHODS[forge].includes(chosen)) {
+      throw new UserError(
+        UserErrorKind.Usage,
+        `${forge} cannot merge by ${chosen} through its API: choose ${MERGE_METHODS[forge].join(' or ')}`,
+      );
+    }
+    await this.store.putProjectForge({
+      ...stored,
+      autoMerge: chosen,
+      updatedAt: this.options.now(),
+    });
+    return chosen;
   }
 
   /** A project's settings without the token; null when it has none (or no forge webhook). */
@@ -106,6 +150,7 @@ export class ProjectForges {
       apiUrl: stored.apiUrl,
       repository: stored.repository,
       users: stored.users,
+      autoMerge: stored.autoMerge,
       updatedAt: stored.updatedAt,
     };
   }

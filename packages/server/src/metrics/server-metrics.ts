@@ -55,6 +55,9 @@ export class ServerMetrics {
   private readonly slackRejections: Counter<'reason'>;
   private readonly slackReplies: Counter<'result'>;
 
+  private readonly mergeAttempts: Counter;
+  private readonly merges: Counter<'result'>;
+
   constructor(sources: MetricSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -130,6 +133,17 @@ export class ServerMetrics {
     this.slackReplies = new Counter({
       name: 'slipway_slack_replies_total',
       help: 'Outcomes of Slack commands and button presses posted to Slack, by result (delivered, failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.mergeAttempts = new Counter({
+      name: 'slipway_auto_merge_attempts_total',
+      help: "Calls of forges' merge APIs by auto-merge",
+      registers,
+    });
+    this.merges = new Counter({
+      name: 'slipway_auto_merges_total',
+      help: 'Automatic merges taken from the merge outbox, by how they ended (merged, retry, failed, dropped)',
       labelNames: ['result'],
       registers,
     });
@@ -315,6 +329,16 @@ export class ServerMetrics {
   /** Counts a commit status delivery by how it went. */
   commitStatusDelivery(result: 'delivered' | 'retry' | 'abandoned'): void {
     this.commitStatuses.inc({ result });
+  }
+
+  /** Counts a call of a forge's merge API. */
+  mergeAttempted(): void {
+    this.mergeAttempts.inc();
+  }
+
+  /** Counts a due automatic merge by how it ended this time. */
+  mergeResult(result: 'merged' | 'retry' | 'failed' | 'dropped'): void {
+    this.merges.inc({ result });
   }
 
   /** The metrics in the Prometheus text format. */

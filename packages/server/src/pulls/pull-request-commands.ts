@@ -1,6 +1,7 @@
 import {
   isRunFinished,
   isUserError,
+  MergeStatus,
   ProjectRole,
   PullRequestLabel,
   RunStatus,
@@ -231,7 +232,15 @@ export class PullRequestCommands {
           Object.entries(current.labels).filter(([label]) => label !== name),
         );
         if (next.length > 0) labels[name] = next;
-        return { ...current, labels, updatedAt: this.context.now() };
+        // A new /approve asks again for a merge that failed for the same head.
+        const retry =
+          name === PullRequestLabel.Approved && on && current.merge?.status === MergeStatus.Failed;
+        return {
+          ...current,
+          labels,
+          ...(retry ? { merge: null } : {}),
+          updatedAt: this.context.now(),
+        };
       },
     );
     const by = record.labels[name];

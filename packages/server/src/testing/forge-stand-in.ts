@@ -20,6 +20,8 @@ export interface StandInPullRequest {
   readonly headBranch: string;
   readonly baseBranch: string;
   readonly fork: boolean;
+  /** `open` when absent; a merge through the stand-in makes it `merged`. */
+  readonly state?: 'open' | 'closed' | 'merged';
 }
 
 /** A local HTTP server that answers like a forge's API and records every call. */
@@ -30,8 +32,14 @@ export interface ForgeStandIn {
   readonly calls: RecordedForgeCall[];
   /** The next `count` calls are answered `status` (and `Retry-After: 0` for 429). */
   failNext(status: number, count: number): void;
+  /** The call numbered `index` (counting from 0 over every call received) is answered `status`. */
+  failAt(index: number, status: number): void;
+  /** Merge calls are answered `status` (as a forge whose branch protection refuses); null: merged. */
+  refuseMerges(status: number | null): void;
   /** Pull requests the stand-in knows, by number. */
   readonly pullRequests: Map<number, StandInPullRequest>;
+  /** The merges it carried out, in order. */
+  readonly merges: { readonly number: number; readonly commit: string; readonly method: string }[];
   close(): Promise<void>;
 }
 
@@ -53,7 +61,10 @@ export async function startForgeStandIn(
 ): Promise<ForgeStandIn> {
   const calls: RecordedForgeCall[] = [];
   const failures: number[] = [];
+  const failuresAt = new Map<number, number>();
+  let mergeRefusal: number | null = null;
   const pullRequests = new Map<number, StandInPullRequest>();
+  const merges: ForgeStandIn['merges'] = [];
   const server = createServer((request, response) => {
     void handle(request, response);
   });
@@ -73,7 +84,7 @@ export async function startForgeStandIn(
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
     };
-    const failure = failures.shift();
+    const failure = failuresAt.get(calls.length - 1) ?? failures.shift();
     if (failure !== undefined) {
       send(
         failure,
@@ -86,8 +97,39 @@ export async function startForgeStandIn(
       send(401, { message: 'Bad credentials' });
       return;
     }
+    const merge = mergeRoute(forge, repository, request.method ?? 'GET', path, text);
+    if (merge !== null) {
+      const answer = mergeAnswer(merge);
+      send(answer.status, answer.body);
+      return;
+    }
     const answer = route(forge, repository, request.method ?? 'GET', path, pullRequests);
     send(answer.status, answer.body);
+  }
+  function mergeAnswer(merge: { number: number; commit: string; method: string }): {
+    status: number;
+    body: unknown;
+  } {
+    const pr = pullRequests.get(merge.number);
+    if (pr === undefined) return { status: 404, body: { message: 'Not Found' } };
+    if (mergeRefusal !== null) {
+      return {
+        status: mergeRefusal,
+        body: { message: 'Required status check "deploy" is expected.' },
+      };
+    }
+    if ((pr.state ?? 'open') !== 'open') {
+      return { status: 405, body: { message: 'Pull Request is not mergeable' } };
+    }
+    if (merge.commit !== pr.headCommit) {
+      return {
+        status: 409,
+        body: { message: 'Head branch was modified. Review and try the merge again.' },
+      };
+    }
+    pullRequests.set(merge.number, { ...pr, state: 'merged' });
+    merges.push(merge);
+    return { status: 200, body: { merged: true, sha: 'f'.repeat(40) } };
   }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -97,8 +139,15 @@ export async function startForgeStandIn(
     apiUrl: `http://127.0.0.1:${port}${PREFIX[forge]}`,
     calls,
     pullRequests,
+    merges,
     failNext(status, count) {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    failAt(index, status) {
+      failuresAt.set(index, status);
+    },
+    refuseMerges(status) {
+      mergeRefusal = status;
     },
     async close() {
       server.closeAllConnections();
@@ -144,6 +193,47 @@ function route(
   return { status: 404, body: { message: 'Not Found' } };
 }
 
+/** A merge call, in the terms of the port; null for another route. */
+function mergeRoute(
+  forge: ReportingForge,
+  repository: string,
+  method: string,
+  path: string,
+  text: string,
+): { number: number; commit: string; method: string } | null {
+  const body = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+  const text_ = (value: unknown): string => (typeof value === 'string' ? value : '');
+  switch (forge) {
+    case 'github': {
+      const found = new RegExp(`^/repos/${repository}/pulls/(\\d+)/merge$`).exec(path);
+      if (method !== 'PUT' || found === null) return null;
+      return {
+        number: Number(found[1]),
+        commit: text_(body.sha),
+        method: text_(body.merge_method) || 'merge',
+      };
+    }
+    case 'gitlab': {
+      const found = new RegExp(`^/projects/${repository}/merge_requests/(\\d+)/merge$`).exec(path);
+      if (method !== 'PUT' || found === null) return null;
+      return {
+        number: Number(found[1]),
+        commit: text_(body.sha),
+        method: body.squash === true ? 'squash' : 'merge',
+      };
+    }
+    case 'gitea': {
+      const found = new RegExp(`^/repos/${repository}/pulls/(\\d+)/merge$`).exec(path);
+      if (method !== 'POST' || found === null) return null;
+      return {
+        number: Number(found[1]),
+        commit: text_(body.head_commit_id),
+        method: text_(body.Do),
+      };
+    }
+  }
+}
+
 function pullRequestBody(forge: ReportingForge, pr: StandInPullRequest): unknown {
   const headRepo = pr.fork ? 2 : 1;
   switch (forge) {
@@ -153,6 +243,8 @@ function pullRequestBody(forge: ReportingForge, pr: StandInPullRequest): unknown
         title: pr.title,
         head: { ref: pr.headBranch, sha: pr.headCommit, repo: { id: headRepo } },
         base: { ref: pr.baseBranch, sha: '0'.repeat(40), repo: { id: 1 } },
+        state: pr.state === 'merged' ? 'closed' : (pr.state ?? 'open'),
+        merged: pr.state === 'merged',
       };
     case 'gitea':
       return {
@@ -160,6 +252,8 @@ function pullRequestBody(forge: ReportingForge, pr: StandInPullRequest): unknown
         title: pr.title,
         head: { ref: pr.headBranch, sha: pr.headCommit, repo_id: headRepo },
         base: { ref: pr.baseBranch, sha: '0'.repeat(40), repo_id: 1 },
+        state: pr.state === 'merged' ? 'closed' : (pr.state ?? 'open'),
+        merged: pr.state === 'merged',
       };
     case 'gitlab':
       return {
@@ -170,6 +264,7 @@ function pullRequestBody(forge: ReportingForge, pr: StandInPullRequest): unknown
         target_branch: pr.baseBranch,
         source_project_id: headRepo,
         target_project_id: 1,
+        state: pr.state === undefined || pr.state === 'open' ? 'opened' : pr.state,
       };
   }
 }

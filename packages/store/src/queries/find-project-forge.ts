@@ -1,4 +1,4 @@
-import type { ProjectForge } from '@slipway/core';
+import type { MergeMethod, ProjectForge } from '@slipway/core';
 import { parseJson } from '../rows/json.js';
 import type { StoreContext } from '../store-context.js';
 
@@ -19,6 +19,7 @@ export async function findProjectForge(
     repository: row.repository,
     sealedToken: row.sealed_token,
     users: parseJson(row.users) as Record<string, string>,
+    autoMerge: row.auto_merge as MergeMethod | null,
     updatedAt: row.updated_at,
   };
 }

@@ -13,6 +13,7 @@ export async function putProjectForge(ctx: StoreContext, forge: ProjectForge): P
         repository: forge.repository,
         sealed_token: forge.sealedToken,
         users: JSON.stringify(forge.users),
+        auto_merge: forge.autoMerge,
         updated_at: forge.updatedAt,
       })
       .onConflict((oc) =>
@@ -21,6 +22,7 @@ export async function putProjectForge(ctx: StoreContext, forge: ProjectForge): P
           repository: eb.ref('excluded.repository'),
           sealed_token: eb.ref('excluded.sealed_token'),
           users: eb.ref('excluded.users'),
+          auto_merge: eb.ref('excluded.auto_merge'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )

@@ -23,13 +23,23 @@ export function updatePullRequest(
       .executeTakeFirst();
     const current: PullRequestRecord =
       row === undefined
-        ? { projectId, number, headCommit: null, labels: {}, waitingEventId: null, updatedAt: 0 }
+        ? {
+            projectId,
+            number,
+            headCommit: null,
+            labels: {},
+            waitingEventId: null,
+            merge: null,
+            updatedAt: 0,
+          }
         : toPullRequest(row);
     const next = change(current);
     const values = {
       head_commit: next.headCommit,
       labels: JSON.stringify(next.labels),
       waiting_event_id: next.waitingEventId,
+      merge: next.merge === null ? null : JSON.stringify(next.merge),
+      merge_due_at: next.merge?.nextAttemptAt ?? null,
       updated_at: next.updatedAt,
     };
     await trx

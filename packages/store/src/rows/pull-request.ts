@@ -1,4 +1,4 @@
-import type { PullRequestRecord } from '@slipway/core';
+import type { PullRequestMerge, PullRequestRecord } from '@slipway/core';
 import type { PullRequestsTable } from '../database.js';
 import { parseJson } from './json.js';
 
@@ -10,6 +10,7 @@ export function toPullRequest(row: PullRequestsTable): PullRequestRecord {
     headCommit: row.head_commit,
     labels: parseJson(row.labels) as PullRequestRecord['labels'],
     waitingEventId: row.waiting_event_id,
+    merge: row.merge === null ? null : (parseJson(row.merge) as PullRequestMerge),
     updatedAt: row.updated_at,
   };
 }

@@ -1,3 +1,4 @@
+import type { PullRequestStatus } from '@slipway/api';
 import { UserError, UserErrorKind } from '@slipway/core';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
@@ -86,10 +87,29 @@ export async function prStatusCommand(
     `held:     ${s.labels.held.length > 0 ? `yes (${s.labels.held.join(', ')})` : 'no'}`,
     `lgtm:     ${s.labels.lgtm.length > 0 ? `yes (${s.labels.lgtm.join(', ')})` : 'no'}`,
     ...(s.waitingForOkToTest ? ['waiting:  for /ok-to-test from a project member (fork)'] : []),
+    `merge:    ${mergeLine(s.merge)}`,
+    ...s.merge.reasons.map((reason) => `  - ${reason}`),
     ...table(
       ['CHECK', 'STATE', 'DESCRIPTION'],
       s.checks.map((c) => [c.context, c.state, c.description]),
     ),
   ]);
   return ExitCode.Succeeded;
+}
+
+/** The auto-merge state in words. */
+function mergeLine(merge: PullRequestStatus['merge']): string {
+  switch (merge.state) {
+    case 'off':
+      return 'off';
+    case 'blocked':
+      return 'not merging, because:';
+    case 'ready':
+    case 'merging':
+      return `merging (${merge.method ?? 'merge'})${merge.lastError !== null ? `, retrying after: ${merge.lastError}` : ''}`;
+    case 'merged':
+      return 'merged';
+    case 'failed':
+      return 'failed:';
+  }
 }
