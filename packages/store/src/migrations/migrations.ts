@@ -7,6 +7,7 @@ import { approvals } from './0005-approvals.js';
 import { triggerEvents } from './0006-trigger-events.js';
 import { schedules } from './0008-schedules.js';
 import { forgeStatuses } from './0009-forge-statuses.js';
+import { catalogParams } from './0012-catalog-params.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-trigger-events': triggerEvents,
   '0008-schedules': schedules,
   '0009-forge-statuses': forgeStatuses,
+  '0012-catalog-params': catalogParams,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

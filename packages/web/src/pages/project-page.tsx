@@ -60,7 +60,7 @@ export function ProjectPage({ name }: { readonly name: string }) {
         {p.source} · default branch <code>{p.defaultBranch}</code>
       </p>
       {canRun ? (
-        <RunForm project={p} pipelines={pipelines} />
+        <RunForm project={p} knownPipelines={pipelines} />
       ) : (
         <p className="hint">
           You may view this project; running pipelines needs the developer role.
