@@ -41,7 +41,7 @@ afterEach(() => {
 function show(
   list: PipelineList | undefined,
   start: (request: CreateRunRequest) => Promise<void> = () => Promise.resolve(),
-  listError: unknown = undefined,
+  listError?: unknown,
 ) {
   const view = render(
     <RunFormView
@@ -54,7 +54,7 @@ function show(
   );
   unmount = view.unmount;
   const { container } = view;
-  const field = <T extends HTMLElement>(label: string): T => {
+  const field = <T extends HTMLElement>(label: string, kind: abstract new () => T): T => {
     const found = [...container.querySelectorAll('label')].find((l) =>
       l.textContent.startsWith(label),
     );
@@ -63,18 +63,18 @@ function show(
       id !== undefined && id !== ''
         ? container.querySelector(`#${id}`)
         : found?.querySelector('input, select, textarea');
-    if (!control) throw new Error(`no field labelled ${label}`);
-    return control as T;
+    if (!(control instanceof kind)) throw new Error(`no ${kind.name} labelled ${label}`);
+    return control;
   };
   const type = (label: string, text: string) => {
-    const input = field<HTMLInputElement>(label);
+    const input = field(label, HTMLInputElement);
     act(() => {
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, text);
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
   };
   const choose = (label: string, value: string) => {
-    const select = field<HTMLSelectElement>(label);
+    const select = field(label, HTMLSelectElement);
     act(() => {
       select.value = value;
       select.dispatchEvent(new Event('change', { bubbles: true }));
@@ -87,7 +87,7 @@ function show(
     });
   };
   const errorOf = (label: string) => {
-    const control = field(label);
+    const control = field(label, HTMLElement);
     const ids = (control.getAttribute('aria-describedby') ?? '').split(' ');
     return ids
       .map((id) => container.querySelector(`#${id}`))
@@ -99,13 +99,13 @@ function show(
 describe('the run form', () => {
   it('shows one field per param, filled with the defaults, with help text tied to it', () => {
     const view = show(listOf(DEPLOY));
-    expect(view.field<HTMLSelectElement>('target').value).toBe('staging');
-    expect(view.field<HTMLInputElement>('replicas')).toMatchObject({ type: 'number', value: '2' });
-    expect(view.field<HTMLInputElement>('dry_run')).toMatchObject({
+    expect(view.field('target', HTMLSelectElement).value).toBe('staging');
+    expect(view.field('replicas', HTMLInputElement)).toMatchObject({ type: 'number', value: '2' });
+    expect(view.field('dry_run', HTMLInputElement)).toMatchObject({
       type: 'checkbox',
       checked: true,
     });
-    const version = view.field<HTMLInputElement>('version');
+    const version = view.field('version', HTMLInputElement);
     expect(version).toMatchObject({ type: 'text', value: '' });
     expect(version.getAttribute('aria-required')).toBe('true');
     const help = version.getAttribute('aria-describedby');
@@ -124,7 +124,7 @@ describe('the run form', () => {
     view.type('replicas', '3');
     view.choose('target', 'production');
     act(() => {
-      view.field<HTMLInputElement>('dry_run').click();
+      view.field('dry_run', HTMLInputElement).click();
     });
     view.type('Branch, tag or commit', 'release');
     await view.submit();
@@ -149,11 +149,11 @@ describe('the run form', () => {
     expect(sent).toEqual([]);
     expect(view.errorOf('replicas')).toBe('Enter a number (the default is 2).');
     expect(view.errorOf('version')).toBe('Enter a value: this parameter has no default.');
-    expect(view.field('version').getAttribute('aria-invalid')).toBe('true');
+    expect(view.field('version', HTMLElement).getAttribute('aria-invalid')).toBe('true');
     expect(view.container.querySelector('[role="alert"]')?.textContent).toBe(
       '2 parameters need a fix.',
     );
-    expect(document.activeElement).toBe(view.field('replicas'));
+    expect(document.activeElement).toBe(view.field('replicas', HTMLElement));
     view.type('replicas', '4');
     view.type('version', 'v2');
     await view.submit();
@@ -184,13 +184,13 @@ describe('the run form', () => {
       sent.push(request);
       return Promise.resolve();
     });
-    expect(view.field<HTMLSelectElement>('Pipeline').value).toBe('ci');
-    expect(view.field<HTMLSelectElement>('suite').value).toBe('');
+    expect(view.field('Pipeline', HTMLSelectElement).value).toBe('ci');
+    expect(view.field('suite', HTMLSelectElement).value).toBe('');
     await view.submit();
     expect(view.errorOf('suite')).toBe('Choose one of unit, all.');
     view.choose('Pipeline', 'deploy');
     expect(view.container.querySelector('#param-suite')).toBeNull();
-    expect(view.field<HTMLSelectElement>('target').value).toBe('staging');
+    expect(view.field('target', HTMLSelectElement).value).toBe('staging');
     view.choose('Pipeline', 'ci');
     view.choose('suite', 'all');
     await view.submit();
@@ -225,7 +225,7 @@ describe('the run form', () => {
       'The pipelines cannot be listed with their parameters: cannot fetch main: repository not found.',
     );
     view.type('Pipeline', 'ci');
-    const area = view.field<HTMLTextAreaElement>('Parameters');
+    const area = view.field('Parameters', HTMLTextAreaElement);
     act(() => {
       Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(
         area,
