@@ -148,9 +148,12 @@ export function RunFormView({
       <h2 id="run-form-title">Run pipeline</h2>
       <div className="fields">
         {typed && pipelines.length > 1 && (
-          <label>
-            Pipeline
+          // A label apart from its select: one around it would add the chosen option to
+          // the select's accessible name.
+          <div className="param-field">
+            <label htmlFor="run-pipeline">Pipeline</label>
             <select
+              id="run-pipeline"
               name="pipeline"
               value={current?.name ?? ''}
               onChange={(e) => {
@@ -164,7 +167,7 @@ export function RunFormView({
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
         {typed && pipelines.length === 1 && (
           <p className="meta">
