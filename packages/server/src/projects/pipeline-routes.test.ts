@@ -102,6 +102,30 @@ describe('GET /api/projects/:project/pipelines', () => {
     expect(gone.problem).toMatch(/^cannot fetch .*does not appear to be a git repository/);
   });
 
+  it('reads a catalog stored before params were (migration 0012) again, keeping its cron marks', async () => {
+    const { server, repo, client } = await setUp({ '.slipway/deploy.yml': DEPLOY });
+    const project = await server.store.findProject('shop');
+    if (project === null) throw new Error('no project');
+    const schedule = { schedule: '0 3 * * *', timezone: 'UTC' };
+    await server.store.putPipelineCatalog({
+      projectId: project.id,
+      commit: '',
+      pipelines: [{ name: 'deploy', cron: [schedule], completions: [] }],
+      readAt: 1,
+    });
+    const mark = { projectId: project.id, pipeline: 'deploy', schedule: 'UTC 0 3 * * *' };
+    await server.store.putCronMark({ ...mark, lastTickAt: 1 });
+    const list = await client.listPipelines('shop');
+    expect(list.commit).toBe(repo.commit);
+    expect(list.pipelines[0]?.params.map((p) => p.name)).toEqual([
+      'target',
+      'replicas',
+      'dry_run',
+      'version',
+    ]);
+    expect(await server.store.listCronMarks()).toEqual([{ ...mark, lastTickAt: 1 }]);
+  });
+
   it('answers 404 for a project that does not exist', async () => {
     const { client } = await setUp({ '.slipway.yml': CI });
     const refused = await client.listPipelines('nothing').catch((e: unknown) => e);
