@@ -46,8 +46,16 @@ const SLOW = `tasks:
           sleep 120
 `;
 
-/** Builds, waits for a person to approve, then deploys. */
-const DEPLOY = `tasks:
+/** Builds, waits for a person to approve, then deploys; its params fill the run form. */
+const DEPLOY = `params:
+  target:
+    type: enum
+    values: [staging, production]
+    default: staging
+  replicas:
+    type: number
+    description: How many instances to start
+tasks:
   build:
     steps:
       - echo built
@@ -70,6 +78,11 @@ async function shot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The project page's form that starts a run. */
+function runForm(page: Page) {
+  return page.getByRole('form', { name: 'Run pipeline' });
 }
 
 /** The status badge next to the run's title. */
@@ -115,7 +128,7 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.getByRole('link', { name: 'shop' }).click();
     await page.getByRole('heading', { name: 'Run pipeline' }).waitFor();
     await expectAccessible(page, 'the project page');
-    await page.getByLabel('Pipeline', { exact: true }).first().fill('ci');
+    await runForm(page).getByLabel('Pipeline', { exact: true }).selectOption('ci');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);
     const firstRun = page.url();
@@ -192,7 +205,11 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
 
     // Approve a task that waits for a person; the next task then runs.
     await page.goto(`${up.url}/projects/shop`);
-    await page.getByLabel('Pipeline', { exact: true }).first().fill('deploy');
+    await runForm(page).getByLabel('Pipeline', { exact: true }).selectOption('deploy');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByText('Enter a number: this parameter has no default.').waitFor();
+    await page.getByLabel('replicas').fill('3');
+    await page.getByLabel('target').selectOption('production');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);
     await runStatus(page).getByText('waiting').waitFor({ timeout: 60_000 });
@@ -220,7 +237,7 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
 
     // Cancel a run that is still going.
     await page.goto(`${up.url}/projects/shop`);
-    await page.getByLabel('Pipeline', { exact: true }).first().fill('slow');
+    await runForm(page).getByLabel('Pipeline', { exact: true }).selectOption('slow');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);
     await page.locator('.task-running').waitFor({ timeout: 60_000 });

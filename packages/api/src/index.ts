@@ -3,6 +3,7 @@ export * from './schemas/error-body.js';
 export * from './schemas/health.js';
 export * from './schemas/plan.js';
 export * from './schemas/projects.js';
+export * from './schemas/pipelines.js';
 export * from './schemas/runs.js';
 export * from './schemas/logs.js';
 export * from './schemas/agent.js';

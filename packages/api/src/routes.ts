@@ -26,6 +26,7 @@ import {
 import { Health, Readiness } from './schemas/health.js';
 import { FollowLogsQuery, LogChunk, ReadLogsQuery, TaskLogs } from './schemas/logs.js';
 import { CreateProjectRequest, Project, ProjectList, ProjectPath } from './schemas/projects.js';
+import { PipelineList } from './schemas/pipelines.js';
 import {
   ApprovalRequest,
   CancelRunRequest,
@@ -202,6 +203,19 @@ export const routes = {
     params: ProjectPath,
     status: 200,
     response: Project,
+    errors: [404],
+  },
+  listPipelines: {
+    operationId: 'listPipelines',
+    method: 'GET',
+    path: '/api/projects/:project/pipelines',
+    summary: "List the pipelines at the head of a project's default branch with their typed params",
+    tag: 'projects',
+    auth: true,
+    requires: 'project:viewer',
+    params: ProjectPath,
+    status: 200,
+    response: PipelineList,
     errors: [404],
   },
   createRun: {

@@ -15,6 +15,7 @@ import type { ServerConfig } from './config/server-config.js';
 import { RepositoryCache } from './git/repository-cache.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { pipelineRoutes } from './projects/pipeline-routes.js';
 import { projectRoutes } from './projects/project-routes.js';
 import { runRoutes } from './runs/run-routes.js';
 import { RunDriver } from './scheduler/run-driver.js';
@@ -484,6 +485,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   forgeRoutes(app, { store, forges });
   pullRequestRoutes(app, { store, autoMerge });
   autoMergeRoutes(app, { store, forges });
+  pipelineRoutes(app, {
+    store,
+    catalogs: { repositories, templatesDir: join(config.dataDir, 'cache', 'templates') },
+    now,
+  });
 
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
   rerunRoutes(app, {

@@ -133,6 +133,7 @@ import { listTriggerEvents } from './queries/list-trigger-events.js';
 import { putProjectWebhook } from './queries/put-project-webhook.js';
 import { putPipelineCatalog } from './queries/put-pipeline-catalog.js';
 import { listPipelineCatalogs } from './queries/list-pipeline-catalogs.js';
+import { findPipelineCatalog } from './queries/find-pipeline-catalog.js';
 import { listCronMarks } from './queries/list-cron-marks.js';
 import { putCronMark } from './queries/put-cron-mark.js';
 import { putPollSettings } from './queries/put-poll-settings.js';
@@ -461,6 +462,10 @@ export class SqlControlStore implements ControlStore {
 
   listPipelineCatalogs(): Promise<PipelineCatalog[]> {
     return listPipelineCatalogs(this.ctx);
+  }
+
+  findPipelineCatalog(projectId: string): Promise<PipelineCatalog | null> {
+    return findPipelineCatalog(this.ctx, projectId);
   }
 
   listCronMarks(): Promise<CronMark[]> {

@@ -21,6 +21,10 @@ export function describeControlStoreSchedulesContract(store: () => ControlStore)
             name: 'nightly',
             cron: [{ schedule: '0 3 * * *', timezone: 'Europe/Berlin' }],
             completions: [],
+            params: [
+              { name: 'target', type: 'enum', values: ['staging', 'prod'], default: 'staging' },
+              { name: 'dry', type: 'boolean', description: 'only print' },
+            ],
           },
         ],
         readAt: T0,
@@ -46,10 +50,13 @@ export function describeControlStoreSchedulesContract(store: () => ControlStore)
         pipelines: [],
         readAt: T0 + 2,
       };
+      expect(await store().findPipelineCatalog(a.id)).toEqual(first);
+      expect(await store().findPipelineCatalog('no-such-project')).toBeNull();
       await store().putPipelineCatalog(replaced);
       const catalogs = await store().listPipelineCatalogs();
       const mine = catalogs.filter((c) => c.projectId === a.id || c.projectId === b.id);
       expect(mine).toHaveLength(2);
+      expect(await store().findPipelineCatalog(a.id)).toEqual(replaced);
       expect(mine.find((c) => c.projectId === a.id)).toEqual(replaced);
       expect(mine.find((c) => c.projectId === b.id)?.pipelines[0]?.completions).toEqual([
         { project: 'catalog-a', name: 'build', statuses: ['succeeded', 'failed'] },

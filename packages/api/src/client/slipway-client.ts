@@ -16,6 +16,7 @@ import { ErrorBody, ErrorCode } from '../schemas/error-body.js';
 import type { Health, Readiness } from '../schemas/health.js';
 import type { LogChunk, LogStreamEnd, ReadLogsQuery, TaskLogs } from '../schemas/logs.js';
 import type { CreateProjectRequest, Project } from '../schemas/projects.js';
+import type { PipelineList } from '../schemas/pipelines.js';
 import type {
   CancelRunRequest,
   CreateRunRequest,
@@ -124,6 +125,11 @@ export class SlipwayClient {
   /** By id or name. */
   getProject(project: string, call?: CallOptions): Promise<Project> {
     return this.call(routes.getProject, { params: { project } }, call);
+  }
+
+  /** The pipelines of a project's default branch with their typed params. */
+  listPipelines(project: string, call?: CallOptions): Promise<PipelineList> {
+    return this.call(routes.listPipelines, { params: { project } }, call);
   }
 
   createRun(project: string, body: CreateRunRequest = {}, call?: CallOptions): Promise<Run> {

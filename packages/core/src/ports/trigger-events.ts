@@ -108,14 +108,30 @@ export interface TriggerEventQuery {
   readonly limit: number;
 }
 
-/** What one pipeline of a project's default branch listens to besides forge events. */
+/**
+ * One pipeline of a project's default branch: what it listens to besides forge events,
+ * and the params a run of it takes.
+ */
 export interface CatalogPipeline {
   readonly name: string;
   /** Its `on.cron` schedules, time zones filled in. */
   readonly cron: readonly CronSchedule[];
   /** Its `on.pipeline` entries, `project` filled in (this project's name when omitted). */
   readonly completions: readonly CompletionFilter[];
+  /**
+   * Its declared params, in file order. Absent in catalogs stored before params were
+   * (migration 0012 has those read again).
+   */
+  readonly params?: readonly CatalogParam[];
 }
+
+/** A declared run param of a catalog pipeline, as the run form shows it. */
+export type CatalogParam = { readonly name: string; readonly description?: string } & (
+  | { readonly type: 'string'; readonly default?: string }
+  | { readonly type: 'number'; readonly default?: number }
+  | { readonly type: 'boolean'; readonly default?: boolean }
+  | { readonly type: 'enum'; readonly values: readonly string[]; readonly default?: string }
+);
 
 /** One `on.pipeline` entry: runs of `project`/`name` ending with one of `statuses`. */
 export interface CompletionFilter {
@@ -125,8 +141,8 @@ export interface CompletionFilter {
 }
 
 /**
- * What the pipelines at the head of a project's default branch listen to, as read at
- * `readAt`: only pipelines with `on.cron` or `on.pipeline` are listed.
+ * The pipelines at the head of a project's default branch, as read at `readAt`: what
+ * they listen to and their params. Pipelines that do not load are left out.
  */
 export interface PipelineCatalog {
   readonly projectId: string;
@@ -221,6 +237,8 @@ export interface TriggerEventStore {
   putPipelineCatalog(catalog: PipelineCatalog): Promise<void>;
   /** Every project's catalog, by project id. */
   listPipelineCatalogs(): Promise<PipelineCatalog[]>;
+  /** A project's catalog; null when it was never read. */
+  findPipelineCatalog(projectId: string): Promise<PipelineCatalog | null>;
   /** Every schedule's mark. */
   listCronMarks(): Promise<CronMark[]>;
   /**

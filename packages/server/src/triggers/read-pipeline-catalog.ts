@@ -4,8 +4,10 @@ import {
   loadPipelines,
   nextTick,
   RepositoryTemplateResolver,
+  type CatalogParam,
   type CatalogPipeline,
   type CronSchedule,
+  type ParamSpec,
   type PipelineCatalog,
   type Project,
 } from '@slipway/core';
@@ -18,10 +20,11 @@ export interface CatalogContext {
 }
 
 /**
- * Reads what a project's pipelines listen to at the head of its default branch: fetches
- * the branch, and unless `known` was read at the same commit, checks it out and loads
- * its pipelines. Pipelines that do not load, and schedules that are not valid cron
- * expressions, are left out (`slipway validate` names them). Returns null when the head is the known commit.
+ * Reads a project's pipelines at the head of its default branch (what they listen to,
+ * their params): fetches the branch, and unless `known` was read at the same commit,
+ * checks it out and loads its pipelines. Pipelines that do not load, and schedules that
+ * are not valid cron expressions, are left out (`slipway validate` names them). Returns
+ * null when the head is the known commit.
  */
 export async function readPipelineCatalog(
   context: CatalogContext,
@@ -47,9 +50,10 @@ export async function readPipelineCatalog(
         name: entry.name,
         statuses: entry.status ?? ['succeeded'],
       }));
-      if (cron.length > 0 || completions.length > 0) {
-        listed.push({ name: source.name, cron, completions });
-      }
+      const params = Object.entries(source.pipeline.spec.params ?? {}).map(([name, spec]) =>
+        catalogParam(name, spec),
+      );
+      listed.push({ name: source.name, cron, completions, params });
     }
     return listed;
   });
@@ -63,4 +67,28 @@ function isValid(schedule: CronSchedule): boolean {
   } catch {
     return false;
   }
+}
+
+function catalogParam(name: string, spec: ParamSpec): CatalogParam {
+  const description = spec.description !== undefined ? { description: spec.description } : {};
+  switch (spec.type) {
+    case 'string':
+      return { name, type: spec.type, ...description, ...defaultOf(spec.default) };
+    case 'number':
+      return { name, type: spec.type, ...description, ...defaultOf(spec.default) };
+    case 'boolean':
+      return { name, type: spec.type, ...description, ...defaultOf(spec.default) };
+    case 'enum':
+      return {
+        name,
+        type: spec.type,
+        values: spec.values,
+        ...description,
+        ...defaultOf(spec.default),
+      };
+  }
+}
+
+function defaultOf<T>(value: T | undefined): { default?: T } {
+  return value === undefined ? {} : { default: value };
 }

@@ -1,7 +1,8 @@
 import { scheduleKey, TriggerSource, type ControlStore, type PipelineCatalog } from '@slipway/core';
 import { PeriodicLoop } from '../loops/periodic-loop.js';
 import { dueTicks, tickDeliveryId, type DueTick } from './due-ticks.js';
-import { readPipelineCatalog, type CatalogContext } from './read-pipeline-catalog.js';
+import type { CatalogContext } from './read-pipeline-catalog.js';
+import { refreshProjectCatalog } from './refresh-project-catalog.js';
 
 const LEASE_NAME = 'schedules';
 
@@ -143,23 +144,14 @@ export class ScheduleLoop {
     let refreshed = 0;
     for (const project of await store.listProjects()) {
       try {
-        const catalog = await readPipelineCatalog(
+        const catalog = await refreshProjectCatalog(
+          store,
           options.catalogs,
           project,
           known.get(project.id),
           now,
         );
         if (catalog === null) continue;
-        // A schedule that appears (again) starts from now: one removed and added back
-        // later must not catch up the ticks of while it was gone. Marks first, so a crash
-        // before the catalog is stored does the same again at the next read.
-        const before = new Set(listedSchedules(known.get(project.id)));
-        for (const key of listedSchedules(catalog)) {
-          if (before.has(key)) continue;
-          const [pipeline, schedule] = JSON.parse(key) as [string, string];
-          await store.putCronMark({ projectId: project.id, pipeline, schedule, lastTickAt: now });
-        }
-        await store.putPipelineCatalog(catalog);
         refreshed++;
       } catch (error) {
         options.onCatalogError(error, project.name);
@@ -167,10 +159,4 @@ export class ScheduleLoop {
     }
     return refreshed;
   }
-}
-
-function listedSchedules(catalog: PipelineCatalog | undefined): string[] {
-  return (catalog?.pipelines ?? []).flatMap((pipeline) =>
-    pipeline.cron.map((schedule) => JSON.stringify([pipeline.name, scheduleKey(schedule)])),
-  );
 }

@@ -58,4 +58,30 @@ describe('migrateToLatest', () => {
       expect.arrayContaining(['merged_table', 'later_table', 'trigger_events']),
     );
   });
+
+  it('has catalogs stored before params were read again, keeping their pipelines', async () => {
+    const kysely = open();
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0012'));
+    await migrateToLatest(kysely, null, provider(before));
+    await kysely
+      .insertInto('projects')
+      .values({
+        id: 'p1',
+        name: 'shop',
+        source: '/src',
+        default_branch: 'main',
+        run_count: 0,
+        created_at: 1,
+      })
+      .execute();
+    const pipelines = JSON.stringify([{ name: 'nightly', cron: [], completions: [] }]);
+    await kysely
+      .insertInto('pipeline_catalogs')
+      .values({ project_id: 'p1', commit_id: 'a'.repeat(40), pipelines, read_at: 5 })
+      .execute();
+    await migrateToLatest(kysely, null);
+    expect(await kysely.selectFrom('pipeline_catalogs').selectAll().execute()).toEqual([
+      { project_id: 'p1', commit_id: '', pipelines, read_at: 5 },
+    ]);
+  });
 });

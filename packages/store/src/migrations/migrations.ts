@@ -9,6 +9,7 @@ import { schedules } from './0008-schedules.js';
 import { forgeStatuses } from './0009-forge-statuses.js';
 import { chat } from './0010-chat.js';
 import { autoMerge } from './0011-auto-merge.js';
+import { catalogParams } from './0012-catalog-params.js';
 import { agents } from './0014-agents.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009-forge-statuses': forgeStatuses,
   '0010-chat': chat,
   '0011-auto-merge': autoMerge,
+  '0012-catalog-params': catalogParams,
   '0014-agents': agents,
 };
 

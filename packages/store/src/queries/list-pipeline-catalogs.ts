@@ -8,10 +8,20 @@ export async function listPipelineCatalogs(ctx: StoreContext): Promise<PipelineC
     .selectAll()
     .orderBy('project_id')
     .execute();
-  return rows.map((row) => ({
+  return rows.map(catalogOf);
+}
+
+/** A stored catalog row as the domain type. */
+export function catalogOf(row: {
+  readonly project_id: string;
+  readonly commit_id: string;
+  readonly pipelines: string;
+  readonly read_at: number;
+}): PipelineCatalog {
+  return {
     projectId: row.project_id,
     commit: row.commit_id,
     pipelines: JSON.parse(row.pipelines) as CatalogPipeline[],
     readAt: row.read_at,
-  }));
+  };
 }

@@ -5,6 +5,8 @@ import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { refOf, RunTable } from '../ui/run-table.js';
+import { latestRuns } from './latest-runs.js';
+import { RefSummary } from './ref-summary.js';
 import { RunForm } from './run-form.js';
 
 /** A project's recent runs with filters kept in the address, and the form to start one. */
@@ -35,7 +37,9 @@ export function ProjectPage({ name }: { readonly name: string }) {
   const all = useLoad(
     `pipelines:${name}`,
     async (signal) => (await client.listRuns({ project: name, limit: 100 }, { signal })).runs,
+    { pollMs: 10_000 },
   );
+  const latest = latestRuns(all.value ?? []);
   const pipelines = [...new Set((all.value ?? []).map((r) => r.pipeline))].sort();
   const branches = [...new Set((all.value ?? []).map(refOf).filter((b) => b !== ''))].sort();
   const shown = (runs.value ?? []).filter((r) => branch === '' || refOf(r) === branch);
@@ -60,11 +64,18 @@ export function ProjectPage({ name }: { readonly name: string }) {
         {p.source} · default branch <code>{p.defaultBranch}</code>
       </p>
       {canRun ? (
-        <RunForm project={p} pipelines={pipelines} />
+        <RunForm project={p} knownPipelines={pipelines} />
       ) : (
         <p className="hint">
           You may view this project; running pipelines needs the developer role.
         </p>
+      )}
+      {all.value !== undefined && (
+        <div className="refs-summary">
+          <RefSummary title="Branches" refs={latest.branches} what="branch" />
+          <RefSummary title="Pull requests" refs={latest.pulls} what="pull" />
+          <p className="hint">From the project&apos;s last 100 runs.</p>
+        </div>
       )}
       <section aria-labelledby="runs-title">
         <h2 id="runs-title">Runs</h2>
