@@ -62,6 +62,19 @@ describe('GitCheckouts', () => {
     await Promise.all([a.remove(), b.remove()]);
   });
 
+  it('checks out again where a checkout folder was deleted behind its back, or the cache was', async () => {
+    const a = await checkouts.checkout(repo, first, join(temp, 'a'));
+    await rm(join(temp, 'a'), { recursive: true, force: true });
+    const again = await checkouts.checkout(repo, first, join(temp, 'a'));
+    expect(await readFile(join(temp, 'a', 'app.txt'), 'utf8')).toBe('one\n');
+    await again.remove();
+    await a.remove();
+    await rm(join(temp, 'cache'), { recursive: true, force: true });
+    const afresh = await checkouts.checkout(repo, first, join(temp, 'b'));
+    expect(await readFile(join(temp, 'b', 'app.txt'), 'utf8')).toBe('one\n');
+    await afresh.remove();
+  });
+
   it('checks out many commits of one source at once', async () => {
     const all = await Promise.all(
       [first, second, first, second, 'main', 'v1'].map((commit, i) =>

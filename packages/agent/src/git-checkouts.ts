@@ -25,6 +25,8 @@ export interface Checkout {
  */
 export class GitCheckouts {
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Full ids of commits known to be in each cache, by the id they were asked for. */
+  private readonly known = new Map<string, string>();
 
   constructor(private readonly cacheDir: string) {}
 
@@ -47,10 +49,21 @@ export class GitCheckouts {
       `${createHash('sha256').update(location).digest('hex').slice(0, 32)}.git`,
     );
     const sha = await this.locked(repo, async () => {
+      const key = `${repo}\0${commit}`;
+      const cached = isHexCommit(commit) ? this.known.get(key) : undefined;
       await ensureBareRepository(repo);
+      if (cached !== undefined) {
+        try {
+          await addWorktree(repo, into, cached);
+          return cached;
+        } catch (error) {
+          if (!(error instanceof GitCommandError)) throw error;
+          this.known.delete(key);
+        }
+      }
       const found = await fetchCommit(repo, location, commit, signal);
-      await runGit(['worktree', 'prune'], { cwd: repo });
-      await runGit(['worktree', 'add', '--detach', '--quiet', into, found], { cwd: repo });
+      if (isHexCommit(commit)) this.remember(key, found);
+      await addWorktree(repo, into, found);
       return found;
     });
     return {
@@ -58,6 +71,15 @@ export class GitCheckouts {
       commit: sha,
       remove: () => this.locked(repo, () => removeWorktree(repo, into)),
     };
+  }
+
+  /*
+   * Commits never change, so a commit id found in a cache once is found there again
+   * (the cache only grows); the memory is bounded all the same.
+   */
+  private remember(key: string, sha: string): void {
+    if (this.known.size >= 10_000) this.known.clear();
+    this.known.set(key, sha);
   }
 
   private locked<T>(repo: string, work: () => Promise<T>): Promise<T> {
@@ -180,9 +202,27 @@ async function resolveCommit(repo: string, name: string): Promise<string | null>
   }
 }
 
+/*
+ * Git commands are the cost of a checkout (each is a process, run one at a time per
+ * cache), so the usual path is one command to add a worktree and one to remove it.
+ * Pruning (forgetting worktrees whose folders are gone, which `worktree add` may trip
+ * over) happens only when one of them failed.
+ */
+async function addWorktree(repo: string, into: string, commit: string): Promise<void> {
+  const add = ['worktree', 'add', '--detach', '--quiet', into, commit];
+  try {
+    await runGit(add, { cwd: repo });
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    await runGit(['worktree', 'prune'], { cwd: repo });
+    await runGit(add, { cwd: repo });
+  }
+}
+
 async function removeWorktree(repo: string, path: string): Promise<void> {
   try {
     await runGit(['worktree', 'remove', '--force', '--force', path], { cwd: repo });
+    return;
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
   }
