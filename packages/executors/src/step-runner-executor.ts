@@ -16,10 +16,16 @@ const CLOSE_GRACE_MS = 5000;
 /*
  * Forking copies the page tables of the runner's written memory, and each page it writes
  * afterwards faults once more, so the runner keeps little memory: a 1 MB young
- * generation, and no optimizing compiler, whose background compiles of the runner's
- * little code cost more than they save.
+ * generation, no optimizing compiler, whose background compiles of the runner's little
+ * code cost more than they save, and no V8 worker threads (the little garbage it makes is
+ * collected on its one thread), which leaves fewer mappings and threads to copy per fork.
  */
-const RUNNER_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=1', '--no-turbofan'];
+const RUNNER_FLAGS = [
+  '--max-old-space-size=64',
+  '--max-semi-space-size=1',
+  '--no-turbofan',
+  '--v8-pool-size=0',
+];
 
 /** Options of a {@link StepRunnerExecutor}. */
 export interface StepRunnerExecutorOptions {
