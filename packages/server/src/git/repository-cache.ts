@@ -22,6 +22,8 @@ const MESSAGE_MAX = 4000;
  */
 export class RepositoryCache {
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Messages of commits {@link resolve} found, so that asking for them costs no git. */
+  private readonly messages = new Map<string, string | null>();
 
   constructor(
     private readonly root: string,
@@ -56,8 +58,10 @@ export class RepositoryCache {
             ...(/^[0-9a-f]{4,64}$/i.test(ref) ? [{ name: ref, kind: 'commit' as const }] : []),
           ];
       for (const candidate of candidates) {
-        const commit = await this.revParse(mirror, candidate.name);
-        if (commit === null) continue;
+        const found = await this.describe(mirror, candidate.name);
+        if (found === null) continue;
+        const commit = found.commit;
+        this.rememberMessage(commit, found.message);
         const short = ref.replace(/^refs\/(heads|tags)\//, '');
         if (candidate.kind === 'branch') return { commit, branch: short };
         if (candidate.kind === 'tag') return { commit, tag: short };
@@ -94,13 +98,13 @@ export class RepositoryCache {
    * 4000 characters; null when the cache does not have the commit.
    */
   async commitMessage(source: string, commit: string): Promise<string | null> {
+    const known = this.messages.get(commit);
+    if (known !== undefined) return known;
     const mirror = this.mirrorOf(source);
     return this.locked(mirror, async () => {
       try {
         const out = await runGit(['-C', mirror, 'show', '-s', '--format=%B', commit, '--']);
-        const message = out.trimEnd();
-        if (message === '') return null;
-        return message.length <= MESSAGE_MAX ? message : `${message.slice(0, MESSAGE_MAX - 1)}…`;
+        return keptMessage(out);
       } catch (error) {
         if (error instanceof GitError) return null;
         throw error;
@@ -138,6 +142,10 @@ export class RepositoryCache {
   /**
    * Checks `commit` (already fetched by {@link resolve}) out into a temporary folder,
    * calls `use` with it, and removes the folder afterwards.
+   *
+   * The files are written by one `git read-tree` into the folder, with an index of the
+   * checkout's own: the mirror gains no worktree to register and prune later, and as
+   * nothing of the mirror changes, checkouts need not wait for each other or for fetches.
    */
   async withCheckout<T>(
     source: string,
@@ -149,15 +157,14 @@ export class RepositoryCache {
     const parent = await mkdtemp(join(this.scratch, 'checkout-'));
     const dir = join(parent, 'src');
     try {
-      await this.locked(mirror, () =>
-        runGit(['-C', mirror, 'worktree', 'add', '--quiet', '--detach', '--', dir, commit]),
+      await mkdir(dir);
+      await runGit(
+        ['--git-dir', mirror, '--work-tree', dir, 'read-tree', '--reset', '-u', commit],
+        { env: { GIT_INDEX_FILE: join(parent, 'index') } },
       );
       return await use(dir);
     } finally {
       await rm(parent, { recursive: true, force: true });
-      await this.locked(mirror, () => runGit(['-C', mirror, 'worktree', 'prune'])).catch(
-        () => undefined,
-      );
     }
   }
 
@@ -189,6 +196,37 @@ export class RepositoryCache {
       if (!(error instanceof GitError)) throw error;
       throw new UserError(UserErrorKind.Environment, `cannot fetch ${source}: ${error.reason}`);
     }
+  }
+
+  /** The commit `name` points at and its message, in one git command; null when none. */
+  private async describe(
+    mirror: string,
+    name: string,
+  ): Promise<{ commit: string; message: string | null } | null> {
+    try {
+      const out = await runGit([
+        '-C',
+        mirror,
+        'log',
+        '-1',
+        '--no-walk',
+        '--format=%H%x00%B',
+        '--end-of-options',
+        `${name}^{commit}`,
+        '--',
+      ]);
+      const split = out.indexOf('\u0000');
+      if (split === -1) return null;
+      return { commit: out.slice(0, split).trim(), message: keptMessage(out.slice(split + 1)) };
+    } catch (error) {
+      if (error instanceof GitError) return null;
+      throw error;
+    }
+  }
+
+  private rememberMessage(commit: string, message: string | null): void {
+    if (this.messages.size >= 1000) this.messages.clear();
+    this.messages.set(commit, message);
   }
 
   private async revParse(mirror: string, name: string): Promise<string | null> {
@@ -231,4 +269,11 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A commit message as runs keep it: without trailing blank lines, cut at 4000 characters. */
+function keptMessage(text: string): string | null {
+  const message = text.trimEnd();
+  if (message === '') return null;
+  return message.length <= MESSAGE_MAX ? message : `${message.slice(0, MESSAGE_MAX - 1)}…`;
 }

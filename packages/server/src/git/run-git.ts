@@ -21,6 +21,8 @@ export class GitError extends Error {
 /** Options of {@link runGit}. */
 export interface GitOptions {
   readonly timeoutMs?: number;
+  /** Variables added to git's environment (`GIT_INDEX_FILE`, say). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -46,6 +48,7 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
           GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
           GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
           LC_ALL: 'C',
+          ...options.env,
         },
       },
       (error, stdout, stderr) => {
