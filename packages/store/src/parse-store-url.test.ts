@@ -6,7 +6,7 @@ import { SqliteSync } from './sqlite-control-store.js';
 
 describe('parseStoreUrl', () => {
   it('reads SQLite URLs and plain paths', () => {
-    const sqlite = (path: string) => ({ kind: 'sqlite', path, synchronous: SqliteSync.Normal });
+    const sqlite = (path: string) => ({ kind: 'sqlite', path, synchronous: SqliteSync.Full });
     expect(parseStoreUrl('sqlite::memory:')).toEqual(sqlite(':memory:'));
     expect(parseStoreUrl('sqlite:///var/lib/slipway/store.db')).toEqual(
       sqlite('/var/lib/slipway/store.db'),
@@ -18,16 +18,16 @@ describe('parseStoreUrl', () => {
   });
 
   it('reads when SQLite should sync commits, and refuses options it does not know', () => {
-    expect(parseStoreUrl('sqlite:///srv/store.db?synchronous=full')).toEqual({
+    expect(parseStoreUrl('sqlite:///srv/store.db?synchronous=normal')).toEqual({
       kind: 'sqlite',
       path: '/srv/store.db',
-      synchronous: SqliteSync.Full,
-    });
-    expect(parseStoreUrl('store.db?synchronous=normal')).toMatchObject({
       synchronous: SqliteSync.Normal,
     });
+    expect(parseStoreUrl('store.db?synchronous=full')).toMatchObject({
+      synchronous: SqliteSync.Full,
+    });
     for (const url of ['store.db?synchronous=off', 'store.db?cache=shared', 'store.db?']) {
-      expect(() => parseStoreUrl(url)).toThrow(/synchronous=full/);
+      expect(() => parseStoreUrl(url)).toThrow(/synchronous=normal/);
     }
   });
 

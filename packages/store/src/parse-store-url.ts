@@ -11,7 +11,7 @@ export type StoreLocation =
  * Reads a store URL: `sqlite:///abs/path.db`, `sqlite:relative/path.db`,
  * `sqlite::memory:`, `postgres://…` (or `postgresql://…`), or a plain file path, which
  * means SQLite. Relative paths are resolved against the working directory. A SQLite URL
- * may end with `?synchronous=full` (or `normal`, the default); see {@link SqliteSync}.
+ * may end with `?synchronous=normal` (or `full`, the default); see {@link SqliteSync}.
  */
 export function parseStoreUrl(url: string): StoreLocation {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -19,7 +19,7 @@ export function parseStoreUrl(url: string): StoreLocation {
   }
   const query = url.indexOf('?');
   const path = sqlitePath(query === -1 ? url : url.slice(0, query));
-  const synchronous = query === -1 ? SqliteSync.Normal : sqliteSync(url, url.slice(query + 1));
+  const synchronous = query === -1 ? SqliteSync.Full : sqliteSync(url, url.slice(query + 1));
   return { kind: 'sqlite', path, synchronous };
 }
 
@@ -31,7 +31,7 @@ function sqliteSync(url: string, query: string): SqliteSync {
   if (unknown.length > 0 || value === null || !known.includes(value)) {
     throw new UserError(
       UserErrorKind.Usage,
-      `The store URL ${url} has options SQLite does not take; the only one is ?synchronous=normal (the default) or ?synchronous=full.`,
+      `The store URL ${url} has options SQLite does not take; the only one is ?synchronous=full (the default) or ?synchronous=normal.`,
     );
   }
   return value as SqliteSync;

@@ -16,11 +16,11 @@ export const SQLITE_MEMORY = ':memory:';
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * When SQLite syncs commits to disk. `normal` (the default): in WAL mode the database
- * stays consistent whatever happens, and a commit survives a crash of Slipway's process
- * (`kill -9` included), but an operating system crash or power loss may undo the last
- * commits before the next checkpoint. `full`: every commit is on disk when it returns,
- * at the price of a sync per commit (measured in docs/architecture.md).
+ * When SQLite syncs commits to disk. `full` (the default): every commit is on disk when
+ * it returns. `normal`: in WAL mode the database stays consistent whatever happens, and a
+ * commit survives a crash of Slipway's process (`kill -9` included), but an operating
+ * system crash or power loss may undo the last commits; it saves a sync per commit
+ * (docs/architecture.md says what that costs).
  */
 export const SqliteSync = {
   Normal: 'normal',
@@ -30,7 +30,7 @@ export type SqliteSync = (typeof SqliteSync)[keyof typeof SqliteSync];
 
 /** Options of {@link SqliteControlStore.open}. */
 export interface SqliteStoreOptions {
-  /** When commits are synced to disk; {@link SqliteSync.Normal} by default. */
+  /** When commits are synced to disk; {@link SqliteSync.Full} by default. */
   readonly synchronous?: SqliteSync;
 }
 
@@ -69,7 +69,7 @@ export class SqliteControlStore extends SqlControlStore {
     try {
       if (path !== SQLITE_MEMORY) mkdirSync(dirname(path), { recursive: true });
       database = new Database(path);
-      for (const pragma of pragmas(options.synchronous ?? SqliteSync.Normal)) {
+      for (const pragma of pragmas(options.synchronous ?? SqliteSync.Full)) {
         database.pragma(pragma);
       }
     } catch (error) {
