@@ -1,4 +1,4 @@
-import { homedir, hostname } from 'node:os';
+import { availableParallelism, homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError, UserErrorKind, systemClock, type Executor } from '@slipway/core';
 import {
@@ -67,7 +67,9 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
   const name = options.name ?? hostname();
   // Steps run from a step runner, which kills them when this process dies, even by
   // SIGKILL: a lost attempt is retried elsewhere, and must not also go on running here.
-  const processes = new StepRunnerExecutor();
+  const processes = new StepRunnerExecutor({
+    maxRunners: Math.min(options.capacity, availableParallelism()),
+  });
   const agent = new Agent({
     connection,
     name,

@@ -112,7 +112,9 @@ program
       // The step runner starts first, so that it is ready by the time the pipeline is
       // loaded and compiled.
       const { StepRunnerExecutor } = await import('@slipway/executors/step-runner');
-      const processes = new StepRunnerExecutor();
+      const processes = new StepRunnerExecutor({
+        maxRunners: Math.min(options.parallelism, availableParallelism()),
+      });
       processes.start();
       try {
         const { runCommand } = await import('./commands/run-command.js');

@@ -24,7 +24,8 @@ const runnerModule = new URL('../dist/step-runner-main.js', import.meta.url);
 const builtIndex = new URL('../dist/index.js', import.meta.url);
 const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-const contractExecutor = new StepRunnerExecutor({ runnerModule });
+// Two runners, so that the contract's concurrent steps cover the pool as well.
+const contractExecutor = new StepRunnerExecutor({ runnerModule, maxRunners: 2 });
 afterAll(() => contractExecutor.close());
 describeExecutorContract('step runner', () => Promise.resolve({ executor: contractExecutor }));
 
@@ -64,8 +65,8 @@ describe('StepRunnerExecutor', () => {
     await rm(workspace, { recursive: true, force: true });
   });
 
-  function newExecutor(module = runnerModule): StepRunnerExecutor {
-    const executor = new StepRunnerExecutor({ runnerModule: module });
+  function newExecutor(module = runnerModule, maxRunners = 1): StepRunnerExecutor {
+    const executor = new StepRunnerExecutor({ runnerModule: module, maxRunners });
     executors.push(executor);
     return executor;
   }
@@ -132,6 +133,35 @@ describe('StepRunnerExecutor', () => {
     expect(runnerPid).toBeDefined();
     expect(runnerPid).not.toBe(process.pid);
     expect(new Set(parents)).toEqual(new Set([String(runnerPid)]));
+  });
+
+  it('with room for two runners, starts the second only while the first has a step in flight', async () => {
+    const executor = newExecutor(runnerModule, 2);
+    const sequential: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const output = new TextOutput();
+      await executor.runStep(request('echo $PPID'), output, controls());
+      sequential.push(output.stdout.trim());
+    }
+    expect(new Set(sequential)).toEqual(new Set([String(executor.runnerPid)]));
+    expect(executor.runnerPids).toHaveLength(1);
+
+    const concurrent = Array.from({ length: 4 }, () => new TextOutput());
+    await Promise.all(
+      concurrent.map((output) =>
+        executor.runStep(request('sleep 0.3; echo $PPID'), output, controls()),
+      ),
+    );
+    const parents = concurrent.map((output) => output.stdout.trim());
+    expect(new Set(parents)).toEqual(new Set(executor.runnerPids.map(String)));
+    expect(executor.runnerPids).toHaveLength(2);
+    // Each runner took two of the four steps: the one with fewer in flight gets the next.
+    expect(parents.filter((parent) => parent === parents[0])).toHaveLength(2);
+
+    const pids = executor.runnerPids;
+    await executor.close();
+    expect(executor.runnerPids).toEqual([]);
+    for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
   });
 
   it('rejects a step with an image with a bug error, as the process executor does', async () => {

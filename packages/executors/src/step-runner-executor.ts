@@ -33,6 +33,12 @@ export interface StepRunnerExecutorOptions {
   readonly runnerModule?: URL;
   /** Node.js flags of the runner; by default a small heap without the optimizing compiler. */
   readonly execArgv?: readonly string[];
+  /**
+   * The most runners to keep, 1 by default. A runner forks its steps one after another,
+   * and a fork blocks it for about a millisecond, so with many short steps in parallel one
+   * runner per core keeps every core forking.
+   */
+  readonly maxRunners?: number;
 }
 
 interface PendingStep {
@@ -58,8 +64,10 @@ interface Runner {
  * process (the step runner) instead of this one: forking is slow from a process with a
  * large heap, and a misbehaving step cannot take this process down with it.
  *
- * The runner starts with the first step and serves every later step, concurrently. It
- * keeps this process alive only while steps run, and exits by itself when this process
+ * The runner starts with the first step and serves every later step, concurrently. With
+ * `maxRunners` above 1, a step that arrives while every runner has a step in flight starts
+ * one more runner, up to that many; each step goes to the runner with the fewest steps in
+ * flight. A runner keeps this process alive only while steps run, and exits by itself when this process
  * goes away. It runs in its own process group, so a Ctrl-C in the terminal reaches only
  * this process, which decides how steps stop. Output is passed on as it is read; while
  * more than 1 MiB of it waits to reach this process, the runner stops reading steps'
@@ -71,14 +79,16 @@ interface Runner {
  */
 export class StepRunnerExecutor implements Executor {
   readonly name = 'process';
-  private runner: Runner | undefined;
+  private runners: Runner[] = [];
   private nextId = 1;
   private readonly runnerModule: URL;
   private readonly execArgv: readonly string[];
+  private readonly maxRunners: number;
 
   constructor(options: StepRunnerExecutorOptions = {}) {
     this.runnerModule = options.runnerModule ?? new URL('./step-runner-main.js', import.meta.url);
     this.execArgv = options.execArgv ?? RUNNER_FLAGS;
+    this.maxRunners = Math.max(1, Math.floor(options.maxRunners ?? 1));
   }
 
   /**
@@ -87,12 +97,19 @@ export class StepRunnerExecutor implements Executor {
    * does not keep this process alive.
    */
   start(): void {
-    this.runner ??= this.startRunner();
+    if (this.runners.length === 0) this.startRunner();
   }
 
-  /** The process id of the current runner, if one is running; for diagnostics and tests. */
+  /** The process id of the first runner, if one is running; for diagnostics and tests. */
   get runnerPid(): number | undefined {
-    return this.runner?.child.pid;
+    return this.runners[0]?.child.pid;
+  }
+
+  /** The process ids of the runners now running; for diagnostics and tests. */
+  get runnerPids(): number[] {
+    return this.runners.flatMap((runner) =>
+      runner.child.pid === undefined ? [] : [runner.child.pid],
+    );
   }
 
   async runStep(
@@ -100,7 +117,7 @@ export class StepRunnerExecutor implements Executor {
     output: StepOutput,
     controls: StepControls,
   ): Promise<StepOutcome> {
-    const runner = this.runner ?? this.startRunner();
+    const runner = this.runnerFor();
     const id = this.nextId++;
     return await new Promise<StepOutcome>((resolve, reject) => {
       const onCancel = (): void => {
@@ -134,21 +151,24 @@ export class StepRunnerExecutor implements Executor {
   }
 
   /**
-   * Ends the runner and resolves once it has exited. Steps still running are killed and
-   * their `runStep` rejects. A later `runStep` starts a new runner.
+   * Ends the runners and resolves once they have exited. Steps still running are killed
+   * and their `runStep` rejects. A later `runStep` starts a new runner.
    */
   async close(): Promise<void> {
-    const runner = this.runner;
-    if (runner === undefined) return;
-    this.runner = undefined;
-    runner.closing = true;
-    const { child } = runner;
-    // Referenced, so that this process waits for the runner's exit.
-    child.ref();
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
-    if (child.connected) child.disconnect();
-    await runner.ended;
-    clearTimeout(timer);
+    const runners = this.runners;
+    this.runners = [];
+    await Promise.all(runners.map(closeRunner));
+  }
+
+  private runnerFor(): Runner {
+    let least: Runner | undefined;
+    for (const runner of this.runners) {
+      if (least === undefined || runner.steps.size < least.steps.size) least = runner;
+    }
+    if (least !== undefined && (least.steps.size === 0 || this.runners.length >= this.maxRunners)) {
+      return least;
+    }
+    return this.startRunner();
   }
 
   /*
@@ -168,13 +188,13 @@ export class StepRunnerExecutor implements Executor {
       markEnded = resolve;
     });
     const runner: Runner = { child, steps: new Map(), ended, closing: false };
-    this.runner = runner;
+    this.runners.push(runner);
     keepAlive(runner, false);
 
     let exit: string | undefined;
     let disconnected = false;
     const end = (how: string): void => {
-      if (this.runner === runner) this.runner = undefined;
+      this.runners = this.runners.filter((other) => other !== runner);
       failPendingSteps(runner, how);
       markEnded();
     };
@@ -195,6 +215,17 @@ export class StepRunnerExecutor implements Executor {
     });
     return runner;
   }
+}
+
+async function closeRunner(runner: Runner): Promise<void> {
+  runner.closing = true;
+  const { child } = runner;
+  // Referenced, so that this process waits for the runner's exit.
+  child.ref();
+  const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+  if (child.connected) child.disconnect();
+  await runner.ended;
+  clearTimeout(timer);
 }
 
 function post(runner: Runner, message: ParentMessage): void {
