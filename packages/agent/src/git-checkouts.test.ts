@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,36 @@ describe('GitCheckouts', () => {
     expect(git(join(temp, 'a'), 'rev-parse', 'HEAD')).toBe(first);
     await checkout.remove();
     await expect(stat(join(temp, 'a'))).rejects.toThrow();
+  });
+
+  it('makes each checkout a linked worktree of the cache, clean, and gone once removed', async () => {
+    const checkout = await checkouts.checkout(repo, 'main', join(temp, 'w'));
+    const dir = join(temp, 'w');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    expect(git(dir, 'log', '--format=%s')).toBe('two\none');
+    const cache = git(dir, 'rev-parse', '--path-format=absolute', '--git-common-dir');
+    expect(git(cache, 'worktree', 'list', '--porcelain')).toContain(`worktree ${dir}\n`);
+    await checkout.remove();
+    expect(git(cache, 'worktree', 'list', '--porcelain')).not.toContain(dir);
+  });
+
+  it('forgets worktrees an earlier process left behind', async () => {
+    const left = await checkouts.checkout(repo, first, join(temp, 'left'));
+    const cache = git(left.path, 'rev-parse', '--path-format=absolute', '--git-common-dir');
+    await rm(left.path, { recursive: true, force: true });
+    const later = new GitCheckouts(join(temp, 'cache'));
+    const checkout = await later.checkout(repo, second, join(temp, 'next'));
+    const listed = git(cache, 'worktree', 'list', '--porcelain');
+    expect(listed).toContain(`worktree ${checkout.path}\n`);
+    expect(listed).not.toContain(left.path);
+    await checkout.remove();
+  });
+
+  it('refuses a folder that exists already, and leaves it alone', async () => {
+    await mkdir(join(temp, 'taken'));
+    await writeFile(join(temp, 'taken', 'mine.txt'), 'keep');
+    await expect(checkouts.checkout(repo, first, join(temp, 'taken'))).rejects.toThrow(/EEXIST/);
+    expect(await readFile(join(temp, 'taken', 'mine.txt'), 'utf8')).toBe('keep');
   });
 
   it('checks out branches and tags by name', async () => {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { UserError, UserErrorKind } from '@slipway/core';
 import { GitCommandError, redactSource, runGit } from './run-git.js';
 
@@ -16,17 +16,21 @@ export interface Checkout {
 /**
  * Checkouts of project commits on this machine. Each source gets one bare repository
  * under `cacheDir` that keeps what was fetched, so later checkouts fetch only what is new;
- * each checkout is a detached worktree of it. Sources and commits never reach a shell,
- * and values starting with `-` are refused so that they cannot pass for git options.
+ * each checkout is a detached linked worktree of it (`git worktree list` shows it; in the
+ * checkout, git sees the cache's branches and tags). Sources and commits never reach a
+ * shell, and values starting with `-` are refused so that they cannot pass for git options.
  *
- * Git commands on one cache run one at a time (git's own locks would make concurrent
- * fetches fail), so the fetch and worktree changes of attempts of the same project queue.
+ * Fetches into one cache run one at a time (git's own locks would make concurrent fetches
+ * fail). Checkouts do not wait for each other: each writes its worktree's files under the
+ * cache (see {@link addWorktree}) and runs one `git read-tree`, which only reads the cache.
  * One cache folder belongs to one agent process.
  */
 export class GitCheckouts {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Full ids of commits known to be in each cache, by the id they were asked for. */
   private readonly known = new Map<string, string>();
+  /** Caches whose worktrees of earlier processes were pruned. */
+  private readonly pruned = new Set<string>();
 
   constructor(private readonly cacheDir: string) {}
 
@@ -48,29 +52,33 @@ export class GitCheckouts {
       this.cacheDir,
       `${createHash('sha256').update(location).digest('hex').slice(0, 32)}.git`,
     );
-    const sha = await this.locked(repo, async () => {
-      const key = `${repo}\0${commit}`;
-      const cached = isHexCommit(commit) ? this.known.get(key) : undefined;
-      await ensureBareRepository(repo);
-      if (cached !== undefined) {
-        try {
-          await addWorktree(repo, into, cached);
-          return cached;
-        } catch (error) {
-          if (!(error instanceof GitCommandError)) throw error;
-          this.known.delete(key);
+    const key = `${repo}\0${commit}`;
+    const fetch = (): Promise<string> =>
+      this.locked(repo, async () => {
+        await ensureBareRepository(repo);
+        // Worktrees whose folders are gone (left by an earlier process) are forgotten
+        // here, before this process's first checkout from the cache, and never later: a
+        // prune could take a worktree being written for one that is gone.
+        if (!this.pruned.has(repo)) {
+          await runGit(['worktree', 'prune'], { cwd: repo });
+          this.pruned.add(repo);
         }
+        const found = await fetchCommit(repo, location, commit, signal);
+        if (isHexCommit(commit)) this.remember(key, found);
+        return found;
+      });
+
+    const cached = isHexCommit(commit) ? this.known.get(key) : undefined;
+    if (cached !== undefined) {
+      try {
+        return await addWorktree(repo, into, cached);
+      } catch (error) {
+        // The cache lost the commit (it was deleted behind this process's back, say).
+        if (!(error instanceof GitCommandError)) throw error;
+        this.known.delete(key);
       }
-      const found = await fetchCommit(repo, location, commit, signal);
-      if (isHexCommit(commit)) this.remember(key, found);
-      await addWorktree(repo, into, found);
-      return found;
-    });
-    return {
-      path: into,
-      commit: sha,
-      remove: () => this.locked(repo, () => removeWorktree(repo, into)),
-    };
+    }
+    return await addWorktree(repo, into, await fetch());
   }
 
   /*
@@ -203,31 +211,42 @@ async function resolveCommit(repo: string, name: string): Promise<string | null>
 }
 
 /*
- * Git commands are the cost of a checkout (each is a process, run one at a time per
- * cache), so the usual path is one command to add a worktree and one to remove it.
- * Pruning (forgetting worktrees whose folders are gone, which `worktree add` may trip
- * over) happens only when one of them failed.
+ * A linked worktree is a folder whose `.git` file names an administrative folder under
+ * the repository's `worktrees/`, which holds the worktree's own HEAD and index and, in
+ * `gitdir` and `commondir`, the way back to the worktree and to the repository (the layout
+ * of gitrepository-layout(5)). `git worktree add` writes the same files, but spends three
+ * to four times as long (it starts more git processes) and takes a lock on the repository.
+ * Here the files are written directly and one `git read-tree` fills the folder and the
+ * index; the name of the administrative folder is unique, so concurrent checkouts never
+ * meet. Removing a checkout deletes both folders, with no git command at all.
  */
-async function addWorktree(repo: string, into: string, commit: string): Promise<void> {
-  const add = ['worktree', 'add', '--detach', '--quiet', into, commit];
+async function addWorktree(repo: string, into: string, commit: string): Promise<Checkout> {
+  const admin = join(repo, 'worktrees', `${worktreeName(into)}-${randomBytes(6).toString('hex')}`);
+  const remove = async (): Promise<void> => {
+    await rm(into, { recursive: true, force: true });
+    await rm(admin, { recursive: true, force: true });
+  };
+  await mkdir(into);
   try {
-    await runGit(add, { cwd: repo });
+    await mkdir(admin, { recursive: true });
+    await writeFile(join(into, '.git'), `gitdir: ${admin}\n`);
+    await writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`);
+    await writeFile(join(admin, 'commondir'), '../..\n');
+    await writeFile(join(admin, 'HEAD'), `${commit}\n`);
+    await runGit(['read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
-    if (!(error instanceof GitCommandError)) throw error;
-    await runGit(['worktree', 'prune'], { cwd: repo });
-    await runGit(add, { cwd: repo });
+    await remove();
+    throw error;
   }
+  return { path: into, commit, remove };
 }
 
-async function removeWorktree(repo: string, path: string): Promise<void> {
-  try {
-    await runGit(['worktree', 'remove', '--force', '--force', path], { cwd: repo });
-    return;
-  } catch (error) {
-    if (!(error instanceof GitCommandError)) throw error;
-  }
-  await rm(path, { recursive: true, force: true });
-  await runGit(['worktree', 'prune'], { cwd: repo }).catch(() => undefined);
+function worktreeName(path: string): string {
+  return (
+    basename(path)
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .slice(0, 40) || 'checkout'
+  );
 }
 
 function isHexCommit(commit: string): boolean {
