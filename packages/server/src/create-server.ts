@@ -120,6 +120,8 @@ const BODY_LIMIT = 1024 * 1024;
 const LOG_POLL_MS = 500;
 /** Time between keep-alive comments on log streams. */
 const LOG_KEEP_ALIVE_MS = 15_000;
+/** How long, once stopping, requests in flight have before their connections are closed. */
+const CLOSE_CONNECTIONS_AFTER_MS = 2000;
 
 /**
  * The composition root of the control plane: builds the HTTP app with its routes, auth
@@ -194,6 +196,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     join(config.dataDir, 'tmp'),
   );
   let stopping = false;
+  let closeConnections: NodeJS.Timeout | undefined;
   const secrets = new ProjectSecrets(store, secretBox, now);
   const webhooks = new WebhookSecrets(store, secretBox, now);
   const maskers = new SecretMaskers(store, secrets);
@@ -548,6 +551,15 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     await scheduler.stop();
     await agents.stop();
     await chatWork.drain();
+    // Closing waits for every connection to end. Requests in flight get a moment to be
+    // answered; then connections still open go, such as one a client opened and never
+    // sent a request on, which would otherwise hold the close for a minute.
+    closeConnections = setTimeout(() => {
+      app.server.closeAllConnections();
+    }, CLOSE_CONNECTIONS_AFTER_MS);
+  });
+  app.addHook('onClose', () => {
+    clearTimeout(closeConnections);
   });
 
   return {

@@ -1,5 +1,6 @@
 import { RunStatus, type ControlStore, type RecordedOutcome } from '@slipway/core';
 import { PeriodicLoop } from '../loops/periodic-loop.js';
+import { LeaseKeeper } from '../loops/lease-keeper.js';
 import type { RunDriver } from './run-driver.js';
 import type { TaskDeadlines } from './task-deadlines.js';
 
@@ -51,11 +52,15 @@ const MAX_OUTCOME_BATCHES = 20;
  *   runs of concurrency groups with room (their admission after a run finished was
  *   lost) and applies due wake-ups (retry backoffs, run timeouts).
  *
+ * The lease is renewed only once half of it has passed (see `LeaseKeeper`): passes come
+ * with every reported outcome, and a renewal is a commit.
+ *
  * Passes never overlap: a wake-up during a pass schedules one more pass right after it.
  */
 export class SchedulerLoop {
   private readonly loop: PeriodicLoop;
   private readonly batch: number;
+  private readonly lease: LeaseKeeper;
 
   constructor(
     private readonly store: ControlStore,
@@ -63,6 +68,7 @@ export class SchedulerLoop {
     private readonly options: SchedulerLoopOptions,
   ) {
     this.batch = options.batch ?? 100;
+    this.lease = new LeaseKeeper(store, LEASE_NAME, options.holder);
     this.loop = new PeriodicLoop({
       intervalMs: options.intervalMs,
       pass: () => this.runOnce(),
@@ -91,7 +97,7 @@ export class SchedulerLoop {
     const { store, driver, options } = this;
     const now = options.now();
     const leaseMs = Math.max(3 * options.intervalMs, 5_000);
-    const leader = await store.acquireLease(LEASE_NAME, options.holder, now + leaseMs, now);
+    const leader = await this.lease.hold(now, leaseMs);
     let expired = 0;
     let timedOut = 0;
     let started = 0;
