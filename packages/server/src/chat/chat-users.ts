@@ -1,5 +1,4 @@
-import { ChatProvider, type ControlStore, type ProjectRole } from '@slipway/core';
-import { roleAllows } from '../auth/role-allows.js';
+import { ChatProvider, roleAllows, type ControlStore, type ProjectRole } from '@slipway/core';
 
 /** The Slipway user a Slack user is mapped to; null when an admin has not mapped them. */
 export async function slackUserOf(store: ControlStore, slackUser: string): Promise<string | null> {
