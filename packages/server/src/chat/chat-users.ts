@@ -12,7 +12,8 @@ export function unmappedRefusal(slackUser: string): string {
 
 /**
  * Whether `user` has at least `needs` in the project: the same role bindings that
- * authorize the user's API tokens (chat users never act as server admins).
+ * authorize the user's API tokens, their own and their groups' (chat users never act as
+ * server admins).
  */
 export async function userMayIn(
   store: ControlStore,
