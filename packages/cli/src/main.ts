@@ -672,6 +672,71 @@ withServer(
   });
 });
 
+const group = program
+  .command('group')
+  .description('groups of users (server admins): roles bound to group:NAME apply to members');
+withServer(
+  group.command('add-member <group> <user>').description('make a user a member of a group'),
+).action(async (name: string, user: string, options: ServerFlags) => {
+  const { groupAddMemberCommand } = await import('./commands/client/group-commands.js');
+  process.exitCode = await groupAddMemberCommand({ ...serverOptions(options), group: name, user });
+});
+withServer(
+  group.command('remove-member <group> <user>').description('take a user out of a group'),
+).action(async (name: string, user: string, options: ServerFlags) => {
+  const { groupRemoveMemberCommand } = await import('./commands/client/group-commands.js');
+  process.exitCode = await groupRemoveMemberCommand({
+    ...serverOptions(options),
+    group: name,
+    user,
+  });
+});
+withServer(
+  group.command('list', { isDefault: true }).description('list the groups and their sizes'),
+).action(async (options: ServerFlags) => {
+  const { groupListCommand } = await import('./commands/client/group-commands.js');
+  process.exitCode = await groupListCommand(serverOptions(options));
+});
+withServer(group.command('show <group>').description("list a group's members")).action(
+  async (name: string, options: ServerFlags) => {
+    const { groupShowCommand } = await import('./commands/client/group-commands.js');
+    process.exitCode = await groupShowCommand({ ...serverOptions(options), group: name });
+  },
+);
+
+const role = program
+  .command('role')
+  .description("manage a project's role bindings on a server (project admins)");
+withServer(
+  role
+    .command('set <project> <user> <role>')
+    .description(
+      'give a user, or every member of a group as group:NAME, a role: viewer, developer or admin',
+    ),
+).action(async (name: string, subject: string, given: string, options: ServerFlags) => {
+  const { roleSetCommand } = await import('./commands/client/role-commands.js');
+  process.exitCode = await roleSetCommand({
+    ...serverOptions(options),
+    project: name,
+    subject,
+    role: given,
+  });
+});
+withServer(role.command('list <project>').description("list a project's role bindings")).action(
+  async (name: string, options: ServerFlags) => {
+    const { roleListCommand } = await import('./commands/client/role-commands.js');
+    process.exitCode = await roleListCommand({ ...serverOptions(options), project: name });
+  },
+);
+withServer(
+  role
+    .command('remove <project> <user>')
+    .description("take a user's (or a group:NAME's) role in a project away"),
+).action(async (name: string, subject: string, options: ServerFlags) => {
+  const { roleRemoveCommand } = await import('./commands/client/role-commands.js');
+  process.exitCode = await roleRemoveCommand({ ...serverOptions(options), project: name, subject });
+});
+
 const secret = program.command('secret').description("manage a project's secrets on a server");
 withServer(
   secret

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
 import { accessRoutes } from './auth/access-routes.js';
+import { groupRoutes } from './auth/group-routes.js';
 import { ensureAdminToken } from './auth/admin-token.js';
 import { installAuthorization } from './auth/authorize-requests.js';
 import { TokenAuthenticator } from './auth/token-authenticator.js';
@@ -221,6 +222,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     ),
   });
   accessRoutes(app, { store, now });
+  groupRoutes(app, { store, now });
   healthRoutes(app, store, () => stopping);
   projectRoutes(app, store);
   runRoutes(app, {

@@ -103,6 +103,13 @@ CREATE TABLE cron_marks (
   CONSTRAINT cron_marks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
+CREATE TABLE group_members (
+  group_name text NOT NULL,
+  user_name text NOT NULL,
+  added_at bigint NOT NULL,
+  CONSTRAINT group_members_pkey PRIMARY KEY (group_name, user_name)
+);
+
 CREATE TABLE leases (
   name text NOT NULL,
   holder text NOT NULL,
@@ -361,6 +368,8 @@ CREATE INDEX chat_requests_seen_idx ON chat_requests USING btree (seen_at);
 CREATE INDEX commit_statuses_commit_idx ON commit_statuses USING btree (project_id, commit_id);
 
 CREATE INDEX commit_statuses_due_idx ON commit_statuses USING btree (next_attempt_at);
+
+CREATE INDEX group_members_user_idx ON group_members USING btree (user_name);
 
 CREATE INDEX pull_requests_merge_due_idx ON pull_requests USING btree (merge_due_at);
 

@@ -350,3 +350,12 @@ CREATE TABLE "agents" (
   "registered_at" bigint not null,
   "last_seen_at" bigint not null
 );
+
+CREATE TABLE "group_members" (
+  "group_name" text not null,
+  "user_name" text not null,
+  "added_at" bigint not null,
+  constraint "group_members_pkey" primary key ("group_name", "user_name")
+);
+
+CREATE INDEX "group_members_user_idx" on "group_members" ("user_name");

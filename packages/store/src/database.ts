@@ -11,6 +11,7 @@ export interface StoreDatabase {
   leases: LeasesTable;
   tokens: TokensTable;
   role_bindings: RoleBindingsTable;
+  group_members: GroupMembersTable;
   secrets: SecretsTable;
   log_steps: LogStepsTable;
   test_reports: TestReportsTable;
@@ -220,9 +221,17 @@ export interface TokensTable {
 /** A user's role in a project. */
 export interface RoleBindingsTable {
   project_id: string;
+  /** A user, or a group as `group:NAME`. */
   user_name: string;
   role: string;
   updated_at: number;
+}
+
+/** A user's membership of a named group; a group exists while it has a row here. */
+export interface GroupMembersTable {
+  group_name: string;
+  user_name: string;
+  added_at: number;
 }
 
 /** A person's decision about an approval task; at most one per task of a run. */

@@ -9,6 +9,8 @@ import type {
   AttemptTimeout,
   ClaimedAttempt,
   ControlStore,
+  GroupMembership,
+  GroupSummary,
   HeldAttempt,
   SampledSecret,
   LeaseAnswer,
@@ -116,7 +118,12 @@ import { countTasksByStatus } from './queries/count-tasks-by-status.js';
 import { countZombieRuns } from './queries/count-zombie-runs.js';
 import { createFirstAdminToken } from './queries/create-first-admin-token.js';
 import { createToken } from './queries/create-token.js';
+import { addGroupMember } from './queries/add-group-member.js';
 import { deleteRole } from './queries/delete-role.js';
+import { groupsOfUser } from './queries/groups-of-user.js';
+import { listGroupMembers } from './queries/list-group-members.js';
+import { listGroups } from './queries/list-groups.js';
+import { removeGroupMember } from './queries/remove-group-member.js';
 import { deleteToken } from './queries/delete-token.js';
 import { findRole } from './queries/find-role.js';
 import { findRunProject } from './queries/find-run-project.js';
@@ -377,6 +384,26 @@ export class SqlControlStore implements ControlStore {
 
   deleteRole(projectId: string, user: string): Promise<boolean> {
     return deleteRole(this.ctx, projectId, user);
+  }
+
+  addGroupMember(membership: GroupMembership): Promise<GroupMembership> {
+    return addGroupMember(this.ctx, membership);
+  }
+
+  removeGroupMember(group: string, user: string): Promise<boolean> {
+    return removeGroupMember(this.ctx, group, user);
+  }
+
+  listGroups(): Promise<GroupSummary[]> {
+    return listGroups(this.ctx);
+  }
+
+  listGroupMembers(group: string): Promise<GroupMembership[]> {
+    return listGroupMembers(this.ctx, group);
+  }
+
+  groupsOfUser(user: string): Promise<string[]> {
+    return groupsOfUser(this.ctx, user);
   }
 
   findRunProject(runId: string): Promise<string | null> {

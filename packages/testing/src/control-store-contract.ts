@@ -24,6 +24,7 @@ import { describeRunOutputsContract } from './run-outputs-contract.js';
 import { describeControlStoreSecretsContract } from './control-store-secrets-contract.js';
 import { describeControlStoreAccessContract } from './control-store-access-contract.js';
 import { describeControlStoreGroupsContract } from './control-store-groups-contract.js';
+import { describeControlStoreUserGroupsContract } from './control-store-user-groups-contract.js';
 import { describeControlStoreStatsContract } from './control-store-stats-contract.js';
 import { describeControlStoreApprovalsContract } from './control-store-approvals-contract.js';
 import { describeControlStoreTriggerEventsContract } from './control-store-trigger-events-contract.js';
@@ -863,6 +864,7 @@ export function describeControlStoreContract(
 
     describeControlStoreSecretsContract(() => store);
     describeControlStoreAccessContract(() => store);
+    describeControlStoreUserGroupsContract(() => store);
     describeControlStoreStatsContract(() => store);
     describeControlStoreGroupsContract(() => store);
     describeControlStoreApprovalsContract(() => store);

@@ -60,6 +60,9 @@ import type {
   CallerAccess,
   CreatedToken,
   CreateTokenRequest,
+  Group,
+  GroupList,
+  GroupMember,
   ProjectRole,
   RoleBinding,
   TokenInfo,
@@ -469,6 +472,26 @@ export class SlipwayClient {
 
   async deleteRole(project: string, user: string, call?: CallOptions): Promise<void> {
     await this.call(routes.deleteRole, { params: { project, user } }, call);
+  }
+
+  /** The groups of users (admins only), by name, with how many members each has. */
+  async listGroups(call?: CallOptions): Promise<GroupList['groups']> {
+    return (await this.call(routes.listGroups, {}, call)).groups;
+  }
+
+  /** A group and its members (admins only). */
+  getGroup(group: string, call?: CallOptions): Promise<Group> {
+    return this.call(routes.getGroup, { params: { group } }, call);
+  }
+
+  /** Makes a user a member of a group (admins only); adding again changes nothing. */
+  addGroupMember(group: string, user: string, call?: CallOptions): Promise<GroupMember> {
+    return this.call(routes.addGroupMember, { params: { group, user } }, call);
+  }
+
+  /** Takes a user out of a group (admins only). */
+  async removeGroupMember(group: string, user: string, call?: CallOptions): Promise<void> {
+    await this.call(routes.removeGroupMember, { params: { group, user } }, call);
   }
 
   private decideApproval(

@@ -51,3 +51,62 @@ export interface RoleBinding {
   /** When this role was given (a changed role counts as given anew). */
   readonly updatedAt: number;
 }
+
+/** How a role binding names a group instead of a user: `group:NAME`. */
+export const GROUP_SUBJECT_PREFIX = 'group:';
+
+/** The role binding subject that names a group (`group:platform-team`). */
+export function groupSubject(group: string): string {
+  return `${GROUP_SUBJECT_PREFIX}${group}`;
+}
+
+/** The group a role binding subject names; null when it names a user. */
+export function groupOfSubject(subject: string): string | null {
+  return subject.startsWith(GROUP_SUBJECT_PREFIX)
+    ? subject.slice(GROUP_SUBJECT_PREFIX.length)
+    : null;
+}
+
+function roleRank(role: ProjectRole): number {
+  switch (role) {
+    case ProjectRole.Viewer:
+      return 1;
+    case ProjectRole.Developer:
+      return 2;
+    case ProjectRole.Admin:
+      return 3;
+  }
+}
+
+/** Whether a user with role `has` may do what needs `needs` (roles include lower ones). */
+export function roleAllows(has: ProjectRole, needs: ProjectRole): boolean {
+  return roleRank(has) >= roleRank(needs);
+}
+
+/** The highest of some roles; null for none. */
+export function highestRole(roles: Iterable<ProjectRole>): ProjectRole | null {
+  let highest: ProjectRole | null = null;
+  for (const role of roles) {
+    if (highest === null || roleRank(role) > roleRank(highest)) highest = role;
+  }
+  return highest;
+}
+
+/**
+ * A user's membership of a named group, as an identity provider would supply it. A role
+ * binding whose subject is `group:NAME` (see {@link groupSubject}) gives its role to every
+ * member; a user's role in a project is the highest of their own binding and their
+ * groups' bindings. A group exists while it has members.
+ */
+export interface GroupMembership {
+  readonly group: string;
+  readonly user: string;
+  /** When the user was added (adding a member again keeps the first time). */
+  readonly addedAt: number;
+}
+
+/** A group and how many members it has. */
+export interface GroupSummary {
+  readonly name: string;
+  readonly members: number;
+}

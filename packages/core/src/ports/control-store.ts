@@ -11,7 +11,14 @@ import type {
   StoredTestCase,
   TestCaseQuery,
 } from './run-outputs.js';
-import type { NewToken, ProjectRole, RoleBinding, TokenRecord } from './access-control.js';
+import type {
+  GroupMembership,
+  GroupSummary,
+  NewToken,
+  ProjectRole,
+  RoleBinding,
+  TokenRecord,
+} from './access-control.js';
 import type { ConcurrencyGroupRef, GroupAdmission } from './concurrency-groups.js';
 import type { StatusCounts } from './store-stats.js';
 import type { ChatStore } from './chat.js';
@@ -185,16 +192,39 @@ export interface ControlStore
   deleteToken(tokenId: string): Promise<boolean>;
   /** Records that the token was used at `at`. */
   touchToken(tokenId: string, at: number): Promise<void>;
-  /** Gives a user a role in a project, replacing the one they had. */
+  /**
+   * Gives a user, or a group (`user` is then `group:NAME`, see {@link GroupMembership}), a
+   * role in a project, replacing the one they had.
+   */
   setRole(binding: RoleBinding): Promise<RoleBinding>;
-  /** The user's role in the project; null when they have none. */
+  /**
+   * The user's role in the project: the highest of their own binding and the bindings of
+   * the groups they belong to; null when none of them has one. Given `group:NAME`, the
+   * group's own binding.
+   */
   findRole(projectId: string, user: string): Promise<ProjectRole | null>;
-  /** Role bindings of a project, by user. */
+  /** Role bindings of a project (of users and of groups), by subject. */
   listRoles(projectId: string): Promise<RoleBinding[]>;
-  /** Role bindings of a user, in every project. */
+  /**
+   * The role bindings that apply to a user, in every project: their own and those of the
+   * groups they belong to (whose `user` is `group:NAME`), by project, then subject.
+   */
   rolesOfUser(user: string): Promise<RoleBinding[]>;
-  /** Takes a user's role in a project away; false when they had none. */
+  /** Takes a user's (or a `group:NAME`'s) role in a project away; false when they had none. */
   deleteRole(projectId: string, user: string): Promise<boolean>;
+  /**
+   * Makes a user a member of a group (which exists from then on); adding a member again
+   * changes nothing and answers the membership as first stored.
+   */
+  addGroupMember(membership: GroupMembership): Promise<GroupMembership>;
+  /** Takes a user out of a group; false when they were not in it. */
+  removeGroupMember(group: string, user: string): Promise<boolean>;
+  /** The groups (those with members), by name, with how many members each has. */
+  listGroups(): Promise<GroupSummary[]>;
+  /** A group's members, by user; empty when there is no such group. */
+  listGroupMembers(group: string): Promise<GroupMembership[]>;
+  /** The groups a user belongs to, by name. */
+  groupsOfUser(user: string): Promise<string[]>;
   /** The project id of a run; null when there is no such run. */
   findRunProject(runId: string): Promise<string | null>;
 

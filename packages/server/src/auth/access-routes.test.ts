@@ -126,16 +126,22 @@ describe('tokens and roles through the API', () => {
   });
 
   it('tells a caller who they are and their role in each project, and refuses agent tokens', async () => {
-    expect(await admin.getAccess()).toEqual({ user: 'admin', admin: true, roles: [] });
+    expect(await admin.getAccess()).toEqual({
+      user: 'admin',
+      admin: true,
+      roles: [],
+      groups: [],
+    });
     const { token } = await admin.createToken({ name: 'ui', user: 'eve' });
     const eve = as(token);
-    expect(await eve.getAccess()).toEqual({ user: 'eve', admin: false, roles: [] });
+    expect(await eve.getAccess()).toEqual({ user: 'eve', admin: false, roles: [], groups: [] });
     await admin.setRole('blog', 'eve', 'developer');
     const blog = await admin.getProject('blog');
     expect(await eve.getAccess()).toEqual({
       user: 'eve',
       admin: false,
       roles: [{ projectId: blog.id, role: 'developer' }],
+      groups: [],
     });
     const agent = await admin.createToken({ name: 'runner', user: 'ci', kind: 'agent' });
     expect(await refusal(as(agent.token).getAccess())).toBe('403 forbidden');

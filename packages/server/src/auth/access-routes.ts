@@ -1,5 +1,13 @@
 import { ErrorCode, routes, type TokenInfo } from '@slipway/api';
-import { TokenKind, type ControlStore, type TokenRecord } from '@slipway/core';
+import {
+  groupOfSubject,
+  highestRole,
+  TokenKind,
+  type ControlStore,
+  type ProjectRole,
+  type RoleBinding,
+  type TokenRecord,
+} from '@slipway/core';
 import type { FastifyInstance } from 'fastify';
 import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
@@ -23,6 +31,23 @@ function tokenView(record: TokenRecord): TokenInfo {
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
   };
+}
+
+/**
+ * The caller's role in each project from the bindings that apply to them (their own and
+ * their groups'): the highest per project, in the order of the projects' first bindings.
+ */
+function effectiveRoles(
+  bindings: readonly RoleBinding[],
+): { projectId: string; role: ProjectRole }[] {
+  const byProject = new Map<string, ProjectRole[]>();
+  for (const binding of bindings) {
+    byProject.set(binding.projectId, [...(byProject.get(binding.projectId) ?? []), binding.role]);
+  }
+  return [...byProject].flatMap(([projectId, roles]) => {
+    const role = highestRole(roles);
+    return role === null ? [] : [{ projectId, role }];
+  });
 }
 
 /**
@@ -74,20 +99,22 @@ export function accessRoutes(app: FastifyInstance, context: AccessRoutesContext)
 
   defineRoute(app, routes.getAccess, async ({ request }) => {
     const caller = callerOf(request);
-    const roles = caller.admin ? [] : await store.rolesOfUser(caller.user);
-    return {
-      user: caller.user,
-      admin: caller.admin,
-      roles: roles.map((binding) => ({ projectId: binding.projectId, role: binding.role })),
-    };
+    const [bindings, groups] = await Promise.all([
+      caller.admin ? [] : store.rolesOfUser(caller.user),
+      store.groupsOfUser(caller.user),
+    ]);
+    return { user: caller.user, admin: caller.admin, roles: effectiveRoles(bindings), groups };
   });
 
   defineRoute(app, routes.deleteRole, async ({ params }) => {
     const project = await requireProject(store, params.project);
     if (!(await store.deleteRole(project.id, params.user))) {
+      const group = groupOfSubject(params.user);
       throw new HttpError(
         ErrorCode.NotFound,
-        `user "${params.user}" has no role in project "${project.name}"`,
+        group === null
+          ? `user "${params.user}" has no role in project "${project.name}"`
+          : `group "${group}" has no role in project "${project.name}"`,
       );
     }
     return null;

@@ -1,10 +1,9 @@
 import { ErrorCode, permissionScope, routes, type ApiRoute, type Permission } from '@slipway/api';
-import { TokenKind, type ControlStore } from '@slipway/core';
+import { roleAllows, TokenKind, type ControlStore } from '@slipway/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.js';
 import { fastifyUrl } from '../http/rest-path.js';
 import { setCaller, type Caller } from './caller.js';
-import { roleAllows } from './role-allows.js';
 import type { TokenAuthenticator } from './token-authenticator.js';
 
 /** What {@link installAuthorization} checks requests against. */

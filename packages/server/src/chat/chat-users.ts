@@ -1,5 +1,4 @@
-import { ChatProvider, type ControlStore, type ProjectRole } from '@slipway/core';
-import { roleAllows } from '../auth/role-allows.js';
+import { ChatProvider, roleAllows, type ControlStore, type ProjectRole } from '@slipway/core';
 
 /** The Slipway user a Slack user is mapped to; null when an admin has not mapped them. */
 export async function slackUserOf(store: ControlStore, slackUser: string): Promise<string | null> {
@@ -13,7 +12,8 @@ export function unmappedRefusal(slackUser: string): string {
 
 /**
  * Whether `user` has at least `needs` in the project: the same role bindings that
- * authorize the user's API tokens (chat users never act as server admins).
+ * authorize the user's API tokens, their own and their groups' (chat users never act as
+ * server admins).
  */
 export async function userMayIn(
   store: ControlStore,

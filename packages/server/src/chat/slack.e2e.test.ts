@@ -7,6 +7,7 @@ import { slackHeaders, startSlackStandIn, type SlackStandIn } from '../testing/s
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const ALICE = 'U0ALICE1';
 const BOB = 'U0BOB22';
+const CAROL = 'U0CAROL3';
 
 /** A run that waits for an approval at once (no agent needed), then deploys. */
 const RELEASE = `name: release
@@ -227,6 +228,41 @@ describe('Slack slash commands', () => {
     const [hidden] = await slack.postsTo('/r/2');
     expect(hidden?.body.text).toBe('Slipway: there is no project "shop" that olga may see.');
     expect((await admin.getRun(run.id)).run.status).toBe('waiting');
+  });
+
+  it("approves through the role of the mapped user's group, and refuses once they leave it", async () => {
+    const { admin, signed, slack } = await setUp();
+    await admin.putSlackUser(CAROL, 'carol');
+    await admin.setRole('shop', 'group:platform-team', 'developer');
+    await admin.addGroupMember('platform-team', 'carol');
+    const first = await admin.createRun('shop');
+    await waitingRun(admin, first.id);
+    await signed(COMMANDS, command(CAROL, `approve ${first.id}`, `${slack.origin}/r/1`));
+    const [approved] = await slack.postsTo('/r/1');
+    expect(approved?.body.text).toBe(
+      'Slipway: task "approve" of release run #1 approved by carol.',
+    );
+    expect((await admin.getRun(first.id)).tasks.find((t) => t.taskId === 'approve')).toMatchObject({
+      status: 'succeeded',
+      approval: { decision: { decision: 'approve', by: 'carol' } },
+    });
+
+    await admin.removeGroupMember('platform-team', 'carol');
+    const second = await admin.createRun('shop');
+    await waitingRun(admin, second.id);
+    await signed(COMMANDS, command(CAROL, `approve ${second.id}`, `${slack.origin}/r/2`));
+    const [refused] = await slack.postsTo('/r/2');
+    expect(refused?.body.text).toBe(`Slipway: there is no run ${second.id} that carol may see.`);
+
+    // A viewer's role through another group lets her see the run, still not decide.
+    await admin.setRole('shop', 'group:watchers', 'viewer');
+    await admin.addGroupMember('watchers', 'carol');
+    await signed(COMMANDS, command(CAROL, `approve ${second.id}`, `${slack.origin}/r/3`));
+    const [tooLow] = await slack.postsTo('/r/3');
+    expect(tooLow?.body.text).toBe(
+      `Slipway: carol needs the developer role in the project of run ${second.id} to decide its approvals.`,
+    );
+    expect((await admin.getRun(second.id)).run.status).toBe('waiting');
   });
 
   it('answers deploy that no environments are configured', async () => {

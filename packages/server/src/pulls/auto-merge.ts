@@ -2,11 +2,11 @@ import {
   MergeStatus,
   ProjectRole,
   PullRequestLabel,
+  roleAllows,
   type ControlStore,
   type PullRequestInfo,
   type PullRequestRecord,
 } from '@slipway/core';
-import { roleAllows } from '../auth/role-allows.js';
 import { MERGE_METHODS } from '../forges/create-forge-client.js';
 import type { ProjectForgeClient, ProjectForges } from '../forges/project-forges.js';
 import { latestChecks, type LatestCheck } from './latest-checks.js';

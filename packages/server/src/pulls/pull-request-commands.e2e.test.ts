@@ -218,6 +218,36 @@ describe('pull request commands, end to end', () => {
     expect((await client.getPullRequestStatus('shop', 7)).waitingForOkToTest).toBe(false);
   });
 
+  it('takes commands from a login whose user has the developer role through a group, until they leave it', async () => {
+    const { client, base, forge } = await setUp('Add a cart', false);
+    await client.putProjectForge('shop', {
+      apiUrl: forge.apiUrl,
+      repository: 'octo/shop',
+      token: TOKEN,
+      users: { Codertocat: 'alice', octoreviewer: 'rita' },
+    });
+    await client.setRole('shop', 'group:reviewers', 'developer');
+    await client.addGroupMember('reviewers', 'rita');
+    await deliver(base, 'issue_comment', comment('/lgtm', 'octoreviewer'));
+    await settled(client, 1);
+    await client.removeGroupMember('reviewers', 'rita');
+    await deliver(base, 'issue_comment', comment('/hold', 'octoreviewer'));
+    await settled(client, 2);
+    await until(
+      () => Promise.resolve(replies(forge)),
+      (list) => list.length === 2,
+    );
+    expect(replies(forge)).toEqual([
+      'Slipway:\n- lgtm: recorded (by rita)',
+      'Slipway: refused. @octoreviewer (rita) needs the developer role on project shop.',
+    ]);
+    expect((await client.getPullRequestStatus('shop', 7)).labels).toEqual({
+      approved: [],
+      held: [],
+      lgtm: ['rita'],
+    });
+  });
+
   it('gives comment and title text to steps only as environment variables', async () => {
     const marker = join(tmpdir(), `slipway-pwned-${process.pid}-${Date.now()}`);
     const title = `Fix $(touch ${marker}) and \`touch ${marker}\``;

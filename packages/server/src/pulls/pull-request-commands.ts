@@ -4,6 +4,7 @@ import {
   MergeStatus,
   ProjectRole,
   PullRequestLabel,
+  roleAllows,
   RunStatus,
   TriggerEvent,
   TriggerEventStatus,
@@ -14,7 +15,6 @@ import {
   type ClaimedTriggerEvent,
   type TriggerFacts,
 } from '@slipway/core';
-import { roleAllows } from '../auth/role-allows.js';
 import type { ProjectForges } from '../forges/project-forges.js';
 import { compileRunPlan, startRun, type CreateRunContext } from '../runs/create-run.js';
 import { rerunRun } from '../runs/rerun-run.js';

@@ -33,7 +33,7 @@ function approvalTask(approval: Partial<TaskApproval> = {}, status: Task['status
 }
 
 function caller(user: string, role: 'viewer' | 'developer' | null, admin = false): CallerAccess {
-  return { user, admin, roles: role === null ? [] : [{ projectId: PROJECT, role }] };
+  return { user, admin, roles: role === null ? [] : [{ projectId: PROJECT, role }], groups: [] };
 }
 
 let unmount: () => void = () => undefined;

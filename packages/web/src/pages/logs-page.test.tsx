@@ -89,7 +89,7 @@ function show(detail: RunDetail) {
     getRun: () => Promise.resolve(detail),
     followTaskLogs: () => logs.stream(),
   } as unknown as SlipwayClient;
-  const access = { user: 'dev', admin: true, roles: [] };
+  const access = { user: 'dev', admin: true, roles: [], groups: [] };
   const view = render(
     <SignedContext.Provider value={{ client, access, signOut: () => undefined }}>
       <LogsPage runId="r1" taskId="test" />

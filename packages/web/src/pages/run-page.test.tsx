@@ -84,6 +84,7 @@ async function show(value: RunDetail) {
     user: 'ada',
     admin: false,
     roles: [{ projectId: 'p1', role: 'viewer' }],
+    groups: [],
   };
   const view = render(
     <SignedContext.Provider value={{ client, access, signOut: () => undefined }}>
