@@ -16,6 +16,7 @@ import {
   type AssignedAttempt,
 } from './agent-connection.js';
 import { GitCheckouts } from './git-checkouts.js';
+import type { CommandLauncher } from './run-git.js';
 import { LogShipper } from './log-shipper.js';
 import { publishOutputs } from './publish-outputs.js';
 import { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './retry-delay.js';
@@ -40,6 +41,8 @@ export interface AgentOptions {
   /** Where checkouts and the fetch cache live; one folder per agent process. */
   readonly workDir: string;
   readonly executors: AgentExecutors;
+  /** How git commands are started; in this process by default. */
+  readonly launch?: CommandLauncher;
   readonly clock: Clock;
   /** How often the leases of running attempts are renewed. */
   readonly heartbeatMs: number;
@@ -120,7 +123,7 @@ export class Agent {
       throw new Error(`agent capacity must be a positive integer, not ${options.capacity}`);
     }
     this.retry = options.retry ?? defaultRetryPolicy;
-    this.checkouts = new GitCheckouts(join(options.workDir, 'git'));
+    this.checkouts = new GitCheckouts(join(options.workDir, 'git'), options.launch);
     this.logs = new LogShipper({
       clock: options.clock,
       flushMs: options.logFlushMs,

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
+import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import { GitCheckouts } from './git-checkouts.js';
+import type { CommandLauncher } from './run-git.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -74,6 +76,28 @@ describe('GitCheckouts', () => {
     await writeFile(join(temp, 'taken', 'mine.txt'), 'keep');
     await expect(checkouts.checkout(repo, first, join(temp, 'taken'))).rejects.toThrow(/EEXIST/);
     expect(await readFile(join(temp, 'taken', 'mine.txt'), 'utf8')).toBe('keep');
+  });
+
+  it('starts every git command through the launcher it is given, such as a step runner', async () => {
+    const runner = new StepRunnerExecutor();
+    const started: string[] = [];
+    const launch: CommandLauncher = (file, args, options) => {
+      started.push(args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? file);
+      return runner.execFile(file, args, options);
+    };
+    try {
+      const launched = new GitCheckouts(join(temp, 'runner-cache'), launch);
+      const checkout = await launched.checkout(repo, 'main', join(temp, 'r'));
+      expect(checkout.commit).toBe(second);
+      expect(await readFile(join(temp, 'r', 'app.txt'), 'utf8')).toBe('two\n');
+      expect(started).toEqual(expect.arrayContaining(['init', 'fetch', 'read-tree']));
+      await expect(launched.checkout(repo, 'no-such-branch', join(temp, 'n'))).rejects.toThrow(
+        /no commit, branch or tag "no-such-branch"/,
+      );
+      await checkout.remove();
+    } finally {
+      await runner.close();
+    }
   });
 
   it('checks out branches and tags by name', async () => {

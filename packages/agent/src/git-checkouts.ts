@@ -2,7 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { UserError, UserErrorKind } from '@slipway/core';
-import { GitCommandError, redactSource, runGit } from './run-git.js';
+import {
+  GitCommandError,
+  redactSource,
+  runGit,
+  type CommandLauncher,
+  type GitOptions,
+} from './run-git.js';
+
+/** Runs one git command (see {@link runGit}) the way the checkouts were told to. */
+type Git = (args: readonly string[], options?: Omit<GitOptions, 'launch'>) => Promise<string>;
 
 /** A checked-out commit; {@link Checkout.remove} deletes it. */
 export interface Checkout {
@@ -32,7 +41,15 @@ export class GitCheckouts {
   /** Caches whose worktrees of earlier processes were pruned. */
   private readonly pruned = new Set<string>();
 
-  constructor(private readonly cacheDir: string) {}
+  private readonly git: Git;
+
+  /** `launch` starts the git commands; in this process by default. */
+  constructor(
+    private readonly cacheDir: string,
+    launch?: CommandLauncher,
+  ) {
+    this.git = (args, options = {}) => runGit(args, { ...options, launch });
+  }
 
   /**
    * Checks out `commit` (a commit id, or a branch or tag name) of `source` into `into`, a
@@ -47,7 +64,7 @@ export class GitCheckouts {
   ): Promise<Checkout> {
     const location = checkSource(source);
     checkCommit(commit);
-    if (!isHexCommit(commit)) await checkRefName(commit);
+    if (!isHexCommit(commit)) await checkRefName(this.git, commit);
     const repo = join(
       this.cacheDir,
       `${createHash('sha256').update(location).digest('hex').slice(0, 32)}.git`,
@@ -55,15 +72,15 @@ export class GitCheckouts {
     const key = `${repo}\0${commit}`;
     const fetch = (): Promise<string> =>
       this.locked(repo, async () => {
-        await ensureBareRepository(repo);
+        await ensureBareRepository(this.git, repo);
         // Worktrees whose folders are gone (left by an earlier process) are forgotten
         // here, before this process's first checkout from the cache, and never later: a
         // prune could take a worktree being written for one that is gone.
         if (!this.pruned.has(repo)) {
-          await runGit(['worktree', 'prune'], { cwd: repo });
+          await this.git(['worktree', 'prune'], { cwd: repo });
           this.pruned.add(repo);
         }
-        const found = await fetchCommit(repo, location, commit, signal);
+        const found = await fetchCommit(this.git, repo, location, commit, signal);
         if (isHexCommit(commit)) this.remember(key, found);
         return found;
       });
@@ -71,14 +88,14 @@ export class GitCheckouts {
     const cached = isHexCommit(commit) ? this.known.get(key) : undefined;
     if (cached !== undefined) {
       try {
-        return await addWorktree(repo, into, cached);
+        return await addWorktree(this.git, repo, into, cached);
       } catch (error) {
         // The cache lost the commit (it was deleted behind this process's back, say).
         if (!(error instanceof GitCommandError)) throw error;
         this.known.delete(key);
       }
     }
-    return await addWorktree(repo, into, await fetch());
+    return await addWorktree(this.git, repo, into, await fetch());
   }
 
   /*
@@ -128,21 +145,21 @@ function checkCommit(commit: string): void {
   }
 }
 
-async function checkRefName(ref: string): Promise<void> {
+async function checkRefName(git: Git, ref: string): Promise<void> {
   try {
-    await runGit(['check-ref-format', '--allow-onelevel', ref]);
+    await git(['check-ref-format', '--allow-onelevel', ref]);
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
     throw new UserError(UserErrorKind.Config, `"${ref}" is not a commit id, branch or tag name`);
   }
 }
 
-async function ensureBareRepository(repo: string): Promise<void> {
+async function ensureBareRepository(git: Git, repo: string): Promise<void> {
   const existing = await stat(join(repo, 'HEAD')).catch(() => undefined);
   if (existing) return;
   await rm(repo, { recursive: true, force: true });
   await mkdir(repo, { recursive: true });
-  await runGit(['init', '--bare', '--quiet'], { cwd: repo });
+  await git(['init', '--bare', '--quiet'], { cwd: repo });
 }
 
 /**
@@ -151,24 +168,25 @@ async function ensureBareRepository(repo: string): Promise<void> {
  * that, all its branches and tags are.
  */
 async function fetchCommit(
+  git: Git,
   repo: string,
   source: string,
   commit: string,
   signal: AbortSignal | undefined,
 ): Promise<string> {
   if (isHexCommit(commit)) {
-    const known = await resolveCommit(repo, commit);
+    const known = await resolveCommit(git, repo, commit);
     if (known !== null) return known;
   }
   try {
-    await runGit(['fetch', '--quiet', '--no-tags', '--', source, commit], { cwd: repo, signal });
-    const fetched = await resolveCommit(repo, 'FETCH_HEAD');
+    await git(['fetch', '--quiet', '--no-tags', '--', source, commit], { cwd: repo, signal });
+    const fetched = await resolveCommit(git, repo, 'FETCH_HEAD');
     if (fetched !== null) return fetched;
   } catch (error) {
     if (!(error instanceof GitCommandError) || signal?.aborted) throw error;
   }
   try {
-    await runGit(
+    await git(
       [
         'fetch',
         '--quiet',
@@ -188,7 +206,7 @@ async function fetchCommit(
       `cannot fetch ${redactSource(source)}: ${redactSource(error.message)}`,
     );
   }
-  const found = await resolveCommit(repo, commit);
+  const found = await resolveCommit(git, repo, commit);
   if (found === null) {
     throw new UserError(
       UserErrorKind.NotFound,
@@ -198,9 +216,9 @@ async function fetchCommit(
   return found;
 }
 
-async function resolveCommit(repo: string, name: string): Promise<string | null> {
+async function resolveCommit(git: Git, repo: string, name: string): Promise<string | null> {
   try {
-    const out = await runGit(['rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
+    const out = await git(['rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
       cwd: repo,
     });
     return out.trim() || null;
@@ -220,7 +238,12 @@ async function resolveCommit(repo: string, name: string): Promise<string | null>
  * index; the name of the administrative folder is unique, so concurrent checkouts never
  * meet. Removing a checkout deletes both folders, with no git command at all.
  */
-async function addWorktree(repo: string, into: string, commit: string): Promise<Checkout> {
+async function addWorktree(
+  git: Git,
+  repo: string,
+  into: string,
+  commit: string,
+): Promise<Checkout> {
   const admin = join(repo, 'worktrees', `${worktreeName(into)}-${randomBytes(6).toString('hex')}`);
   const remove = async (): Promise<void> => {
     await rm(into, { recursive: true, force: true });
@@ -233,7 +256,7 @@ async function addWorktree(repo: string, into: string, commit: string): Promise<
     await writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`);
     await writeFile(join(admin, 'commondir'), '../..\n');
     await writeFile(join(admin, 'HEAD'), `${commit}\n`);
-    await runGit(['read-tree', '--reset', '-u', commit], { cwd: into });
+    await git(['read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();
     throw error;

@@ -67,6 +67,8 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
   const name = options.name ?? hostname();
   // Steps run from a step runner, which kills them when this process dies, even by
   // SIGKILL: a lost attempt is retried elsewhere, and must not also go on running here.
+  // Git commands start from it too: a fork from the small runner costs a fraction of one
+  // from this process.
   const processes = new StepRunnerExecutor({
     maxRunners: Math.min(options.capacity, availableParallelism()),
   });
@@ -76,6 +78,7 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     labels: options.labels,
     capacity: options.capacity,
     workDir: options.workDir ?? join(homedir(), '.slipway', 'agent'),
+    launch: (file, args, launchOptions) => processes.execFile(file, args, launchOptions),
     executors: {
       process: processes,
       container: options.containers === false ? undefined : await containerExecutor(env, say),

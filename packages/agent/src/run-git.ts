@@ -15,45 +15,97 @@ export class GitCommandError extends Error {
   }
 }
 
+/** How a program run to its end by a {@link CommandLauncher} ended. */
+export interface LaunchedCommand {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Null when a signal ended it. */
+  readonly exitCode: number | null;
+}
+
 /**
- * Runs `git ARGS` (never through a shell) and resolves with its standard output. Rejects
- * with a {@link GitCommandError} carrying git's own words when it fails, and with a
- * {@link UserError} when git is not installed. `signal` ends the command.
+ * Runs a program (never through a shell) to its end and resolves however it exited;
+ * rejects, with the error's `code` such as `ENOENT`, when it could not start or was ended
+ * by `signal`. The agent's launcher starts git from its step runner, since forking from
+ * the agent's own, larger process costs several times as much.
  */
-export function runGit(
+export type CommandLauncher = (
+  file: string,
   args: readonly string[],
-  options: { cwd?: string; signal?: AbortSignal | undefined } = {},
-): Promise<string> {
-  return new Promise((resolve, reject) => {
+  options: {
+    readonly cwd?: string | undefined;
+    readonly env: Readonly<Record<string, string>>;
+    readonly signal?: AbortSignal | undefined;
+  },
+) => Promise<LaunchedCommand>;
+
+/** Starts programs from this process with `child_process.execFile`. */
+export const launchHere: CommandLauncher = (file, args, options) =>
+  new Promise((resolve, reject) => {
     execFile(
-      'git',
-      [...GIT_CONFIG, ...args],
+      file,
+      [...args],
       {
         cwd: options.cwd,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        env: options.env,
         maxBuffer: 16 * 1024 * 1024,
         encoding: 'utf8',
         signal: options.signal,
       },
       (error, stdout, stderr) => {
-        if (!error) {
-          resolve(stdout);
+        if (error === null) {
+          resolve({ stdout, stderr, exitCode: 0 });
           return;
         }
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          reject(
-            new UserError(
-              UserErrorKind.Environment,
-              'git is not installed on this agent (or not on its PATH); install git to check out projects',
-            ),
-          );
-          return;
-        }
-        const said = stderr.trim().split('\n').slice(-5).join('\n');
-        reject(new GitCommandError(said || error.message, stderr));
+        const { code } = error as { code?: unknown };
+        if (typeof code === 'number') resolve({ stdout, stderr, exitCode: code });
+        else reject(error instanceof Error ? error : new Error(error.message));
       },
     );
   });
+
+/** Options of {@link runGit}. */
+export interface GitOptions {
+  readonly cwd?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** How git is started; {@link launchHere} by default. */
+  readonly launch?: CommandLauncher | undefined;
+}
+
+/**
+ * Runs `git ARGS` (never through a shell) and resolves with its standard output. Rejects
+ * with a {@link GitCommandError} carrying git's own words when it fails, and with a
+ * {@link UserError} when git is not installed. `signal` ends the command.
+ */
+export async function runGit(args: readonly string[], options: GitOptions = {}): Promise<string> {
+  const launch = options.launch ?? launchHere;
+  let ended: LaunchedCommand;
+  try {
+    ended = await launch('git', [...GIT_CONFIG, ...args], {
+      cwd: options.cwd,
+      env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      signal: options.signal,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UserError(
+        UserErrorKind.Environment,
+        'git is not installed on this agent (or not on its PATH); install git to check out projects',
+      );
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GitCommandError(message, '');
+  }
+  if (ended.exitCode === 0) return ended.stdout;
+  const said = ended.stderr.trim().split('\n').slice(-5).join('\n');
+  const how = ended.exitCode === null ? 'was killed' : `exited with ${ended.exitCode}`;
+  throw new GitCommandError(said || `git ${args[0] ?? ''} ${how}`, ended.stderr);
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
+  return defined;
 }
 
 /** A repository address for messages: user names and passwords in URLs are hidden. */

@@ -17,7 +17,7 @@ import {
   type StepRequest,
 } from '@slipway/core';
 import { describeExecutorContract } from '@slipway/testing';
-import { StepRunnerExecutor } from './step-runner-executor.js';
+import { ExecError, StepRunnerExecutor } from './step-runner-executor.js';
 
 // The runner is a separate Node.js process, so it runs the built JavaScript.
 const runnerModule = new URL('../dist/step-runner-main.js', import.meta.url);
@@ -162,6 +162,42 @@ describe('StepRunnerExecutor', () => {
     await executor.close();
     expect(executor.runnerPids).toEqual([]);
     for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
+  });
+
+  it('runs commands from the runner, with their output and exit code', async () => {
+    const executor = newExecutor();
+    const result = await executor.execFile(
+      'sh',
+      ['-c', 'echo "$PPID $GREETING"; pwd; echo oops >&2; exit 3'],
+      { cwd: workspace, env: { PATH: STANDARD_PATH, GREETING: 'hi' } },
+    );
+    expect(result).toEqual({
+      stdout: `${String(executor.runnerPid)} hi\n${workspace}\n`,
+      stderr: 'oops\n',
+      exitCode: 3,
+      signal: null,
+    });
+    const missing = executor.execFile('no-such-program-here', [], { env: { PATH: STANDARD_PATH } });
+    await expect(missing).rejects.toBeInstanceOf(ExecError);
+    await expect(missing).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('kills a command when its signal aborts', async () => {
+    const executor = newExecutor();
+    const abort = new AbortController();
+    const pidFile = join(workspace, 'pid');
+    const running = executor.execFile('sh', ['-c', `echo $$ > ${pidFile}; exec sleep 100`], {
+      env: { PATH: STANDARD_PATH },
+      signal: abort.signal,
+    });
+    let pid = '';
+    while (pid === '') {
+      await delay(20);
+      pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
+    }
+    abort.abort();
+    await expect(running).rejects.toMatchObject({ code: 'ABORT_ERR' });
+    expect(await waitUntilGone(Number(pid))).toBe(true);
   });
 
   it('rejects a step with an image with a bug error, as the process executor does', async () => {

@@ -8,10 +8,11 @@ import {
   type StepOutput,
   type StepRequest,
 } from '@slipway/core/ports';
-import type { ParentMessage, RunnerMessage } from './step-runner-protocol.js';
+import type { ExecDoneMessage, ParentMessage, RunnerMessage } from './step-runner-protocol.js';
 
 /** How long {@link StepRunnerExecutor.close} waits for the runner to exit before killing it. */
 const CLOSE_GRACE_MS = 5000;
+const DEFAULT_EXEC_MAX_BUFFER = 16 * 1024 * 1024;
 
 /*
  * Forking copies the page tables of the runner's written memory, and each page it writes
@@ -51,9 +52,50 @@ interface PendingStep {
   pid: number | undefined;
 }
 
+/** What {@link StepRunnerExecutor.execFile} runs a command with. */
+export interface ExecOptions {
+  readonly cwd?: string | undefined;
+  /** The command's whole environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Output beyond this many bytes (per stream) ends the command; 16 MiB by default. */
+  readonly maxBuffer?: number;
+  /** Ends the command (SIGKILL). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** How a command of {@link StepRunnerExecutor.execFile} ended. */
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Null when a signal ended it. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
+/** A command of {@link StepRunnerExecutor.execFile} that did not run to its end. */
+export class ExecError extends Error {
+  override readonly name = 'ExecError';
+  constructor(
+    message: string,
+    /** `ENOENT` when there is no such program, `ABORT_ERR` when it was ended, and so on. */
+    readonly code: string,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+interface PendingExec {
+  readonly resolve: (result: ExecDoneMessage) => void;
+  readonly reject: (error: Error) => void;
+  readonly detach: () => void;
+}
+
 interface Runner {
   readonly child: ChildProcess;
   readonly steps: Map<number, PendingStep>;
+  readonly execs: Map<number, PendingExec>;
   /** Resolves once the runner has ended and its pending steps were settled. */
   readonly ended: Promise<void>;
   closing: boolean;
@@ -139,7 +181,7 @@ export class StepRunnerExecutor implements Executor {
           controls.kill.removeEventListener('abort', onKill);
         },
       });
-      if (runner.steps.size === 1) keepAlive(runner, true);
+      if (inFlight(runner) === 1) keepAlive(runner, true);
       post(runner, {
         type: 'run',
         id,
@@ -148,6 +190,45 @@ export class StepRunnerExecutor implements Executor {
         killed: controls.kill.aborted,
       });
     });
+  }
+
+  /**
+   * Runs `file` with `args` (no shell) from a runner, as `child_process.execFile` would,
+   * and resolves once it ended, whatever its exit code: forking from the small runner
+   * costs a fraction of forking from a large process. Rejects with an {@link ExecError}
+   * when it could not start, was ended by `signal` or wrote more than `maxBuffer`, and with
+   * an Error when the runner died meanwhile.
+   */
+  async execFile(file: string, args: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    options.signal?.throwIfAborted();
+    const runner = this.runnerFor();
+    const id = this.nextId++;
+    const done = await new Promise<ExecDoneMessage>((resolve, reject) => {
+      const onAbort = (): void => {
+        post(runner, { type: 'kill', id });
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      runner.execs.set(id, {
+        resolve,
+        reject,
+        detach: () => options.signal?.removeEventListener('abort', onAbort),
+      });
+      if (inFlight(runner) === 1) keepAlive(runner, true);
+      post(runner, {
+        type: 'exec',
+        id,
+        file,
+        args,
+        cwd: options.cwd,
+        env: options.env,
+        maxBuffer: options.maxBuffer ?? DEFAULT_EXEC_MAX_BUFFER,
+      });
+    });
+    const { stdout, stderr, exitCode, signal, errorCode, errorMessage } = done;
+    if (errorCode !== undefined) {
+      throw new ExecError(errorMessage ?? errorCode, errorCode, stdout, stderr);
+    }
+    return { stdout, stderr, exitCode, signal };
   }
 
   /**
@@ -163,9 +244,9 @@ export class StepRunnerExecutor implements Executor {
   private runnerFor(): Runner {
     let least: Runner | undefined;
     for (const runner of this.runners) {
-      if (least === undefined || runner.steps.size < least.steps.size) least = runner;
+      if (least === undefined || inFlight(runner) < inFlight(least)) least = runner;
     }
-    if (least !== undefined && (least.steps.size === 0 || this.runners.length >= this.maxRunners)) {
+    if (least !== undefined && (inFlight(least) === 0 || this.runners.length >= this.maxRunners)) {
       return least;
     }
     return this.startRunner();
@@ -187,7 +268,7 @@ export class StepRunnerExecutor implements Executor {
     const ended = new Promise<void>((resolve) => {
       markEnded = resolve;
     });
-    const runner: Runner = { child, steps: new Map(), ended, closing: false };
+    const runner: Runner = { child, steps: new Map(), execs: new Map(), ended, closing: false };
     this.runners.push(runner);
     keepAlive(runner, false);
 
@@ -250,7 +331,20 @@ function keepAlive(runner: Runner, on: boolean): void {
   }
 }
 
+function inFlight(runner: Runner): number {
+  return runner.steps.size + runner.execs.size;
+}
+
 function receive(runner: Runner, message: RunnerMessage): void {
+  if (message.type === 'exec-done') {
+    const exec = runner.execs.get(message.id);
+    if (exec === undefined) return;
+    runner.execs.delete(message.id);
+    exec.detach();
+    idle(runner);
+    exec.resolve(message);
+    return;
+  }
   const step = runner.steps.get(message.id);
   if (step === undefined) return;
   switch (message.type) {
@@ -280,10 +374,23 @@ function receive(runner: Runner, message: RunnerMessage): void {
 function settle(runner: Runner, id: number, step: PendingStep): void {
   runner.steps.delete(id);
   step.detach();
-  if (runner.steps.size === 0 && !runner.closing) keepAlive(runner, false);
+  idle(runner);
+}
+
+function idle(runner: Runner): void {
+  if (inFlight(runner) === 0 && !runner.closing) keepAlive(runner, false);
 }
 
 function failPendingSteps(runner: Runner, how: string): void {
+  for (const [id, exec] of runner.execs) {
+    runner.execs.delete(id);
+    exec.detach();
+    exec.reject(
+      new Error(
+        `the step runner (process ${runner.child.pid ?? 'not started'}) ${how} while a command ran`,
+      ),
+    );
+  }
   for (const [id, step] of runner.steps) {
     if (step.pid !== undefined) killGroup(step.pid);
     settle(runner, id, step);

@@ -1,10 +1,16 @@
+import { execFile } from 'node:child_process';
 import { isUserError, type OutputStream, type StepRequest } from '@slipway/core/ports';
 import { ProcessExecutor, type OutputFlow } from './process-executor.js';
-import type { ParentMessage, RunMessage, RunnerMessage } from './step-runner-protocol.js';
+import type {
+  ExecMessage,
+  ParentMessage,
+  RunMessage,
+  RunnerMessage,
+} from './step-runner-protocol.js';
 
 /*
  * The step runner: the small process a StepRunnerExecutor forks, which runs every step
- * it is sent with a ProcessExecutor. It imports only the standard library, the process
+ * it is sent with a ProcessExecutor, and every command (`exec`) with `execFile`. It imports only the standard library, the process
  * executor and the light `@slipway/core/ports` entry, so that forking a step from it
  * stays cheap. Steps run concurrently; each is known by the id the parent gave it.
  *
@@ -113,10 +119,40 @@ function run({ id, request, cancelled, killed }: RunMessage): void {
     });
 }
 
+function exec({ id, file, args, cwd, env, maxBuffer }: ExecMessage): void {
+  const kill = new AbortController();
+  running.set(id, { cancel: kill, kill });
+  execFile(
+    file,
+    [...args],
+    { cwd, env, maxBuffer, encoding: 'utf8', signal: kill.signal, killSignal: 'SIGKILL' },
+    (error, stdout, stderr) => {
+      running.delete(id);
+      const failure = error as (NodeJS.ErrnoException & { signal?: string | null }) | null;
+      const exitCode =
+        failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null;
+      tell({
+        type: 'exec-done',
+        id,
+        stdout,
+        stderr,
+        exitCode,
+        signal: failure?.signal ?? null,
+        ...(failure !== null && typeof failure.code === 'string'
+          ? { errorCode: failure.code, errorMessage: failure.message }
+          : {}),
+      });
+    },
+  );
+}
+
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
     case 'run':
       run(message);
+      break;
+    case 'exec':
+      exec(message);
       break;
     case 'cancel':
       running.get(message.id)?.cancel.abort();

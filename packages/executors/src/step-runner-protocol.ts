@@ -35,8 +35,24 @@ export interface KillMessage {
   readonly id: number;
 }
 
-/** Everything the parent sends. Messages for a step that has ended are ignored. */
-export type ParentMessage = RunMessage | CancelMessage | KillMessage;
+/**
+ * Parent → runner: run a command to its end and capture its output (git, say); no shell.
+ * A `kill` with the same id ends it.
+ */
+export interface ExecMessage {
+  readonly type: 'exec';
+  readonly id: number;
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd?: string | undefined;
+  /** The command's whole environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Output beyond this many bytes (per stream) ends the command. */
+  readonly maxBuffer: number;
+}
+
+/** Everything the parent sends. Messages for a step or command that has ended are ignored. */
+export type ParentMessage = RunMessage | CancelMessage | KillMessage | ExecMessage;
 
 /**
  * Runner → parent: the step's main process started; `pid` is also its process group.
@@ -78,5 +94,20 @@ export interface FailedMessage {
   readonly stack?: string;
 }
 
+/** Runner → parent: a command of an `exec` ended (or could not start, see `errorCode`). */
+export interface ExecDoneMessage {
+  readonly type: 'exec-done';
+  readonly id: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Null when a signal ended it, or it never started. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Why it did not run to its end, such as `ENOENT` (no such program) or `ABORT_ERR`. */
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
 /** Everything the runner sends. */
-export type RunnerMessage = StartedMessage | OutputMessage | DoneMessage | FailedMessage;
+export type RunnerMessage =
+  StartedMessage | OutputMessage | DoneMessage | FailedMessage | ExecDoneMessage;
