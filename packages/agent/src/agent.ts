@@ -16,7 +16,7 @@ import {
   type AssignedAttempt,
 } from './agent-connection.js';
 import { GitCheckouts } from './git-checkouts.js';
-import type { CommandLauncher } from './run-git.js';
+import type { CommandLauncher } from '@slipway/executors';
 import { LogShipper } from './log-shipper.js';
 import { publishOutputs } from './publish-outputs.js';
 import { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './retry-delay.js';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
 import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import { GitCheckouts } from './git-checkouts.js';
-import type { CommandLauncher } from './run-git.js';
+import type { CommandLauncher } from '@slipway/executors';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();

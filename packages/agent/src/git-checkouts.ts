@@ -1,14 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
+import type { CommandLauncher } from '@slipway/executors';
 import { UserError, UserErrorKind } from '@slipway/core';
-import {
-  GitCommandError,
-  redactSource,
-  runGit,
-  type CommandLauncher,
-  type GitOptions,
-} from './run-git.js';
+import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
 
 /** Runs one git command (see {@link runGit}) the way the checkouts were told to. */
 type Git = (args: readonly string[], options?: Omit<GitOptions, 'launch'>) => Promise<string>;

@@ -6,4 +6,3 @@ export { GitCheckouts, type Checkout } from './git-checkouts.js';
 export { DROPPED_OUTPUT_MARKER, MAX_CHUNK_CHARS } from './log-shipper.js';
 export { defaultRetryPolicy, type RetryPolicy } from './retry-delay.js';
 export type { AgentExecutors } from './run-assigned-attempt.js';
-export type { CommandLauncher, LaunchedCommand } from './run-git.js';

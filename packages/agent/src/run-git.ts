@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { UserError, UserErrorKind } from '@slipway/core';
+import { launchHere, type CommandLauncher, type LaunchedCommand } from '@slipway/executors';
 
 /** Settings every git command of the agent runs with: no prompts, no `ext::` transport. */
 const GIT_CONFIG = ['-c', 'protocol.ext.allow=never', '-c', 'core.hooksPath=/dev/null'];
@@ -14,55 +14,6 @@ export class GitCommandError extends Error {
     super(message);
   }
 }
-
-/** How a program run to its end by a {@link CommandLauncher} ended. */
-export interface LaunchedCommand {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Null when a signal ended it. */
-  readonly exitCode: number | null;
-}
-
-/**
- * Runs a program (never through a shell) to its end and resolves however it exited;
- * rejects, with the error's `code` such as `ENOENT`, when it could not start or was ended
- * by `signal`. The agent's launcher starts git from its step runner, since forking from
- * the agent's own, larger process costs several times as much.
- */
-export type CommandLauncher = (
-  file: string,
-  args: readonly string[],
-  options: {
-    readonly cwd?: string | undefined;
-    readonly env: Readonly<Record<string, string>>;
-    readonly signal?: AbortSignal | undefined;
-  },
-) => Promise<LaunchedCommand>;
-
-/** Starts programs from this process with `child_process.execFile`. */
-export const launchHere: CommandLauncher = (file, args, options) =>
-  new Promise((resolve, reject) => {
-    execFile(
-      file,
-      [...args],
-      {
-        cwd: options.cwd,
-        env: options.env,
-        maxBuffer: 16 * 1024 * 1024,
-        encoding: 'utf8',
-        signal: options.signal,
-      },
-      (error, stdout, stderr) => {
-        if (error === null) {
-          resolve({ stdout, stderr, exitCode: 0 });
-          return;
-        }
-        const { code } = error as { code?: unknown };
-        if (typeof code === 'number') resolve({ stdout, stderr, exitCode: code });
-        else reject(error instanceof Error ? error : new Error(error.message));
-      },
-    );
-  });
 
 /** Options of {@link runGit}. */
 export interface GitOptions {

@@ -8,3 +8,4 @@ export * from './ensure-docker-image.js';
 export * from './container-log-reader.js';
 export * from './local-workspace.js';
 export * from './step-runner-executor.js';
+export * from './command-launcher.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ControlStore, ClaimedTriggerEvent } from '@slipway/core';
+import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
@@ -192,9 +193,13 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     },
     deadlines: new TaskDeadlines(store, { graceMs: config.taskTimeoutGraceMs, batch: 1000 }),
   });
+  // Git starts from a small child process: a fork from this one, with its larger heap,
+  // costs several times as much, and blocks every request while it lasts.
+  const gitRunner = new StepRunnerExecutor();
   const repositories = new RepositoryCache(
     join(config.dataDir, 'cache', 'repos'),
     join(config.dataDir, 'tmp'),
+    (file, args, options) => gitRunner.execFile(file, args, options),
   );
   let stopping = false;
   let closeConnections: NodeJS.Timeout | undefined;
@@ -560,8 +565,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       app.server.closeAllConnections();
     }, CLOSE_CONNECTIONS_AFTER_MS);
   });
-  app.addHook('onClose', () => {
+  app.addHook('onClose', async () => {
     clearTimeout(closeConnections);
+    await gitRunner.close();
   });
 
   return {

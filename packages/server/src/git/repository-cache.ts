@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, UserErrorKind } from '@slipway/core';
-import { GitError, runGit } from './run-git.js';
+import type { CommandLauncher } from '@slipway/executors';
+import { GitError, runGit, type GitOptions } from './run-git.js';
 
 /** A ref resolved to a commit, and what kind of ref it was. */
 export interface ResolvedRef {
@@ -25,10 +26,19 @@ export class RepositoryCache {
   /** Messages of commits {@link resolve} found, so that asking for them costs no git. */
   private readonly messages = new Map<string, string | null>();
 
+  private readonly git: (
+    args: readonly string[],
+    options?: Omit<GitOptions, 'launch'>,
+  ) => Promise<string>;
+
+  /** `launch` starts the git commands; in this process by default. */
   constructor(
     private readonly root: string,
     private readonly scratch: string,
-  ) {}
+    launch?: CommandLauncher,
+  ) {
+    this.git = (args, options = {}) => runGit(args, { ...options, launch });
+  }
 
   /**
    * Fetches the source and resolves `ref`: a branch, then a tag, then a full or
@@ -83,7 +93,7 @@ export class RepositoryCache {
       const known = await this.revParse(mirror, commit);
       if (known !== null) return known;
       try {
-        await runGit(['-C', mirror, 'fetch', '--quiet', '--no-tags', '--', source, commit]);
+        await this.git(['-C', mirror, 'fetch', '--quiet', '--no-tags', '--', source, commit]);
       } catch (error) {
         if (!(error instanceof GitError)) throw error;
       }
@@ -103,7 +113,7 @@ export class RepositoryCache {
     const mirror = this.mirrorOf(source);
     return this.locked(mirror, async () => {
       try {
-        const out = await runGit(['-C', mirror, 'show', '-s', '--format=%B', commit, '--']);
+        const out = await this.git(['-C', mirror, 'show', '-s', '--format=%B', commit, '--']);
         return keptMessage(out);
       } catch (error) {
         if (error instanceof GitError) return null;
@@ -120,7 +130,7 @@ export class RepositoryCache {
     const mirror = this.mirrorOf(source);
     return this.locked(mirror, async () => {
       try {
-        const out = await runGit([
+        const out = await this.git([
           '-C',
           mirror,
           'diff',
@@ -158,7 +168,7 @@ export class RepositoryCache {
     const dir = join(parent, 'src');
     try {
       await mkdir(dir);
-      await runGit(
+      await this.git(
         ['--git-dir', mirror, '--work-tree', dir, 'read-tree', '--reset', '-u', commit],
         { env: { GIT_INDEX_FILE: join(parent, 'index') } },
       );
@@ -176,10 +186,10 @@ export class RepositoryCache {
   private async fetch(mirror: string, source: string): Promise<void> {
     if (!(await exists(mirror))) {
       await mkdir(this.root, { recursive: true });
-      await runGit(['init', '--quiet', '--bare', '--', mirror]);
+      await this.git(['init', '--quiet', '--bare', '--', mirror]);
     }
     try {
-      await runGit([
+      await this.git([
         '-C',
         mirror,
         'fetch',
@@ -204,7 +214,7 @@ export class RepositoryCache {
     name: string,
   ): Promise<{ commit: string; message: string | null } | null> {
     try {
-      const out = await runGit([
+      const out = await this.git([
         '-C',
         mirror,
         'log',
@@ -231,7 +241,7 @@ export class RepositoryCache {
 
   private async revParse(mirror: string, name: string): Promise<string | null> {
     try {
-      const out = await runGit([
+      const out = await this.git([
         '-C',
         mirror,
         'rev-parse',

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { UserError, UserErrorKind } from '@slipway/core';
+import { launchHere, type CommandLauncher, type LaunchedCommand } from '@slipway/executors';
 
 /** Git failed; `stderr` says why. */
 export class GitError extends Error {
@@ -23,6 +23,8 @@ export interface GitOptions {
   readonly timeoutMs?: number;
   /** Variables added to git's environment (`GIT_INDEX_FILE`, say). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How git is started; in this process by default. */
+  readonly launch?: CommandLauncher | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -34,39 +36,41 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  * Rejects with {@link GitError} when git fails, and with a {@link UserError} when git is
  * not installed.
  */
-export function runGit(args: readonly string[], options: GitOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      {
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          ...process.env,
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
-          GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
-          LC_ALL: 'C',
-          ...options.env,
-        },
+export async function runGit(args: readonly string[], options: GitOptions = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const launch = options.launch ?? launchHere;
+  let ended: LaunchedCommand;
+  try {
+    ended = await launch('git', args, {
+      env: {
+        ...definedEnv(process.env),
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
+        GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
+        LC_ALL: 'C',
+        ...options.env,
       },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve(stdout);
-          return;
-        }
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          reject(new UserError(UserErrorKind.Environment, 'git is not installed on the server'));
-          return;
-        }
-        const why = error.killed
-          ? `timed out after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
-          : stderr;
-        reject(new GitError(args, why || error.message));
-      },
-    );
-  });
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT') {
+      throw new UserError(UserErrorKind.Environment, 'git is not installed on the server');
+    }
+    if (code === 'ABORT_ERR') throw new GitError(args, `timed out after ${timeoutMs} ms`);
+    throw new GitError(args, error instanceof Error ? error.message : String(error));
+  }
+  if (ended.exitCode === 0) return ended.stdout;
+  throw new GitError(
+    args,
+    ended.stderr || `exited with ${ended.exitCode === null ? 'a signal' : String(ended.exitCode)}`,
+  );
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
+  return defined;
 }
 
 function firstLine(text: string): string {
