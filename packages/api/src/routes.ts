@@ -12,6 +12,7 @@ import {
   TokenPath,
 } from './schemas/access.js';
 import {
+  AgentCapacity,
   AgentList,
   AgentLogsRequest,
   ClaimRequest,
@@ -313,6 +314,19 @@ export const routes = {
     requires: 'admin',
     status: 200,
     response: AgentList,
+    errors: [],
+  },
+  getCapacity: {
+    operationId: 'getCapacity',
+    method: 'GET',
+    path: '/api/capacity',
+    summary:
+      'How many agents are connected, the slots they have together, how many are busy, and how many task attempts wait for one',
+    tag: 'agents',
+    auth: true,
+    requires: 'user',
+    status: 200,
+    response: AgentCapacity,
     errors: [],
   },
   registerAgent: {

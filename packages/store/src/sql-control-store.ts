@@ -110,6 +110,7 @@ import { runsWithExpiredArtifacts } from './queries/runs-with-expired-artifacts.
 import { saveReport } from './queries/save-report.js';
 import { admitRuns } from './queries/admit-runs.js';
 import { clearPendingCancels } from './queries/clear-pending-cancels.js';
+import { countHeldAttempts } from './queries/count-held-attempts.js';
 import { countQueuedAttempts } from './queries/count-queued-attempts.js';
 import { countRunsByStatus } from './queries/count-runs-by-status.js';
 import { countTasksByStatus } from './queries/count-tasks-by-status.js';
@@ -393,6 +394,10 @@ export class SqlControlStore implements ControlStore {
 
   countQueuedAttempts(): Promise<number> {
     return countQueuedAttempts(this.ctx);
+  }
+
+  countHeldAttempts(): Promise<number> {
+    return countHeldAttempts(this.ctx);
   }
 
   countZombieRuns(now: number): Promise<number> {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { routes, type ApiRoute } from '../routes.js';
 import type {
+  AgentCapacity,
   AgentInfo,
   AgentLogsRequest,
   ClaimRequest,
@@ -433,12 +434,17 @@ export class SlipwayClient {
     return this.call(routes.createToken, { body }, call);
   }
 
-  /** Every token, without the tokens themselves. */
   /** The agents the server process has heard from since it started (admins only). */
   async listAgents(call?: CallOptions): Promise<AgentInfo[]> {
     return (await this.call(routes.listAgents, {}, call)).agents;
   }
 
+  /** Connected agents, their slots, the busy ones and the attempts waiting (every user). */
+  getCapacity(call?: CallOptions): Promise<AgentCapacity> {
+    return this.call(routes.getCapacity, {}, call);
+  }
+
+  /** Every token, without the tokens themselves. */
   async listTokens(call?: CallOptions): Promise<TokenInfo[]> {
     return (await this.call(routes.listTokens, {}, call)).tokens;
   }

@@ -204,6 +204,8 @@ export interface ControlStore
   countTasksByStatus(): Promise<StatusCounts<TaskStatus>>;
   /** Attempts queued for agents and not claimed yet. */
   countQueuedAttempts(): Promise<number>;
+  /** Attempts agents hold now (claimed, not settled): the agent slots in use. */
+  countHeldAttempts(): Promise<number>;
   /**
    * Running runs that nothing moves on: no attempt queued, none claimed with a lease
    * lasting until `now` or later, no recorded outcome waiting to be applied, and no
