@@ -85,6 +85,14 @@ function runForm(page: Page) {
   return page.getByRole('form', { name: 'Run pipeline' });
 }
 
+/** The home page's agent capacity figures, by name, once shown. */
+async function capacityFigures(page: Page): Promise<Record<string, string>> {
+  await page.locator('.capacity dd').first().waitFor();
+  return page.evaluate<Record<string, string>>(
+    `Object.fromEntries([...document.querySelectorAll('.capacity dd')].map((dd) => [dd.dataset.figure, dd.firstChild.textContent]))`,
+  );
+}
+
 /** The status badge next to the run's title. */
 function runStatus(page: Page) {
   return page.locator('h1 .badge');
@@ -101,7 +109,7 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await gitInit(repo);
     const dataDir = join(await cleanup.tempDir(), 'data');
     await mkdir(dataDir);
-    const up = await startUp(cleanup, { dataDir });
+    const up = await startUp(cleanup, { dataDir, agentCapacity: 2 });
     const token = await adminTokenOf(up);
     const admin = apiClient({ url: up.url, token });
     await admin.createProject({ name: 'shop', source: repo });
@@ -122,6 +130,9 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'shop' }).waitFor();
+    // Agent capacity: the embedded agent, its two slots, nothing busy or queued yet.
+    await page.getByRole('heading', { name: 'Agent capacity' }).waitFor();
+    expect(await capacityFigures(page)).toEqual({ agents: '1', slots: '2', busy: '0', queued: '0' });
     await expectAccessible(page, 'the home page');
 
     // Trigger a run from the project page.
@@ -279,6 +290,10 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await tab.getByRole('heading', { name: 'Runs' }).waitFor();
     expect(await tab.getByRole('button', { name: 'Run', exact: true }).count()).toBe(0);
     expect(await tab.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    // Viewers see agent capacity on the home page too.
+    await tab.getByRole('link', { name: 'Slipway' }).click();
+    await tab.getByRole('heading', { name: 'Agent capacity' }).waitFor();
+    expect((await capacityFigures(tab)).agents).toBe('1');
 
     expect(problems).toEqual([]);
   }, 240_000);
