@@ -132,7 +132,12 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.getByRole('link', { name: 'shop' }).waitFor();
     // Agent capacity: the embedded agent, its two slots, nothing busy or queued yet.
     await page.getByRole('heading', { name: 'Agent capacity' }).waitFor();
-    expect(await capacityFigures(page)).toEqual({ agents: '1', slots: '2', busy: '0', queued: '0' });
+    expect(await capacityFigures(page)).toEqual({
+      agents: '1',
+      slots: '2',
+      busy: '0',
+      queued: '0',
+    });
     await expectAccessible(page, 'the home page');
 
     // Trigger a run from the project page.

@@ -50,9 +50,12 @@ describe('GET /api/capacity', () => {
     expect(await asViewer.getCapacity()).toEqual({ agents: 0, slots: 0, busy: 0, queued: 0 });
     // The route reveals no project data, so a user with no role anywhere reads it as well.
     const stranger = await admin.createToken({ name: 's', user: 'st' });
-    expect(await new SlipwayClient({ baseUrl: url, token: stranger.token }).getCapacity()).toEqual(
-      { agents: 0, slots: 0, busy: 0, queued: 0 },
-    );
+    expect(await new SlipwayClient({ baseUrl: url, token: stranger.token }).getCapacity()).toEqual({
+      agents: 0,
+      slots: 0,
+      busy: 0,
+      queued: 0,
+    });
     // Agent tokens speak only the agent protocol.
     const agent = await admin.createToken({ name: 'a', user: 'runner', kind: 'agent' });
     expect(

@@ -1,9 +1,10 @@
 import { useState, type SyntheticEvent } from 'react';
-import type { CreatedToken } from '@slipway/api';
+import type { CallerAccess, CreatedToken } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { formatTime, formatWhen } from '../ui/format.js';
+import { ProjectSettings } from './project-settings.js';
 
 function Agents() {
   const { client } = useSigned();
@@ -254,15 +255,34 @@ function Secrets() {
   );
 }
 
-/** Tokens and project secrets, for admins. */
+/** Whether the caller may open the admin page: an admin, or an admin of some project. */
+export function mayAdminister(access: CallerAccess): boolean {
+  return access.admin || access.roles.some((r) => r.role === 'admin');
+}
+
+/**
+ * Tokens, project secrets and agents for admins; the settings of the projects the caller
+ * administers for project admins too.
+ */
 export function AdminPage() {
   const { access } = useSigned();
-  if (!access.admin) return <p>Only admins may see this page.</p>;
+  if (!mayAdminister(access)) {
+    return <p>Only admins, and admins of a project, may see this page.</p>;
+  }
+  if (!access.admin) {
+    return (
+      <>
+        <h1>Admin</h1>
+        <ProjectSettings />
+      </>
+    );
+  }
   return (
     <>
       <h1>Admin</h1>
       <Tokens />
       <Secrets />
+      <ProjectSettings />
       <Agents />
     </>
   );

@@ -13,7 +13,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const VIEWER: CallerAccess = { user: 'vi', admin: false, roles: [{ projectId: 'p1', role: 'viewer' }] };
+const VIEWER: CallerAccess = {
+  user: 'vi',
+  admin: false,
+  roles: [{ projectId: 'p1', role: 'viewer' }],
+};
 
 async function settle(ms = 20) {
   await act(async () => {
