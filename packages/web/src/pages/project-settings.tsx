@@ -568,7 +568,7 @@ export function ProjectSettings() {
         <p className="empty">You administer no project.</p>
       )}
       {mine.length > 0 && (
-        <label>
+        <label className="project-picker">
           Project{' '}
           <select
             value={project?.name ?? ''}
