@@ -60,6 +60,7 @@ import {
 } from './schemas/triggers.js';
 import {
   ForgeSettings,
+  PullRequestList,
   PullRequestPath,
   PullRequestStatus,
   PutAutoMergeRequest,
@@ -490,6 +491,20 @@ export const routes = {
     status: 200,
     response: AutoMergeSettings,
     errors: [400, 404],
+  },
+  listPullRequests: {
+    operationId: 'listPullRequests',
+    method: 'GET',
+    path: '/api/projects/:project/pulls',
+    summary:
+      "List a project's pull requests as recorded from its forge's events, highest number first (at most 500): open or closed, and the head commit",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:viewer',
+    params: ProjectPath,
+    status: 200,
+    response: PullRequestList,
+    errors: [404],
   },
   getPullRequestStatus: {
     operationId: 'getPullRequestStatus',

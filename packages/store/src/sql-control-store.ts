@@ -159,6 +159,7 @@ import { listCommitStatuses } from './queries/list-commit-statuses.js';
 import { putProjectForge } from './queries/put-project-forge.js';
 import { settleCommitStatus } from './queries/settle-commit-status.js';
 import { findPullRequest } from './queries/find-pull-request.js';
+import { listPullRequests } from './queries/list-pull-requests.js';
 import { findTriggerEvent } from './queries/find-trigger-event.js';
 import { updatePullRequest } from './queries/update-pull-request.js';
 import { dueMerges } from './queries/due-merges.js';
@@ -531,6 +532,10 @@ export class SqlControlStore implements ControlStore {
 
   findPullRequest(projectId: string, number: number): Promise<PullRequestRecord | null> {
     return findPullRequest(this.ctx, projectId, number);
+  }
+
+  listPullRequests(projectId: string, limit: number): Promise<PullRequestRecord[]> {
+    return listPullRequests(this.ctx, projectId, limit);
   }
 
   dueMerges(now: number, limit: number): Promise<PullRequestRecord[]> {

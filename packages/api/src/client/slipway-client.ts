@@ -47,6 +47,7 @@ import type {
   AutoMergeSettings,
   ForgeSettings,
   PullRequestStatus,
+  PullRequestSummary,
   PutAutoMergeRequest,
   PutForgeRequest,
 } from '../schemas/forges.js';
@@ -293,6 +294,11 @@ export class SlipwayClient {
     call?: CallOptions,
   ): Promise<AutoMergeSettings> {
     return this.call(routes.putProjectAutoMerge, { params: { project }, body }, call);
+  }
+
+  /** A project's pull requests as recorded (open or closed), highest number first. */
+  async listPullRequests(project: string, call?: CallOptions): Promise<PullRequestSummary[]> {
+    return (await this.call(routes.listPullRequests, { params: { project } }, call)).pulls;
   }
 
   /** What is recorded about a pull request of a project. */

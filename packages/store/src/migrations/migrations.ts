@@ -11,6 +11,7 @@ import { chat } from './0010-chat.js';
 import { autoMerge } from './0011-auto-merge.js';
 import { catalogParams } from './0012-catalog-params.js';
 import { agents } from './0014-agents.js';
+import { pullRequestState } from './0016-pull-request-state.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -26,6 +27,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-auto-merge': autoMerge,
   '0012-catalog-params': catalogParams,
   '0014-agents': agents,
+  '0016-pull-request-state': pullRequestState,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

@@ -27,6 +27,7 @@ export function updatePullRequest(
             projectId,
             number,
             headCommit: null,
+            state: null,
             labels: {},
             waitingEventId: null,
             merge: null,
@@ -36,6 +37,7 @@ export function updatePullRequest(
     const next = change(current);
     const values = {
       head_commit: next.headCommit,
+      state: next.state,
       labels: JSON.stringify(next.labels),
       waiting_event_id: next.waitingEventId,
       merge: next.merge === null ? null : JSON.stringify(next.merge),
