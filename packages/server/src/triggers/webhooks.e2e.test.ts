@@ -330,9 +330,11 @@ describe('GitHub webhooks, end to end', () => {
     expect((await event('opened', 7)).status).toBe(202);
     expect((await event('opened', 8)).status).toBe(202);
     await settledEvents(client, 2);
-    expect(await client.listPullRequests('shop')).toEqual([
-      { number: 8, state: 'open', headCommit: head, updatedAt: expect.any(Number) },
-      { number: 7, state: 'open', headCommit: head, updatedAt: expect.any(Number) },
+    expect(
+      (await client.listPullRequests('shop')).map((pr) => [pr.number, pr.state, pr.headCommit]),
+    ).toEqual([
+      [8, 'open', head],
+      [7, 'open', head],
     ]);
 
     // Closing starts no run (the pipeline takes opened and synchronize), yet is recorded.

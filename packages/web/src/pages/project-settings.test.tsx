@@ -20,11 +20,7 @@ const PROJECTS: Project[] = [
 ];
 
 function notFound(message: string): Promise<never> {
-  return Promise.reject(
-    new ApiError(404, { error: { code: 'not_found', message } } as ConstructorParameters<
-      typeof ApiError
-    >[1]),
-  );
+  return Promise.reject(new ApiError(404, { error: { code: 'not_found', message } }));
 }
 
 /** A client over settings kept in memory, recording each change. */
@@ -61,7 +57,7 @@ function fakeClient() {
       return Promise.reject(
         new ApiError(403, {
           error: { code: 'forbidden', message: 'your role in this project is too low' },
-        } as ConstructorParameters<typeof ApiError>[1]),
+        }),
       );
     },
   } as unknown as SlipwayClient;
