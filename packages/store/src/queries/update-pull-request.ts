@@ -14,6 +14,15 @@ export function updatePullRequest(
   change: (current: PullRequestRecord) => PullRequestRecord,
 ): Promise<PullRequestRecord> {
   return writeTransaction(ctx, async (trx) => {
+    if (ctx.dialect.locksRows) {
+      // A row to lock, even for the first update: otherwise two first updates each find
+      // none, and the later write loses the earlier one's change.
+      await trx
+        .insertInto('pull_requests')
+        .values({ project_id: projectId, number, labels: '{}', updated_at: 0 })
+        .onConflict((oc) => oc.columns(['project_id', 'number']).doNothing())
+        .execute();
+    }
     const row = await trx
       .selectFrom('pull_requests')
       .selectAll()
