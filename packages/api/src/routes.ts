@@ -26,7 +26,13 @@ import {
 } from './schemas/agent.js';
 import { Health, Readiness } from './schemas/health.js';
 import { FollowLogsQuery, LogChunk, ReadLogsQuery, TaskLogs } from './schemas/logs.js';
-import { CreateProjectRequest, Project, ProjectList, ProjectPath } from './schemas/projects.js';
+import {
+  CreateProjectRequest,
+  Project,
+  ProjectList,
+  ProjectPath,
+  PutDefaultBranchRequest,
+} from './schemas/projects.js';
 import { PipelineList } from './schemas/pipelines.js';
 import {
   ApprovalRequest,
@@ -206,6 +212,21 @@ export const routes = {
     status: 200,
     response: Project,
     errors: [404],
+  },
+  putProjectDefaultBranch: {
+    operationId: 'putProjectDefaultBranch',
+    method: 'PUT',
+    path: '/api/projects/:project/default-branch',
+    summary:
+      "Change a project's default branch (it must exist in the repository): runs without a ref, schedules and the run form use it",
+    tag: 'projects',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    body: PutDefaultBranchRequest,
+    status: 200,
+    response: Project,
+    errors: [400, 404],
   },
   listPipelines: {
     operationId: 'listPipelines',

@@ -76,6 +76,7 @@ import { acquireLease } from './queries/acquire-lease.js';
 import { appendLogs } from './queries/append-logs.js';
 import { claimAttempts } from './queries/claim-attempts.js';
 import { createProject } from './queries/create-project.js';
+import { setProjectDefaultBranch } from './queries/set-project-default-branch.js';
 import { createRun } from './queries/create-run.js';
 import { dueRuns } from './queries/due-runs.js';
 import { expireLeases } from './queries/expire-leases.js';
@@ -191,6 +192,10 @@ export class SqlControlStore implements ControlStore {
 
   createProject(project: NewProject): Promise<Project> {
     return createProject(this.ctx, project);
+  }
+
+  setProjectDefaultBranch(projectId: string, branch: string): Promise<Project | null> {
+    return setProjectDefaultBranch(this.ctx, projectId, branch);
   }
 
   findProject(idOrName: string): Promise<Project | null> {

@@ -130,6 +130,15 @@ export class SlipwayClient {
   }
 
   /** The pipelines of a project's default branch with their typed params. */
+  /** Changes a project's default branch (project admins); the branch must exist. */
+  putProjectDefaultBranch(project: string, branch: string, call?: CallOptions): Promise<Project> {
+    return this.call(
+      routes.putProjectDefaultBranch,
+      { params: { project }, body: { branch } },
+      call,
+    );
+  }
+
   listPipelines(project: string, call?: CallOptions): Promise<PipelineList> {
     return this.call(routes.listPipelines, { params: { project } }, call);
   }

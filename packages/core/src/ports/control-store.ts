@@ -37,6 +37,8 @@ export interface ControlStore
   /** By id or by name; null when there is none. */
   findProject(idOrName: string): Promise<Project | null>;
   listProjects(): Promise<Project[]>;
+  /** Changes a project's default branch; returns the project, or null when there is none. */
+  setProjectDefaultBranch(projectId: string, branch: string): Promise<Project | null>;
 
   /**
    * Stores a run with its frozen plan, numbered per project (1, 2, …), status `queued`. A

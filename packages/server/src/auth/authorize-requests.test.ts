@@ -38,6 +38,7 @@ const AUDIENCE = {
   createProject: 'admins',
   listProjects: 'users',
   getProject: 'project viewers',
+  putProjectDefaultBranch: 'project admins',
   listPipelines: 'project viewers',
   createRun: 'project developers',
   listRuns: 'users',

@@ -26,6 +26,7 @@ function notFound(message: string): Promise<never> {
 /** A client over settings kept in memory, recording each change. */
 function fakeClient() {
   const calls: string[] = [];
+  let projects = [...PROJECTS];
   let forge: ForgeSettings = {
     forge: 'github',
     apiUrl: 'https://api.github.com',
@@ -36,7 +37,12 @@ function fakeClient() {
   };
   let roles: RoleBinding[] = [{ projectId: 'p1', user: 'ada', role: 'admin', updatedAt: 5 }];
   const client = {
-    listProjects: () => Promise.resolve(PROJECTS),
+    listProjects: () => Promise.resolve(projects),
+    putProjectDefaultBranch: (project: string, branch: string) => {
+      calls.push(`default-branch ${project} ${branch}`);
+      projects = projects.map((p) => (p.name === project ? { ...p, defaultBranch: branch } : p));
+      return Promise.resolve(projects[0]);
+    },
     getProjectWebhook: () =>
       Promise.resolve({ forge: 'github', path: '/api/projects/shop/hooks/github', updatedAt: 9 }),
     getProjectForge: () => Promise.resolve(forge),
@@ -164,6 +170,17 @@ describe('project settings on the admin page', () => {
       (tr) => tr.querySelector('td')?.textContent,
     );
     expect(users).toContain('bo');
+
+    const defaultBranch = page.querySelector('form[aria-label="Default branch"]');
+    const branchField = input(defaultBranch as HTMLElement, 'input');
+    expect(branchField.value).toBe('main');
+    type(branchField, 'trunk');
+    await submit(defaultBranch);
+    expect(calls.at(-1)).toBe('default-branch shop trunk');
+    expect(page.querySelector('[role="status"]')?.textContent).toBe('Default branch is now trunk.');
+    expect(page.querySelector('#setting-repository ~ dl dd:nth-of-type(2)')?.textContent).toBe(
+      'trunk',
+    );
 
     // The server's refusal is shown as it words it.
     const poll = page.querySelector('form[aria-label="Polling"]');

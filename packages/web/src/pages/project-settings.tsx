@@ -64,11 +64,17 @@ function Setting(props: { readonly id: string; readonly title: string; children:
 }
 
 /**
- * The settings of one project, for its admins: repository facts, webhook, forge (commit
+ * The settings of one project, for its admins: default branch, webhook, forge (commit
  * statuses and comments), auto-merge, polling and role bindings. Each form saves through
  * its own route; the server checks the caller's role again.
  */
-function OneProject({ project }: { readonly project: Project }) {
+function OneProject({
+  project,
+  onProjectChanged,
+}: {
+  readonly project: Project;
+  readonly onProjectChanged: () => void;
+}) {
   const { client, access } = useSigned();
   const name = project.name;
   const settings = useLoad<Settings>(`settings:${project.id}`, async (signal) => {
@@ -120,10 +126,19 @@ function OneProject({ project }: { readonly project: Project }) {
           </dd>
           <dt>Default branch</dt>
           <dd>
-            <code>{project.defaultBranch}</code>{' '}
-            <span className="meta">(chosen when the project was added)</span>
+            <code>{project.defaultBranch}</code>
           </dd>
         </dl>
+        <DefaultBranchForm
+          key={project.defaultBranch}
+          branch={project.defaultBranch}
+          onSave={(e, branch) =>
+            change(e, `Default branch is now ${branch}.`, async () => {
+              await client.putProjectDefaultBranch(name, branch);
+              onProjectChanged();
+            })
+          }
+        />
       </Setting>
       {value === undefined ? (
         settings.error === undefined && <p className="loading">Loading…</p>
@@ -177,6 +192,29 @@ function OneProject({ project }: { readonly project: Project }) {
 }
 
 type Save<T> = (event: SyntheticEvent, body: T) => Promise<boolean>;
+
+function DefaultBranchForm(props: { readonly branch: string; readonly onSave: Save<string> }) {
+  const [branch, setBranch] = useState(props.branch);
+  return (
+    <form
+      className="inline-form"
+      aria-label="Default branch"
+      onSubmit={(e) => void props.onSave(e, branch.trim())}
+    >
+      <label>
+        Default branch
+        <input
+          required
+          value={branch}
+          onChange={(e) => {
+            setBranch(e.target.value);
+          }}
+        />
+      </label>
+      <button type="submit">Change default branch</button>
+    </form>
+  );
+}
 
 function WebhookForm(props: {
   readonly webhook: WebhookSettings | null;
@@ -584,7 +622,9 @@ export function ProjectSettings() {
           </select>
         </label>
       )}
-      {project !== undefined && <OneProject key={project.id} project={project} />}
+      {project !== undefined && (
+        <OneProject key={project.id} project={project} onProjectChanged={projects.reload} />
+      )}
     </section>
   );
 }
