@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import type { CallerAccess, CreatedToken } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
+import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { formatTime, formatWhen } from '../ui/format.js';
@@ -162,10 +163,11 @@ function Tokens() {
 }
 
 function Secrets() {
-  const { client } = useSigned();
+  const { client, access } = useSigned();
   const projects = useLoad('projects', (signal) => client.listProjects({ signal }));
+  const mine = (projects.value ?? []).filter((p) => mayAct(access, p.id, 'admin'));
   const [project, setProject] = useState('');
-  const chosen = project !== '' ? project : (projects.value?.[0]?.name ?? '');
+  const chosen = project !== '' ? project : (mine[0]?.name ?? '');
   const secrets = useLoad(`secrets:${chosen}`, (signal) =>
     chosen === '' ? Promise.resolve([]) : client.listSecrets(chosen, { signal }),
   );
@@ -206,7 +208,7 @@ function Secrets() {
             setProject(e.target.value);
           }}
         >
-          {(projects.value ?? []).map((p) => (
+          {mine.map((p) => (
             <option key={p.id} value={p.name}>
               {p.name}
             </option>
@@ -261,7 +263,7 @@ export function mayAdminister(access: CallerAccess): boolean {
 }
 
 /**
- * Tokens, project secrets and agents for admins; the settings of the projects the caller
+ * Tokens and agents for admins; the secrets and settings of the projects the caller
  * administers for project admins too.
  */
 export function AdminPage() {
@@ -273,6 +275,7 @@ export function AdminPage() {
     return (
       <>
         <h1>Admin</h1>
+        <Secrets />
         <ProjectSettings />
       </>
     );

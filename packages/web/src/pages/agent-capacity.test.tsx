@@ -69,12 +69,16 @@ describe('agent capacity on the home page', () => {
     expect(panel?.querySelector('.hint')).toBeNull();
   });
 
-  it('shows why the server refused, and no figures', async () => {
+  it('shows why the server refused, and no figures, until it answers again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let down = true;
     const client = {
       listProjects: () => Promise.resolve([]),
       listRuns: () => Promise.resolve({ runs: [], nextBefore: null }),
-      getCapacity: () => Promise.reject(new Error('the server is unreachable')),
+      getCapacity: () =>
+        down
+          ? Promise.reject(new Error('the server is unreachable'))
+          : Promise.resolve({ agents: 1, slots: 2, busy: 0, queued: 0 }),
     } as unknown as SlipwayClient;
     const view = render(
       <SignedContext.Provider value={{ client, access: VIEWER, signOut: () => undefined }}>
@@ -86,6 +90,11 @@ describe('agent capacity on the home page', () => {
     const panel = view.container.querySelector('section[aria-labelledby="capacity-title"]');
     expect(panel?.textContent).toContain('the server is unreachable');
     expect(panel?.querySelector('.capacity')).toBeNull();
+
+    down = false;
+    await settle(3000);
+    expect(panel?.querySelector('[role="alert"]')).toBeNull();
+    expect(figures(view.container)).toEqual({ agents: '1', slots: '2', busy: '0', queued: '0' });
   });
 
   it('says why queued tasks wait', () => {

@@ -38,6 +38,10 @@ function fakeClient() {
   let roles: RoleBinding[] = [{ projectId: 'p1', user: 'ada', role: 'admin', updatedAt: 5 }];
   const client = {
     listProjects: () => Promise.resolve(projects),
+    listSecrets: (project: string) => {
+      calls.push(`secrets ${project}`);
+      return Promise.resolve([]);
+    },
     putProjectDefaultBranch: (project: string, branch: string) => {
       calls.push(`default-branch ${project} ${branch}`);
       projects = projects.map((p) => (p.name === project ? { ...p, defaultBranch: branch } : p));
@@ -130,9 +134,12 @@ describe('project settings on the admin page', () => {
     const view = await show(access, client);
     const page = view.container;
     expect(page.querySelector('h2#settings-title')?.textContent).toBe('Project settings');
-    // Tokens, secrets and agents are for admins.
+    // Tokens and agents are for admins; secrets only of the projects they administer.
     expect(page.querySelector('#tokens-title')).toBeNull();
     expect(page.querySelector('#agents-title')).toBeNull();
+    const secretProjects = [...page.querySelectorAll('#secrets-title ~ label option')];
+    expect(secretProjects.map((o) => o.textContent)).toEqual(['shop']);
+    expect(calls.splice(0)).toEqual(['secrets shop']);
     const options = [...page.querySelectorAll('#settings-title ~ label option')].map(
       (o) => o.textContent,
     );
