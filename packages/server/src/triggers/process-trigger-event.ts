@@ -94,7 +94,10 @@ export async function processTriggerEvent(
       return await hooks.onComment(project, normalized.comment, event);
     }
     const trigger = normalized.trigger;
-    await recordPullRequestState(context.store, project, trigger, context.now());
+    // A held fork event started later by /ok-to-test tells nothing new about its state.
+    if (hooks.allowUntrusted !== true) {
+      await recordPullRequestState(context.store, project, trigger, context.now());
+    }
     if (
       trigger.untrusted &&
       hooks.allowUntrusted !== true &&
