@@ -85,6 +85,14 @@ function runForm(page: Page) {
   return page.getByRole('form', { name: 'Run pipeline' });
 }
 
+/** The home page's agent capacity figures, by name, once shown. */
+async function capacityFigures(page: Page): Promise<Record<string, string>> {
+  await page.locator('.capacity dd').first().waitFor();
+  return page.evaluate<Record<string, string>>(
+    `Object.fromEntries([...document.querySelectorAll('.capacity dd')].map((dd) => [dd.dataset.figure, dd.firstChild.textContent]))`,
+  );
+}
+
 /** The status badge next to the run's title. */
 function runStatus(page: Page) {
   return page.locator('h1 .badge');
@@ -101,7 +109,7 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await gitInit(repo);
     const dataDir = join(await cleanup.tempDir(), 'data');
     await mkdir(dataDir);
-    const up = await startUp(cleanup, { dataDir });
+    const up = await startUp(cleanup, { dataDir, agentCapacity: 2 });
     const token = await adminTokenOf(up);
     const admin = apiClient({ url: up.url, token });
     await admin.createProject({ name: 'shop', source: repo });
@@ -122,6 +130,14 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'shop' }).waitFor();
+    // Agent capacity: the embedded agent, its two slots, nothing busy or queued yet.
+    await page.getByRole('heading', { name: 'Agent capacity' }).waitFor();
+    expect(await capacityFigures(page)).toEqual({
+      agents: '1',
+      slots: '2',
+      busy: '0',
+      queued: '0',
+    });
     await expectAccessible(page, 'the home page');
 
     // Trigger a run from the project page.
@@ -279,6 +295,51 @@ describe.skipIf(skip !== null)('the web UI in Chromium', () => {
     await tab.getByRole('heading', { name: 'Runs' }).waitFor();
     expect(await tab.getByRole('button', { name: 'Run', exact: true }).count()).toBe(0);
     expect(await tab.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    await tab.goto(`${up.url}/admin`);
+    await tab.getByText('Only admins, and admins of a project, may see this page.').waitFor();
+    // Viewers see agent capacity on the home page too.
+    await tab.getByRole('link', { name: 'Slipway' }).click();
+    await tab.getByRole('heading', { name: 'Agent capacity' }).waitFor();
+    expect((await capacityFigures(tab)).agents).toBe('1');
+
+    // A project's admin changes its settings on the admin page, and sees nothing else there.
+    const owner = await admin.createToken({ name: 'ui', user: 'pat' });
+    await admin.setRole('shop', 'pat', 'admin');
+    const settings = await browser.context.newPage();
+    settings.on('pageerror', (error) => problems.push(error.message));
+    await settings.goto(`${up.url}/admin`);
+    await settings.getByLabel('Token').fill(owner.token);
+    await settings.getByRole('button', { name: 'Sign in' }).click();
+    await settings.getByRole('heading', { name: 'Project settings' }).waitFor();
+    expect(await settings.getByRole('heading', { name: 'Tokens' }).count()).toBe(0);
+    const roleForm = settings.getByRole('form', { name: 'Give a role' });
+    await roleForm.getByLabel('User').fill('dana');
+    await roleForm.getByLabel('Role').selectOption('developer');
+    await roleForm.getByRole('button', { name: 'Give role' }).click();
+    await settings.getByRole('status').getByText('dana is now developer.').waitFor();
+    await settings.getByRole('cell', { name: 'dana', exact: true }).waitFor();
+    const webhookForm = settings.getByRole('form', { name: 'Webhook' });
+    await webhookForm.getByLabel('Forge').selectOption('github');
+    await webhookForm.getByLabel('Secret').fill('a-webhook-secret-of-some-length');
+    await webhookForm.getByRole('button', { name: 'Set webhook' }).click();
+    await settings.getByText('/api/projects/shop/hooks/github').waitFor();
+    const forgeForm = settings.getByRole('form', { name: 'Forge' });
+    await forgeForm.getByLabel('Repository').fill('acme/shop');
+    await forgeForm.getByLabel('API token').fill('ghp_not-a-real-token');
+    await forgeForm.getByRole('button', { name: 'Save forge settings' }).click();
+    await settings.getByText(/Runs report to acme\/shop on github/).waitFor();
+    const mergeForm = settings.getByRole('form', { name: 'Auto-merge' });
+    await mergeForm.getByLabel('Merge ready pull requests by themselves').check();
+    await mergeForm.getByLabel('Method').selectOption('squash');
+    await mergeForm.getByRole('button', { name: 'Save auto-merge' }).click();
+    await settings.getByText('On: ready pull requests merge by themselves (squash).').waitFor();
+    expect((await admin.getProjectForge('shop')).autoMerge).toBe('squash');
+    expect((await admin.listRoles('shop')).map((r) => [r.user, r.role])).toContainEqual([
+      'dana',
+      'developer',
+    ]);
+    await shot(settings, 'project-settings');
+    await expectAccessible(settings, 'the project settings');
 
     expect(problems).toEqual([]);
   }, 240_000);

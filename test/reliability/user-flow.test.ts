@@ -62,6 +62,12 @@ describeOnEachStore('slipway up, as a user runs it', (store) => {
 
     const added = await slipway(access, ['project', 'add', 'shop', repo]);
     expect(added.code, added.stderr).toBe(0);
+    const unknown = await slipway(access, ['project', 'default-branch', 'shop', 'trunk']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('branch "trunk" does not exist');
+    const kept = await slipway(access, ['project', 'default-branch', 'shop', 'main']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toBe('project shop: default branch main\n');
     const triggered = await slipway(access, ['trigger', 'shop', '--wait', '--json']);
     expect(triggered.code, triggered.stdout + triggered.stderr).toBe(0);
     const runId = (JSON.parse(triggered.stdout) as RunDetail).run.id;

@@ -17,6 +17,7 @@ import {
   TokenPath,
 } from './schemas/access.js';
 import {
+  AgentCapacity,
   AgentList,
   AgentLogsRequest,
   ClaimRequest,
@@ -30,7 +31,13 @@ import {
 } from './schemas/agent.js';
 import { Health, Readiness } from './schemas/health.js';
 import { FollowLogsQuery, LogChunk, ReadLogsQuery, TaskLogs } from './schemas/logs.js';
-import { CreateProjectRequest, Project, ProjectList, ProjectPath } from './schemas/projects.js';
+import {
+  CreateProjectRequest,
+  Project,
+  ProjectList,
+  ProjectPath,
+  PutDefaultBranchRequest,
+} from './schemas/projects.js';
 import { PipelineList } from './schemas/pipelines.js';
 import {
   ApprovalRequest,
@@ -64,6 +71,7 @@ import {
 } from './schemas/triggers.js';
 import {
   ForgeSettings,
+  PullRequestList,
   PullRequestPath,
   PullRequestStatus,
   PutAutoMergeRequest,
@@ -210,6 +218,21 @@ export const routes = {
     response: Project,
     errors: [404],
   },
+  putProjectDefaultBranch: {
+    operationId: 'putProjectDefaultBranch',
+    method: 'PUT',
+    path: '/api/projects/:project/default-branch',
+    summary:
+      "Change a project's default branch (it must exist in the repository): runs without a ref, schedules and the run form use it",
+    tag: 'projects',
+    auth: true,
+    requires: 'project:admin',
+    params: ProjectPath,
+    body: PutDefaultBranchRequest,
+    status: 200,
+    response: Project,
+    errors: [400, 404],
+  },
   listPipelines: {
     operationId: 'listPipelines',
     method: 'GET',
@@ -318,6 +341,19 @@ export const routes = {
     requires: 'admin',
     status: 200,
     response: AgentList,
+    errors: [],
+  },
+  getCapacity: {
+    operationId: 'getCapacity',
+    method: 'GET',
+    path: '/api/capacity',
+    summary:
+      'How many agents are connected, the slots they have together, how many are busy, and how many task attempts wait for one',
+    tag: 'agents',
+    auth: true,
+    requires: 'user',
+    status: 200,
+    response: AgentCapacity,
     errors: [],
   },
   registerAgent: {
@@ -481,6 +517,20 @@ export const routes = {
     status: 200,
     response: AutoMergeSettings,
     errors: [400, 404],
+  },
+  listPullRequests: {
+    operationId: 'listPullRequests',
+    method: 'GET',
+    path: '/api/projects/:project/pulls',
+    summary:
+      "List a project's pull requests as recorded from its forge's events, highest number first (at most 500): open or closed, and the head commit",
+    tag: 'triggers',
+    auth: true,
+    requires: 'project:viewer',
+    params: ProjectPath,
+    status: 200,
+    response: PullRequestList,
+    errors: [404],
   },
   getPullRequestStatus: {
     operationId: 'getPullRequestStatus',

@@ -290,6 +290,16 @@ withServer(
     branch: options.branch,
   });
 });
+withServer(
+  project
+    .command('default-branch <name> <branch>')
+    .description(
+      "change a project's default branch, which runs without a ref, schedules and the web UI's run form use (project admins)",
+    ),
+).action(async (name: string, branch: string, options: ServerFlags) => {
+  const { projectDefaultBranchCommand } = await import('./commands/client/project-commands.js');
+  process.exitCode = await projectDefaultBranchCommand({ ...serverOptions(options), name, branch });
+});
 withServer(project.command('list').description('list projects')).action(
   async (options: ServerFlags) => {
     const { projectListCommand } = await import('./commands/client/project-commands.js');

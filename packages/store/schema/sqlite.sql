@@ -287,6 +287,7 @@ CREATE TABLE "pull_requests" (
   "updated_at" bigint not null,
   "merge" text,
   "merge_due_at" bigint,
+  "state" text,
   constraint "pull_requests_pkey" primary key ("project_id", "number")
 );
 

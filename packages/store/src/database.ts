@@ -334,6 +334,8 @@ export interface PullRequestsTable {
   /** When the merge loop takes the merge next; null when none is due. */
   merge_due_at: number | null;
   updated_at: number;
+  /** `open` or `closed`, from the last pull request event; null before one. */
+  state: string | null;
 }
 
 /** The commit status outbox: one row per reported run or skipped pipeline. */

@@ -78,6 +78,7 @@ import { acquireLease } from './queries/acquire-lease.js';
 import { appendLogs } from './queries/append-logs.js';
 import { claimAttempts } from './queries/claim-attempts.js';
 import { createProject } from './queries/create-project.js';
+import { setProjectDefaultBranch } from './queries/set-project-default-branch.js';
 import { createRun } from './queries/create-run.js';
 import { dueRuns } from './queries/due-runs.js';
 import { expireLeases } from './queries/expire-leases.js';
@@ -112,6 +113,7 @@ import { runsWithExpiredArtifacts } from './queries/runs-with-expired-artifacts.
 import { saveReport } from './queries/save-report.js';
 import { admitRuns } from './queries/admit-runs.js';
 import { clearPendingCancels } from './queries/clear-pending-cancels.js';
+import { countHeldAttempts } from './queries/count-held-attempts.js';
 import { countQueuedAttempts } from './queries/count-queued-attempts.js';
 import { countRunsByStatus } from './queries/count-runs-by-status.js';
 import { countTasksByStatus } from './queries/count-tasks-by-status.js';
@@ -165,6 +167,7 @@ import { listCommitStatuses } from './queries/list-commit-statuses.js';
 import { putProjectForge } from './queries/put-project-forge.js';
 import { settleCommitStatus } from './queries/settle-commit-status.js';
 import { findPullRequest } from './queries/find-pull-request.js';
+import { listPullRequests } from './queries/list-pull-requests.js';
 import { findTriggerEvent } from './queries/find-trigger-event.js';
 import { updatePullRequest } from './queries/update-pull-request.js';
 import { dueMerges } from './queries/due-merges.js';
@@ -196,6 +199,10 @@ export class SqlControlStore implements ControlStore {
 
   createProject(project: NewProject): Promise<Project> {
     return createProject(this.ctx, project);
+  }
+
+  setProjectDefaultBranch(projectId: string, branch: string): Promise<Project | null> {
+    return setProjectDefaultBranch(this.ctx, projectId, branch);
   }
 
   findProject(idOrName: string): Promise<Project | null> {
@@ -422,6 +429,10 @@ export class SqlControlStore implements ControlStore {
     return countQueuedAttempts(this.ctx);
   }
 
+  countHeldAttempts(): Promise<number> {
+    return countHeldAttempts(this.ctx);
+  }
+
   countZombieRuns(now: number): Promise<number> {
     return countZombieRuns(this.ctx, now);
   }
@@ -553,6 +564,10 @@ export class SqlControlStore implements ControlStore {
 
   findPullRequest(projectId: string, number: number): Promise<PullRequestRecord | null> {
     return findPullRequest(this.ctx, projectId, number);
+  }
+
+  listPullRequests(projectId: string, limit: number): Promise<PullRequestRecord[]> {
+    return listPullRequests(this.ctx, projectId, limit);
   }
 
   dueMerges(now: number, limit: number): Promise<PullRequestRecord[]> {

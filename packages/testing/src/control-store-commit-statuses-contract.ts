@@ -151,6 +151,7 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
           projectId: project.id,
           number: 7,
           headCommit: null,
+          state: null,
           labels: {},
           waitingEventId: null,
           merge: null,
@@ -163,18 +164,43 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
         ...current,
         labels: { ...current.labels, held: ['bob'] },
         waitingEventId: 'event-1',
+        state: 'closed',
         updatedAt: T0 + 1,
       }));
       expect(await store().findPullRequest(project.id, 7)).toEqual({
         projectId: project.id,
         number: 7,
         headCommit: COMMIT,
+        state: 'closed',
         labels: { approved: ['alice'], held: ['bob'] },
         waitingEventId: 'event-1',
         merge: null,
         updatedAt: T0 + 1,
       });
       expect(await store().findPullRequest(project.id, 8)).toBeNull();
+    });
+
+    it("lists a project's pull requests, highest number first", async () => {
+      const project = await contractProject(store());
+      const other = await contractProject(store());
+      for (const number of [3, 12, 5]) {
+        await store().updatePullRequest(project.id, number, (current) => ({
+          ...current,
+          state: number === 5 ? 'closed' : 'open',
+          updatedAt: T0 + number,
+        }));
+      }
+      await store().updatePullRequest(other.id, 4, (current) => ({ ...current, updatedAt: T0 }));
+      const listed = await store().listPullRequests(project.id, 10);
+      expect(listed.map((pr) => [pr.number, pr.state])).toEqual([
+        [12, 'open'],
+        [5, 'closed'],
+        [3, 'open'],
+      ]);
+      expect((await store().listPullRequests(project.id, 2)).map((pr) => pr.number)).toEqual([
+        12, 5,
+      ]);
+      expect((await store().listPullRequests(other.id, 10)).map((pr) => pr.state)).toEqual([null]);
     });
 
     it('lists the pull requests whose merge is due, until the merge is settled', async () => {

@@ -91,6 +91,18 @@ export function describeControlStoreContract(
         expect(await store.findProject('nothing')).toBeNull();
       });
 
+      it("changes a project's default branch", async () => {
+        const project = await store.createProject({
+          name: 'shop',
+          source: '/src/shop',
+          defaultBranch: 'main',
+        });
+        const changed = await store.setProjectDefaultBranch(project.id, 'trunk');
+        expect(changed).toEqual({ ...project, defaultBranch: 'trunk' });
+        expect(await store.findProject('shop')).toEqual(changed);
+        expect(await store.setProjectDefaultBranch('prj_none', 'trunk')).toBeNull();
+      });
+
       it('lists projects by name', async () => {
         await store.createProject({ name: 'web', source: '/src/web', defaultBranch: 'main' });
         await store.createProject({ name: 'api', source: '/src/api', defaultBranch: 'trunk' });

@@ -18,10 +18,11 @@ export function describeControlStoreStatsContract(store: () => ControlStore): vo
       expect(await store().countRunsByStatus()).toEqual({});
       expect(await store().countTasksByStatus()).toEqual({});
       expect(await store().countQueuedAttempts()).toBe(0);
+      expect(await store().countHeldAttempts()).toBe(0);
       expect(await store().countZombieRuns(T0)).toBe(0);
     });
 
-    it('counts runs and tasks by status, and queued attempts', async () => {
+    it('counts runs and tasks by status, and queued and held attempts', async () => {
       const project = await contractProject(store());
       const plan = contractPlan(['build', 'test']);
       const first = await contractRun(store(), project.id, plan);
@@ -51,6 +52,7 @@ export function describeControlStoreStatsContract(store: () => ControlStore): vo
       expect(await store().countRunsByStatus()).toEqual({ running: 1, queued: 1, failed: 1 });
       expect(await store().countTasksByStatus()).toEqual({ pending: 4, failed: 1, skipped: 1 });
       expect(await store().countQueuedAttempts()).toBe(2);
+      expect(await store().countHeldAttempts()).toBe(0);
       await store().claimAttempts({
         agentId: 'agent-1',
         labels: [],
@@ -59,6 +61,7 @@ export function describeControlStoreStatsContract(store: () => ControlStore): vo
         leaseUntil: T0 + 1000,
       });
       expect(await store().countQueuedAttempts()).toBe(1);
+      expect(await store().countHeldAttempts()).toBe(1);
     });
 
     it('counts running runs nothing moves on as zombies', async () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { routes, type ApiRoute } from '../routes.js';
 import type {
+  AgentCapacity,
   AgentInfo,
   AgentLogsRequest,
   ClaimRequest,
@@ -46,6 +47,7 @@ import type {
   AutoMergeSettings,
   ForgeSettings,
   PullRequestStatus,
+  PullRequestSummary,
   PutAutoMergeRequest,
   PutForgeRequest,
 } from '../schemas/forges.js';
@@ -131,6 +133,15 @@ export class SlipwayClient {
   }
 
   /** The pipelines of a project's default branch with their typed params. */
+  /** Changes a project's default branch (project admins); the branch must exist. */
+  putProjectDefaultBranch(project: string, branch: string, call?: CallOptions): Promise<Project> {
+    return this.call(
+      routes.putProjectDefaultBranch,
+      { params: { project }, body: { branch } },
+      call,
+    );
+  }
+
   listPipelines(project: string, call?: CallOptions): Promise<PipelineList> {
     return this.call(routes.listPipelines, { params: { project } }, call);
   }
@@ -297,6 +308,11 @@ export class SlipwayClient {
     return this.call(routes.putProjectAutoMerge, { params: { project }, body }, call);
   }
 
+  /** A project's pull requests as recorded (open or closed), highest number first. */
+  async listPullRequests(project: string, call?: CallOptions): Promise<PullRequestSummary[]> {
+    return (await this.call(routes.listPullRequests, { params: { project } }, call)).pulls;
+  }
+
   /** What is recorded about a pull request of a project. */
   getPullRequestStatus(
     project: string,
@@ -436,12 +452,17 @@ export class SlipwayClient {
     return this.call(routes.createToken, { body }, call);
   }
 
-  /** Every token, without the tokens themselves. */
   /** The agents the server process has heard from since it started (admins only). */
   async listAgents(call?: CallOptions): Promise<AgentInfo[]> {
     return (await this.call(routes.listAgents, {}, call)).agents;
   }
 
+  /** Connected agents, their slots, the busy ones and the attempts waiting (every user). */
+  getCapacity(call?: CallOptions): Promise<AgentCapacity> {
+    return this.call(routes.getCapacity, {}, call);
+  }
+
+  /** Every token, without the tokens themselves. */
   async listTokens(call?: CallOptions): Promise<TokenInfo[]> {
     return (await this.call(routes.listTokens, {}, call)).tokens;
   }

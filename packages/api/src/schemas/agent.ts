@@ -40,6 +40,31 @@ export type AgentInfo = z.infer<typeof AgentInfo>;
 export const AgentList = z.object({ agents: z.array(AgentInfo) });
 export type AgentList = z.infer<typeof AgentList>;
 
+/** What agents can run at once and how much of it is in use: no project data, for every user. */
+export const AgentCapacity = z.object({
+  agents: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Agents connected: heard from by any replica within the lease time.'),
+  slots: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Attempts the connected agents run at once, together (their capacities added).'),
+  busy: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Attempts agents hold now (claimed, not finished): the slots in use.'),
+  queued: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Task attempts queued and waiting for an agent to claim them.'),
+});
+export type AgentCapacity = z.infer<typeof AgentCapacity>;
+
 export const ClaimRequest = z.object({
   agentId: Id,
   labels: Labels,

@@ -1,5 +1,7 @@
+import type { PullRequestState as CorePullRequestState } from '@slipway/core';
 import { z } from 'zod';
 import { Timestamp } from './common.js';
+import { covering } from './covering.js';
 import { ProjectPath } from './projects.js';
 
 export const ReportingForgeName = z.enum(['github', 'gitlab', 'gitea']);
@@ -79,6 +81,27 @@ export const PullRequestPath = ProjectPath.extend({
   number: z.coerce.number().int().min(1).describe('The pull request (merge request) number.'),
 });
 
+export const PullRequestState = covering<CorePullRequestState>()(
+  z
+    .enum(['open', 'closed'])
+    .describe("As the forge's last pull request event said (closed: merged or not)."),
+);
+export type PullRequestState = z.infer<typeof PullRequestState>;
+
+/** A pull request of a project as recorded: open or closed, and its head. */
+export const PullRequestSummary = z.object({
+  number: z.number().int(),
+  state: PullRequestState.nullable().describe(
+    'Null when no pull request event telling it was received (only comments, say).',
+  ),
+  headCommit: z.string().nullable().describe('The head commit last seen.'),
+  updatedAt: Timestamp,
+});
+export type PullRequestSummary = z.infer<typeof PullRequestSummary>;
+
+export const PullRequestList = z.object({ pulls: z.array(PullRequestSummary) });
+export type PullRequestList = z.infer<typeof PullRequestList>;
+
 /** One check of a pull request's head commit: a pipeline's commit status. */
 export const PullRequestCheck = z.object({
   context: z.string().describe('slipway/<pipeline>'),
@@ -90,6 +113,9 @@ export const PullRequestCheck = z.object({
 /** What is recorded about a pull request: labels from PR commands and its checks. */
 export const PullRequestStatus = z.object({
   number: z.number().int(),
+  state: PullRequestState.nullable().describe(
+    'Null when no pull request event telling it was received.',
+  ),
   headCommit: z.string().nullable().describe('The head commit last seen.'),
   labels: z.object({
     approved: z.array(z.string()).describe('Users who commented /approve.'),

@@ -36,6 +36,13 @@ export const CreateProjectRequest = z.strictObject({
 });
 export type CreateProjectRequest = z.infer<typeof CreateProjectRequest>;
 
+export const PutDefaultBranchRequest = z.strictObject({
+  branch: BranchName.describe(
+    'The branch runs use when no ref is given, whose pipelines the schedules and the run form read; it must exist.',
+  ),
+});
+export type PutDefaultBranchRequest = z.infer<typeof PutDefaultBranchRequest>;
+
 /** A repository Slipway builds. */
 export const Project = z.object({
   id: Id,

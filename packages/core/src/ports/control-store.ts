@@ -44,6 +44,8 @@ export interface ControlStore
   /** By id or by name; null when there is none. */
   findProject(idOrName: string): Promise<Project | null>;
   listProjects(): Promise<Project[]>;
+  /** Changes a project's default branch; returns the project, or null when there is none. */
+  setProjectDefaultBranch(projectId: string, branch: string): Promise<Project | null>;
 
   /**
    * Stores a run with its frozen plan, numbered per project (1, 2, …), status `queued`. A
@@ -234,6 +236,8 @@ export interface ControlStore
   countTasksByStatus(): Promise<StatusCounts<TaskStatus>>;
   /** Attempts queued for agents and not claimed yet. */
   countQueuedAttempts(): Promise<number>;
+  /** Attempts agents hold now (claimed, not settled): the agent slots in use. */
+  countHeldAttempts(): Promise<number>;
   /**
    * Running runs that nothing moves on: no attempt queued, none claimed with a lease
    * lasting until `now` or later, no recorded outcome waiting to be applied, and no

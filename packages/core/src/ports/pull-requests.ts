@@ -30,6 +30,16 @@ export const MergeStatus = {
 } as const;
 export type MergeStatus = (typeof MergeStatus)[keyof typeof MergeStatus];
 
+/**
+ * Whether a pull request is open, as its forge's last pull request event said: `opened`,
+ * `reopened` and new commits make it `open`, `closed` (merged or not) makes it `closed`.
+ */
+export const PullRequestState = {
+  Open: 'open',
+  Closed: 'closed',
+} as const;
+export type PullRequestState = (typeof PullRequestState)[keyof typeof PullRequestState];
+
 /** An automatic merge of one head commit of a pull request: the merge outbox entry. */
 export interface PullRequestMerge {
   /** The head commit the checks passed on; the forge merges only while it is the head. */
@@ -51,6 +61,11 @@ export interface PullRequestRecord {
   readonly number: number;
   /** The head commit last seen (from a pull request event or the forge). */
   readonly headCommit: string | null;
+  /**
+   * Open or closed, from the last pull request event that said; null when no such event
+   * was received since states were recorded (a comment alone tells nothing).
+   */
+  readonly state: PullRequestState | null;
   /** Each label set, with the Slipway users who set it, in order. */
   readonly labels: Readonly<Partial<Record<PullRequestLabel, readonly string[]>>>;
   /** A fork's trigger event whose runs wait for `/ok-to-test`; null when none waits. */
@@ -64,6 +79,8 @@ export interface PullRequestRecord {
 export interface PullRequestStore {
   /** A pull request's record; null when nothing was recorded. */
   findPullRequest(projectId: string, number: number): Promise<PullRequestRecord | null>;
+  /** A project's pull request records, highest number first, at most `limit`. */
+  listPullRequests(projectId: string, limit: number): Promise<PullRequestRecord[]>;
   /**
    * Reads a pull request's record (an empty one when there is none), lets `change` make
    * the new one and stores it, in one transaction. Returns the stored record.

@@ -88,6 +88,11 @@ export class AgentRegistry {
     return listed.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
   }
 
+  /** The agents heard from at or after `since`: those taken as connected. */
+  async heardSince(since: number): Promise<AgentRecord[]> {
+    return (await this.list()).filter((agent) => agent.lastSeenAt >= since);
+  }
+
   /** Writes the sightings noted since the last write; on failure they wait for the next. */
   async flush(): Promise<void> {
     if (this.sightings.size === 0) return;

@@ -4,6 +4,7 @@ import { defineRoute } from '../http/define-route.js';
 import type { LogIntake } from '../logs/log-intake.js';
 import type { LogNotifier } from '../logs/log-notifier.js';
 import type { SchedulerLoop } from '../scheduler/scheduler-loop.js';
+import { readAgentCapacity } from './agent-capacity.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { claimAttempts, type ClaimContext } from './claim-attempts.js';
 
@@ -34,6 +35,10 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
       })),
     };
   });
+
+  defineRoute(app, routes.getCapacity, () =>
+    readAgentCapacity(store, agents, now() - context.leaseMs),
+  );
 
   defineRoute(app, routes.registerAgent, async ({ body }) => {
     const agent = await agents.register(body.name, body.labels, body.capacity, now());

@@ -236,9 +236,7 @@ export class ServerMetrics {
       help: 'Agents this server heard from within the lease time',
       registers,
       async collect() {
-        const since = sources.now() - sources.leaseMs;
-        const listed = await agents.list();
-        this.set(listed.filter((agent) => agent.lastSeenAt >= since).length);
+        this.set((await agents.heardSince(sources.now() - sources.leaseMs)).length);
       },
     });
   }

@@ -16,7 +16,10 @@ export async function requireProject(store: ControlStore, idOrName: string): Pro
   return project;
 }
 
-/** `POST /api/projects`, `GET /api/projects`, `GET /api/projects/:project`. */
+/**
+ * `POST /api/projects`, `GET /api/projects`, `GET /api/projects/:project`, and
+ * `PUT /api/projects/:project/default-branch` (project admins).
+ */
 export function projectRoutes(app: FastifyInstance, store: ControlStore): void {
   defineRoute(app, routes.createProject, async ({ body }) => {
     if (await store.findProject(body.name)) {
@@ -60,4 +63,25 @@ export function projectRoutes(app: FastifyInstance, store: ControlStore): void {
   defineRoute(app, routes.getProject, async ({ params }) =>
     projectView(await requireProject(store, params.project)),
   );
+
+  defineRoute(app, routes.putProjectDefaultBranch, async ({ params, body }) => {
+    const project = await requireProject(store, params.project);
+    let branches: ReadonlySet<string>;
+    try {
+      branches = (await inspectSource(project.source)).branches;
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      const message = `cannot read the repository at ${project.source}: ${error.reason}`;
+      throw new HttpError(ErrorCode.InvalidRequest, message);
+    }
+    if (!branches.has(body.branch)) {
+      const message = `branch "${body.branch}" does not exist in ${project.source}`;
+      throw new HttpError(ErrorCode.InvalidRequest, message, [
+        { in: 'body', path: 'branch', message },
+      ]);
+    }
+    const changed = await store.setProjectDefaultBranch(project.id, body.branch);
+    if (changed === null) throw new HttpError(ErrorCode.NotFound, `no project "${params.project}"`);
+    return projectView(changed);
+  });
 }

@@ -16,6 +16,7 @@ import { startRun, type CreateRunContext } from '../runs/create-run.js';
 import { normalizeEvent } from './normalize-event.js';
 import { normalizeScheduled } from './normalize-scheduled.js';
 import type { NormalizedTrigger, PullRequestComment } from './normalized-trigger.js';
+import { recordPullRequestState } from './record-pull-request-state.js';
 
 /** What pull request commands add to handling trigger events. */
 export interface TriggerHooks {
@@ -93,6 +94,10 @@ export async function processTriggerEvent(
       return await hooks.onComment(project, normalized.comment, event);
     }
     const trigger = normalized.trigger;
+    // A held fork event started later by /ok-to-test tells nothing new about its state.
+    if (hooks.allowUntrusted !== true) {
+      await recordPullRequestState(context.store, project, trigger, context.now());
+    }
     if (
       trigger.untrusted &&
       hooks.allowUntrusted !== true &&

@@ -308,6 +308,60 @@ describe('GitHub webhooks, end to end', () => {
     expect(ignored.nextBefore).toBe(ignored.events[1]?.id);
   });
 
+  it('records from pull request events whether each pull request is open or closed', async () => {
+    const { client, base, repo } = await setUp();
+    await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
+    await git(repo, 'checkout', '--quiet', '-b', 'contrib');
+    const head = await commitFiles(repo, { 'src/fix.ts': 'export const fix = 1;\n' });
+    await git(repo, 'checkout', '--quiet', 'main');
+    const event = (action: string, number: number) =>
+      deliver(
+        base,
+        'pull_request',
+        pullRequestPayload({
+          action,
+          number,
+          title: 'Fix',
+          head: 'contrib',
+          sha: head,
+          fork: false,
+        }),
+      );
+    expect((await event('opened', 7)).status).toBe(202);
+    expect((await event('opened', 8)).status).toBe(202);
+    await settledEvents(client, 2);
+    expect(
+      (await client.listPullRequests('shop')).map((pr) => [pr.number, pr.state, pr.headCommit]),
+    ).toEqual([
+      [8, 'open', head],
+      [7, 'open', head],
+    ]);
+
+    // Closing starts no run (the pipeline takes opened and synchronize), yet is recorded.
+    await event('closed', 7);
+    await event('labeled', 8);
+    const events = await settledEvents(client, 4);
+    expect(events.slice(0, 2).every((e) => e.runIds.length === 0)).toBe(true);
+    expect((await client.listPullRequests('shop')).map((pr) => [pr.number, pr.state])).toEqual([
+      [8, 'open'],
+      [7, 'closed'],
+    ]);
+    expect((await client.getPullRequestStatus('shop', 7)).state).toBe('closed');
+
+    await event('reopened', 7);
+    await settledEvents(client, 5);
+    expect((await client.getPullRequestStatus('shop', 7)).state).toBe('open');
+
+    const viewer = await client.createToken({ name: 'v', user: 'vi' });
+    await client.setRole('shop', 'vi', 'viewer');
+    const asViewer = new SlipwayClient({ baseUrl: base, token: viewer.token });
+    expect(await asViewer.listPullRequests('shop')).toHaveLength(2);
+    const stranger = await client.createToken({ name: 's', user: 'st' });
+    await expect(
+      new SlipwayClient({ baseUrl: base, token: stranger.token }).listPullRequests('shop'),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
   it('gives branch names and pull request titles to steps only as environment variables', async () => {
     const { server, client, base, repo, first } = await setUp({ agent: true });
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });

@@ -12,6 +12,7 @@ import { autoMerge } from './0011-auto-merge.js';
 import { catalogParams } from './0012-catalog-params.js';
 import { agents } from './0014-agents.js';
 import { userGroups } from './0015-user-groups.js';
+import { pullRequestState } from './0016-pull-request-state.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-catalog-params': catalogParams,
   '0014-agents': agents,
   '0015-user-groups': userGroups,
+  '0016-pull-request-state': pullRequestState,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

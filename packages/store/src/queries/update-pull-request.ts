@@ -14,6 +14,15 @@ export function updatePullRequest(
   change: (current: PullRequestRecord) => PullRequestRecord,
 ): Promise<PullRequestRecord> {
   return writeTransaction(ctx, async (trx) => {
+    if (ctx.dialect.locksRows) {
+      // A row to lock, even for the first update: otherwise two first updates each find
+      // none, and the later write loses the earlier one's change.
+      await trx
+        .insertInto('pull_requests')
+        .values({ project_id: projectId, number, labels: '{}', updated_at: 0 })
+        .onConflict((oc) => oc.columns(['project_id', 'number']).doNothing())
+        .execute();
+    }
     const row = await trx
       .selectFrom('pull_requests')
       .selectAll()
@@ -27,6 +36,7 @@ export function updatePullRequest(
             projectId,
             number,
             headCommit: null,
+            state: null,
             labels: {},
             waitingEventId: null,
             merge: null,
@@ -36,6 +46,7 @@ export function updatePullRequest(
     const next = change(current);
     const values = {
       head_commit: next.headCommit,
+      state: next.state,
       labels: JSON.stringify(next.labels),
       waiting_event_id: next.waitingEventId,
       merge: next.merge === null ? null : JSON.stringify(next.merge),

@@ -8,6 +8,7 @@ export function toPullRequest(row: PullRequestsTable): PullRequestRecord {
     projectId: row.project_id,
     number: row.number,
     headCommit: row.head_commit,
+    state: row.state === 'open' || row.state === 'closed' ? row.state : null,
     labels: parseJson(row.labels) as PullRequestRecord['labels'],
     waitingEventId: row.waiting_event_id,
     merge: row.merge === null ? null : (parseJson(row.merge) as PullRequestMerge),

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { SlipwayClient, type CallerAccess } from '@slipway/api';
-import { AdminPage } from '../pages/admin-page.js';
+import { AdminPage, mayAdminister } from '../pages/admin-page.js';
 import { HomePage } from '../pages/home-page.js';
 import { LogsPage } from '../pages/logs-page.js';
 import { NotFound } from '../pages/not-found.js';
@@ -38,7 +38,7 @@ function Shell({ signed, path }: { readonly signed: Signed; readonly path: strin
           <Link to={paths.home()} className="brand">
             Slipway
           </Link>
-          {signed.access.admin && <Link to={paths.admin()}>Admin</Link>}
+          {mayAdminister(signed.access) && <Link to={paths.admin()}>Admin</Link>}
         </nav>
         <div className="who">
           <span>{signed.access.user}</span>

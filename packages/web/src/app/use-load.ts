@@ -10,7 +10,9 @@ export interface Loaded<T> {
 
 /**
  * Loads `load()` when `key` changes, and again every `pollMs` while `poll` says so (the
- * value shown stays until the next one arrives). Requests of a former key are aborted.
+ * value shown stays until the next one arrives). A load that fails is tried again after
+ * `pollMs` too, so a page that polls recovers once the server answers again (a restart).
+ * Requests of a former key are aborted.
  */
 export function useLoad<T>(
   key: string,
@@ -49,6 +51,8 @@ export function useLoad<T>(
           value: previous.key === key ? previous.value : undefined,
           error,
         }));
+        const { pollMs } = optionsRef.current;
+        if (pollMs !== undefined) timer = setTimeout(() => void run(), pollMs);
       }
     };
     void run();

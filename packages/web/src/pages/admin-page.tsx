@@ -1,9 +1,11 @@
 import { useState, type SyntheticEvent } from 'react';
-import type { CreatedToken } from '@slipway/api';
+import type { CallerAccess, CreatedToken } from '@slipway/api';
 import { useSigned } from '../app/api-context.js';
+import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { formatTime, formatWhen } from '../ui/format.js';
+import { ProjectSettings } from './project-settings.js';
 
 function Agents() {
   const { client } = useSigned();
@@ -161,10 +163,11 @@ function Tokens() {
 }
 
 function Secrets() {
-  const { client } = useSigned();
+  const { client, access } = useSigned();
   const projects = useLoad('projects', (signal) => client.listProjects({ signal }));
+  const mine = (projects.value ?? []).filter((p) => mayAct(access, p.id, 'admin'));
   const [project, setProject] = useState('');
-  const chosen = project !== '' ? project : (projects.value?.[0]?.name ?? '');
+  const chosen = project !== '' ? project : (mine[0]?.name ?? '');
   const secrets = useLoad(`secrets:${chosen}`, (signal) =>
     chosen === '' ? Promise.resolve([]) : client.listSecrets(chosen, { signal }),
   );
@@ -205,7 +208,7 @@ function Secrets() {
             setProject(e.target.value);
           }}
         >
-          {(projects.value ?? []).map((p) => (
+          {mine.map((p) => (
             <option key={p.id} value={p.name}>
               {p.name}
             </option>
@@ -254,15 +257,35 @@ function Secrets() {
   );
 }
 
-/** Tokens and project secrets, for admins. */
+/** Whether the caller may open the admin page: an admin, or an admin of some project. */
+export function mayAdminister(access: CallerAccess): boolean {
+  return access.admin || access.roles.some((r) => r.role === 'admin');
+}
+
+/**
+ * Tokens and agents for admins; the secrets and settings of the projects the caller
+ * administers for project admins too.
+ */
 export function AdminPage() {
   const { access } = useSigned();
-  if (!access.admin) return <p>Only admins may see this page.</p>;
+  if (!mayAdminister(access)) {
+    return <p>Only admins, and admins of a project, may see this page.</p>;
+  }
+  if (!access.admin) {
+    return (
+      <>
+        <h1>Admin</h1>
+        <Secrets />
+        <ProjectSettings />
+      </>
+    );
+  }
   return (
     <>
       <h1>Admin</h1>
       <Tokens />
       <Secrets />
+      <ProjectSettings />
       <Agents />
     </>
   );

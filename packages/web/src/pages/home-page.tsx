@@ -5,6 +5,7 @@ import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { RunTable } from '../ui/run-table.js';
 import { isFinished } from '../ui/status.js';
+import { AgentCapacityPanel } from './agent-capacity.js';
 
 interface Overview {
   readonly projects: Project[];
@@ -12,7 +13,7 @@ interface Overview {
   readonly active: Run[];
 }
 
-/** Projects with their recent runs, and what runs or waits right now. */
+/** Projects with their recent runs, what runs or waits right now, and agent capacity. */
 export function HomePage() {
   const { client } = useSigned();
   const overview = useLoad<Overview>(
@@ -37,6 +38,7 @@ export function HomePage() {
   return (
     <>
       <h1>Projects</h1>
+      <AgentCapacityPanel />
       <ErrorNote error={overview.error} />
       {value === undefined ? (
         <p className="loading">Loading…</p>

@@ -1,4 +1,4 @@
-import type { Run } from '@slipway/api';
+import type { PullRequestSummary, Run } from '@slipway/api';
 
 /** A branch or pull request with the latest run of each pipeline on it. */
 export interface RefRuns {
@@ -10,6 +10,8 @@ export interface RefRuns {
   readonly runs: readonly Run[];
   /** When the latest of those runs was created. */
   readonly latestAt: number;
+  /** True for a pull request its forge's events said was closed (merged or not). */
+  readonly closed?: boolean;
 }
 
 /** The latest run per pipeline of each branch, and of each pull request, most recent first. */
@@ -56,4 +58,18 @@ function summarize<K extends string | number>(groups: Map<K, Map<string, Run>>):
       };
     })
     .sort((a, b) => b.latestAt - a.latestAt);
+}
+
+/**
+ * Marks the pull requests whose recorded state is closed, and puts them after the open
+ * ones (each part keeps its order). A pull request with no recorded state (no pull request
+ * event received, only comments or runs by hand) counts as open.
+ */
+export function markClosedPulls(
+  pulls: readonly RefRuns[],
+  recorded: readonly PullRequestSummary[],
+): RefRuns[] {
+  const closed = new Set(recorded.filter((pr) => pr.state === 'closed').map((pr) => pr.number));
+  const marked = pulls.map((entry) => ({ ...entry, closed: closed.has(Number(entry.ref)) }));
+  return [...marked.filter((entry) => !entry.closed), ...marked.filter((entry) => entry.closed)];
 }

@@ -5,7 +5,7 @@ import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { refOf, RunTable } from '../ui/run-table.js';
-import { latestRuns } from './latest-runs.js';
+import { latestRuns, markClosedPulls } from './latest-runs.js';
 import { RefSummary } from './ref-summary.js';
 import { RunForm } from './run-form.js';
 
@@ -34,14 +34,22 @@ export function ProjectPage({ name }: { readonly name: string }) {
       ).runs,
     { pollMs: 3000 },
   );
-  const all = useLoad(
+  const recent = useLoad(
     `pipelines:${name}`,
-    async (signal) => (await client.listRuns({ project: name, limit: 100 }, { signal })).runs,
+    async (signal) => {
+      const [list, pulls] = await Promise.all([
+        client.listRuns({ project: name, limit: 100 }, { signal }),
+        client.listPullRequests(name, { signal }),
+      ]);
+      return { runs: list.runs, pulls };
+    },
     { pollMs: 10_000 },
   );
-  const latest = latestRuns(all.value ?? []);
-  const pipelines = [...new Set((all.value ?? []).map((r) => r.pipeline))].sort();
-  const branches = [...new Set((all.value ?? []).map(refOf).filter((b) => b !== ''))].sort();
+  const allRuns = recent.value?.runs;
+  const latest = latestRuns(allRuns ?? []);
+  const pulls = markClosedPulls(latest.pulls, recent.value?.pulls ?? []);
+  const pipelines = [...new Set((allRuns ?? []).map((r) => r.pipeline))].sort();
+  const branches = [...new Set((allRuns ?? []).map(refOf).filter((b) => b !== ''))].sort();
   const shown = (runs.value ?? []).filter((r) => branch === '' || refOf(r) === branch);
 
   const setFilter = (key: 'status' | 'pipeline' | 'branch', value: string) => {
@@ -70,11 +78,13 @@ export function ProjectPage({ name }: { readonly name: string }) {
           You may view this project; running pipelines needs the developer role.
         </p>
       )}
-      {all.value !== undefined && (
+      {allRuns !== undefined && (
         <div className="refs-summary">
           <RefSummary title="Branches" refs={latest.branches} what="branch" />
-          <RefSummary title="Pull requests" refs={latest.pulls} what="pull" />
-          <p className="hint">From the project&apos;s last 100 runs.</p>
+          <RefSummary title="Pull requests" refs={pulls} what="pull" />
+          <p className="hint">
+            From the project&apos;s last 100 runs; closed pull requests as their forge said.
+          </p>
         </div>
       )}
       <section aria-labelledby="runs-title">

@@ -45,6 +45,12 @@ export function RefSummary({
                     ) : (
                       <>
                         #{entry.ref}
+                        {entry.closed === true && (
+                          <>
+                            {' '}
+                            <span className="badge badge-off">closed</span>
+                          </>
+                        )}
                         {entry.title !== null && <span className="meta"> {entry.title}</span>}
                       </>
                     )}

@@ -39,3 +39,13 @@ export async function projectListCommand(
   );
   return ExitCode.Succeeded;
 }
+
+/** Changes a project's default branch (project admins); the branch must exist. */
+export async function projectDefaultBranchCommand(
+  options: ServerOptions & { name: string; branch: string; json: boolean },
+): Promise<ExitCode> {
+  const { client, call } = connect(options);
+  const project = await call(() => client.putProjectDefaultBranch(options.name, options.branch));
+  print(project, options.json, (p) => [`project ${p.name}: default branch ${p.defaultBranch}`]);
+  return ExitCode.Succeeded;
+}
