@@ -16,6 +16,7 @@ afterEach(() => {
 const VIEWER: CallerAccess = {
   user: 'vi',
   admin: false,
+  groups: [],
   roles: [{ projectId: 'p1', role: 'viewer' }],
 };
 

@@ -126,6 +126,7 @@ describe('project settings on the admin page', () => {
     const access: CallerAccess = {
       user: 'ada',
       admin: false,
+      groups: [],
       roles: [
         { projectId: 'p1', role: 'admin' },
         { projectId: 'p2', role: 'developer' },
@@ -203,6 +204,7 @@ describe('project settings on the admin page', () => {
     const access: CallerAccess = {
       user: 'vi',
       admin: false,
+      groups: [],
       roles: [
         { projectId: 'p1', role: 'viewer' },
         { projectId: 'p2', role: 'developer' },
