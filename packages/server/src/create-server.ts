@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ControlStore, ClaimedTriggerEvent } from '@slipway/core';
+import type {
+  AttemptFinish,
+  ControlStore,
+  ClaimedTriggerEvent,
+  NewTriggerEvent,
+} from '@slipway/core';
+import { GroupCommit } from './loops/group-commit.js';
 import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
@@ -44,7 +50,6 @@ import { ScheduleLoop } from './triggers/schedule-loop.js';
 import { PollLoop } from './triggers/poll-loop.js';
 import { pollRoutes } from './triggers/poll-routes.js';
 import { TriggerLoop } from './triggers/trigger-loop.js';
-import { TriggerEventWriter } from './triggers/trigger-event-writer.js';
 import { triggerRoutes } from './triggers/trigger-routes.js';
 import { webhookRoute } from './triggers/webhook-route.js';
 import { WebhookSecrets } from './triggers/webhook-secrets.js';
@@ -240,6 +245,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
   agentRoutes(app, {
     store,
+    finishes: new GroupCommit((ends: readonly AttemptFinish[]) => store.finishAttempts(ends)),
     work,
     now,
     leaseMs: config.leaseMs,
@@ -448,7 +454,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   webhookRoute(app, {
     store,
     webhooks,
-    writer: new TriggerEventWriter(store),
+    writer: new GroupCommit((events: readonly NewTriggerEvent[]) =>
+      store.recordTriggerEvents(events),
+    ),
     metrics,
     now,
     onStored: () => {

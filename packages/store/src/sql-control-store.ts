@@ -85,7 +85,7 @@ import { expireLeases } from './queries/expire-leases.js';
 import { listHeldAttempts } from './queries/list-held-attempts.js';
 import { timeOutAttempts } from './queries/time-out-attempts.js';
 import { findProject } from './queries/find-project.js';
-import { finishAttempt } from './queries/finish-attempt.js';
+import { finishAttempts } from './queries/finish-attempts.js';
 import { getRun } from './queries/get-run.js';
 import { listProjects } from './queries/list-projects.js';
 import { listRuns } from './queries/list-runs.js';
@@ -249,8 +249,13 @@ export class SqlControlStore implements ControlStore {
     return renewLeases(this.ctx, agentId, attemptIds, leaseUntil);
   }
 
-  finishAttempt(finish: AttemptFinish): Promise<boolean> {
-    return finishAttempt(this.ctx, finish);
+  async finishAttempt(finish: AttemptFinish): Promise<boolean> {
+    const [accepted] = await finishAttempts(this.ctx, [finish]);
+    return accepted === true;
+  }
+
+  finishAttempts(finishes: readonly AttemptFinish[]): Promise<boolean[]> {
+    return finishAttempts(this.ctx, finishes);
   }
 
   expireLeases(now: number): Promise<AttemptRef[]> {

@@ -96,6 +96,11 @@ export interface ControlStore
    * crash between the two loses nothing.
    */
   finishAttempt(finish: AttemptFinish): Promise<boolean>;
+  /**
+   * Records several attempts' ends in one transaction (one commit), each exactly as
+   * {@link ControlStore.finishAttempt} would; answers in the same order.
+   */
+  finishAttempts(finishes: readonly AttemptFinish[]): Promise<boolean[]>;
   /** Records the outcome `lost` for attempts whose lease ended before `now`; returns them. */
   expireLeases(now: number): Promise<AttemptRef[]>;
   /** Up to `limit` attempts agents hold (claimed, not settled), earliest claim first. */

@@ -1,7 +1,9 @@
 import { LOG_BATCH_MAX_BYTES, routes, type LeaseAnswer } from '@slipway/api';
+import type { AttemptFinish } from '@slipway/core';
 import type { FastifyInstance } from 'fastify';
 import { defineRoute } from '../http/define-route.js';
 import type { LogIntake } from '../logs/log-intake.js';
+import type { GroupCommit } from '../loops/group-commit.js';
 import type { LogNotifier } from '../logs/log-notifier.js';
 import type { SchedulerLoop } from '../scheduler/scheduler-loop.js';
 import { readAgentCapacity } from './agent-capacity.js';
@@ -16,6 +18,8 @@ export interface AgentRoutesContext extends ClaimContext {
   readonly logs: LogIntake;
   /** Told when an attempt finishes, so its followers end at once. */
   readonly logNotifier: LogNotifier;
+  /** Records attempts' ends, those reported together in one commit. */
+  readonly finishes: GroupCommit<AttemptFinish, boolean>;
 }
 
 /** The agent protocol: register, claim (long-poll), heartbeat, logs, finish. */
@@ -83,7 +87,7 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
   defineRoute(app, routes.finish, async ({ body }) => {
     const at = now();
     agents.seen(body.agentId, at);
-    const accepted = await store.finishAttempt({
+    const accepted = await context.finishes.add({
       attemptId: body.attemptId,
       agentId: body.agentId,
       outcome: body.outcome,

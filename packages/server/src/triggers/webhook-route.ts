@@ -1,12 +1,19 @@
 import { ErrorCode, routes, WebhookPath, type WebhookAccepted } from '@slipway/api';
-import { isUserError, type ControlStore, type Forge, type Project } from '@slipway/core';
+import {
+  isUserError,
+  type ControlStore,
+  type Forge,
+  type NewTriggerEvent,
+  type Project,
+  type RecordedTriggerEvent,
+} from '@slipway/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.js';
 import { parseInput } from '../http/parse-input.js';
 import { fastifyUrl } from '../http/rest-path.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { header, verifySignature, type Headers } from './verify-signature.js';
-import type { TriggerEventWriter } from './trigger-event-writer.js';
+import type { GroupCommit } from '../loops/group-commit.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 
 /** Largest webhook body. */
@@ -29,7 +36,7 @@ export interface WebhookRouteContext {
   readonly store: ControlStore;
   readonly webhooks: WebhookSecrets;
   /** Stores deliveries, grouping concurrent ones into one commit. */
-  readonly writer: TriggerEventWriter;
+  readonly writer: GroupCommit<NewTriggerEvent, RecordedTriggerEvent>;
   readonly metrics: ServerMetrics;
   readonly now: () => number;
   /** Called once a new event is stored, to wake whoever handles events. */
@@ -126,7 +133,7 @@ async function receive(
       `the delivery has no ${missing} header: send the ${forge} webhook as the forge sends it`,
     );
   }
-  const recorded = await context.writer.record({
+  const recorded = await context.writer.add({
     projectId: project.id,
     source: forge,
     deliveryId: deliveryId.slice(0, 200),

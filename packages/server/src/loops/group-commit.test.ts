@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import type { ControlStore, NewTriggerEvent } from '@slipway/core';
 import { openControlStore } from '@slipway/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TriggerEventWriter } from './trigger-event-writer.js';
+import { GroupCommit } from './group-commit.js';
 
 let store: ControlStore | null = null;
 afterEach(async () => {
@@ -23,7 +23,7 @@ async function countingStore(): Promise<{ store: ControlStore; batches: number[]
   return { store: counting, batches };
 }
 
-describe('TriggerEventWriter', () => {
+describe('GroupCommit, as webhook intake uses it', () => {
   it('stores concurrent deliveries in a few writes, answering each once stored', async () => {
     const { store: counting, batches } = await countingStore();
     const project = await counting.createProject({
@@ -31,7 +31,9 @@ describe('TriggerEventWriter', () => {
       source: '/p',
       defaultBranch: 'main',
     });
-    const writer = new TriggerEventWriter(counting);
+    const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
+      counting.recordTriggerEvents(events),
+    );
     const event = (id: string): NewTriggerEvent => ({
       projectId: project.id,
       source: 'github',
@@ -41,7 +43,7 @@ describe('TriggerEventWriter', () => {
       receivedAt: 1,
     });
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => writer.record(event(`d${i % 40}`))),
+      Array.from({ length: 50 }, (_, i) => writer.add(event(`d${i % 40}`))),
     );
     expect(answers.filter((a) => !a.duplicate)).toHaveLength(40);
     expect(answers.filter((a) => a.duplicate)).toHaveLength(10);
@@ -60,12 +62,14 @@ describe('TriggerEventWriter', () => {
       source: '/p',
       defaultBranch: 'main',
     });
-    const writer = new TriggerEventWriter(counting);
+    const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
+      counting.recordTriggerEvents(events),
+    );
     // Like webhook requests: each checks its signature in the thread pool, and the checks
     // finish in separate callbacks, then each request records its delivery.
     const deliver = async (i: number) => {
       await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(`body ${i}`));
-      return await writer.record({
+      return await writer.add({
         projectId: project.id,
         source: 'github',
         deliveryId: `d${i}`,
@@ -82,7 +86,9 @@ describe('TriggerEventWriter', () => {
 
   it('fails every delivery of a write that fails, and goes on with the next', async () => {
     const { store: counting } = await countingStore();
-    const writer = new TriggerEventWriter(counting);
+    const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
+      counting.recordTriggerEvents(events),
+    );
     const unknown: NewTriggerEvent = {
       projectId: 'no-such-project',
       source: 'github',
@@ -91,13 +97,13 @@ describe('TriggerEventWriter', () => {
       payload: '{}',
       receivedAt: 1,
     };
-    await expect(writer.record(unknown)).rejects.toThrow();
+    await expect(writer.add(unknown)).rejects.toThrow();
     const project = await counting.createProject({
       name: 'q',
       source: '/q',
       defaultBranch: 'main',
     });
-    const stored = await writer.record({ ...unknown, projectId: project.id });
+    const stored = await writer.add({ ...unknown, projectId: project.id });
     expect(stored.duplicate).toBe(false);
   });
 });
