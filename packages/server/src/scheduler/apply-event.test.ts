@@ -2,7 +2,7 @@ import { createRunState, type ControlStore, type Plan, type Project } from '@sli
 import { openControlStore } from '@slipway/store';
 import { planTask, testPlan } from '@slipway/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyEvent } from './apply-event.js';
+import { applyEvent, applyEvents } from './apply-event.js';
 import { RunDriver } from './run-driver.js';
 import { encodeRunState } from './run-state-codec.js';
 import { SchedulerLoop } from './scheduler-loop.js';
@@ -82,6 +82,52 @@ describe('applyEvent', () => {
       ['build', 'succeeded', 1, { tag: 'v1' }],
       ['ship', 'running', 1, {}],
     ]);
+  });
+
+  it('applies several outcomes in one change as one after another, counting decisions per event', async () => {
+    const plan = testPlan([
+      planTask('a'),
+      planTask('b'),
+      planTask('c', { needs: ['a', 'b'] }),
+      planTask('d', { needs: ['c'] }),
+    ]);
+    const finished = (taskId: string) =>
+      ({
+        type: 'attempt_finished',
+        taskId,
+        attempt: 1,
+        outcome: 'succeeded',
+        results: {},
+      }) as const;
+
+    const together = await newRun(plan);
+    await applyEvent(store, together.id, { type: 'run_started' }, now);
+    const writes: string[] = [];
+    const counting = Object.create(store) as ControlStore;
+    counting.updateRun = (runId, change) => {
+      writes.push(runId);
+      return store.updateRun(runId, change);
+    };
+    const applied = await applyEvents(
+      counting,
+      together.id,
+      [finished('a'), finished('a'), finished('b')],
+      now + 1,
+    );
+    expect(writes).toEqual([together.id]);
+    expect(applied.queued).toBe(1);
+    expect(applied.decisionsPerEvent).toHaveLength(3);
+    expect(applied.decisionsPerEvent[1]).toBe(0);
+    expect(applied.decisionsPerEvent.reduce((x, y) => x + y, 0)).toBe(applied.decisions.length);
+
+    const apart = await newRun(plan);
+    await applyEvent(store, apart.id, { type: 'run_started' }, now);
+    for (const taskId of ['a', 'a', 'b'])
+      await applyEvent(store, apart.id, finished(taskId), now + 1);
+    const rows = async (runId: string) =>
+      (await store.listTasks(runId)).map((t) => [t.taskId, t.status, t.attempt, t.startedAt]);
+    expect(await rows(together.id)).toEqual(await rows(apart.id));
+    expect((await store.getRun(together.id))?.status).toBe('running');
   });
 
   it('lets the scheduler loop start a run left queued by a crash', async () => {

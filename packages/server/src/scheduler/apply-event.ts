@@ -15,11 +15,13 @@ import {
 } from '@slipway/core';
 import { decodeRunState, encodeRunState } from './run-state-codec.js';
 
-/** What applying one event to a run did. */
+/** What applying one event (or several in a row) to a run did. */
 export interface AppliedEvent {
   /** The run's status afterwards. */
   readonly status: RunStatus;
   readonly decisions: readonly Decision[];
+  /** How many of `decisions` each event made, in the order of the events. */
+  readonly decisionsPerEvent: readonly number[];
   /** Attempts queued for agents. */
   readonly queued: number;
   readonly projectId: string;
@@ -48,8 +50,23 @@ export function applyEvent(
   now: number,
   options: ApplyOptions = {},
 ): Promise<AppliedEvent> {
+  return applyEvents(store, runId, [event], now, options);
+}
+
+/**
+ * Applies events to a stored run one after another, as {@link applyEvent} would apply
+ * each, but in one store transaction: the outcomes of many attempts of one run that
+ * ended together cost one read and one commit of the run instead of one each.
+ */
+export function applyEvents(
+  store: ControlStore,
+  runId: string,
+  events: readonly SchedulerEvent[],
+  now: number,
+  options: ApplyOptions = {},
+): Promise<AppliedEvent> {
   return store.updateRun(runId, (snapshot) =>
-    transition(snapshot, () => event, now, options.applied ?? []),
+    transition(snapshot, () => events, now, options.applied ?? []),
   );
 }
 
@@ -62,8 +79,9 @@ export function applyWake(store: ControlStore, runId: string, now: number): Prom
   return store.updateRun(runId, (snapshot) =>
     transition(
       snapshot,
-      (deadline) =>
+      (deadline) => [
         deadline !== null && now >= deadline ? { type: 'run_timed_out' } : { type: 'tick' },
+      ],
       now,
       [],
     ),
@@ -72,20 +90,27 @@ export function applyWake(store: ControlStore, runId: string, now: number): Prom
 
 function transition(
   snapshot: RunSnapshot,
-  eventFor: (deadline: number | null) => SchedulerEvent,
+  eventsFor: (deadline: number | null) => readonly SchedulerEvent[],
   now: number,
   applied: readonly string[],
 ): RunUpdate<AppliedEvent> {
   const { plan } = snapshot.run;
   const loaded = decodeRunState(plan, snapshot.state);
-  const event = eventFor(loaded.deadline);
-  const { state, decisions } = decide(loaded.state, event, now);
-
+  let state = loaded.state;
   let deadline = loaded.deadline;
-  if (event.type === 'run_started' && loaded.state.status === RunStatus.Queued) {
-    deadline = plan.timeoutMs === null ? null : now + plan.timeoutMs;
+  const decisions: Decision[] = [];
+  const decisionsPerEvent: number[] = [];
+  for (const event of eventsFor(loaded.deadline)) {
+    if (event.type === 'run_started' && state.status === RunStatus.Queued) {
+      deadline = plan.timeoutMs === null ? null : now + plan.timeoutMs;
+    }
+    const step = decide(state, event, now);
+    state = step.state;
+    decisions.push(...step.decisions);
+    decisionsPerEvent.push(step.decisions.length);
+    if (event.type === 'run_timed_out') deadline = null;
   }
-  if (event.type === 'run_timed_out' || isRunFinished(state.status)) deadline = null;
+  if (isRunFinished(state.status)) deadline = null;
 
   const tasks = new Map<string, TaskChange>();
   const queue: QueuedAttempt[] = [];
@@ -146,6 +171,7 @@ function transition(
     result: {
       status: state.status,
       decisions,
+      decisionsPerEvent,
       queued: queue.length,
       projectId: snapshot.run.projectId,
       runId: snapshot.run.id,

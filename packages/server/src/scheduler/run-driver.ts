@@ -7,7 +7,7 @@ import {
   type RunRecord,
   type SchedulerEvent,
 } from '@slipway/core';
-import { applyEvent, applyWake, type AppliedEvent } from './apply-event.js';
+import { applyEvent, applyEvents, applyWake, type AppliedEvent } from './apply-event.js';
 import type { WorkSignal } from './work-signal.js';
 
 /** Options of {@link RunDriver}. */
@@ -63,18 +63,26 @@ export class RunDriver {
   }
 
   /** Applies an attempt outcome the store recorded and marks it applied. */
-  async applyOutcome(outcome: RecordedOutcome): Promise<AppliedEvent> {
-    const event: SchedulerEvent = {
+  applyOutcome(outcome: RecordedOutcome): Promise<AppliedEvent> {
+    return this.applyOutcomes(outcome.runId, [outcome]);
+  }
+
+  /**
+   * Applies outcomes the store recorded for attempts of one run, in their order, in one
+   * change of the run, and marks them applied.
+   */
+  async applyOutcomes(runId: string, outcomes: readonly RecordedOutcome[]): Promise<AppliedEvent> {
+    const events = outcomes.map((outcome): SchedulerEvent => ({
       type: 'attempt_finished',
       taskId: outcome.taskId,
       attempt: outcome.attempt,
       outcome: outcome.outcome,
       results: outcome.results,
       error: outcome.error,
-    };
+    }));
     return this.settled(
-      await applyEvent(this.store, outcome.runId, event, this.now(), {
-        applied: [outcome.attemptId],
+      await applyEvents(this.store, runId, events, this.now(), {
+        applied: outcomes.map((outcome) => outcome.attemptId),
       }),
     );
   }

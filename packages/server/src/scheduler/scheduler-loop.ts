@@ -43,7 +43,8 @@ const MAX_OUTCOME_BATCHES = 20;
  * The durable half of the scheduler. Everything it acts on is in the store, so a pass
  * after a crash does what the crashed process left undone:
  *
- * - outcomes agents reported (or leases that lapsed) are applied to their runs; this
+ * - outcomes agents reported (or leases that lapsed) are applied to their runs, those of
+ *   one run in one change of it (one transaction, one commit); this
  *   runs on every replica, since applying an outcome twice changes nothing the second
  *   time (the scheduler ignores an outcome for an attempt that is no longer running);
  * - only the replica holding the `scheduler` lease expires leases, ends attempts that
@@ -119,12 +120,14 @@ export class SchedulerLoop {
     let outcomes = 0;
     for (let batch = 0; batch < MAX_OUTCOME_BATCHES; batch++) {
       const recorded = await store.unappliedOutcomes(this.batch);
-      for (const outcome of recorded) {
-        await this.guard(`apply outcome of attempt ${outcome.attemptId}`, async () => {
-          const applied = await driver.applyOutcome(outcome);
-          if (applied.decisions.length > 0) options.onOutcomeApplied?.(outcome);
+      for (const [runId, ofRun] of byRun(recorded)) {
+        await this.guard(`apply outcomes of run ${runId}`, async () => {
+          const applied = await driver.applyOutcomes(runId, ofRun);
+          ofRun.forEach((outcome, i) => {
+            if ((applied.decisionsPerEvent[i] ?? 0) > 0) options.onOutcomeApplied?.(outcome);
+          });
         });
-        outcomes++;
+        outcomes += ofRun.length;
       }
       if (recorded.length < this.batch) break;
     }
@@ -145,4 +148,15 @@ export class SchedulerLoop {
       this.options.onError(error, what);
     }
   }
+}
+
+/** Outcomes grouped by run, each group in the order given. */
+function byRun(outcomes: readonly RecordedOutcome[]): Map<string, RecordedOutcome[]> {
+  const groups = new Map<string, RecordedOutcome[]>();
+  for (const outcome of outcomes) {
+    const group = groups.get(outcome.runId);
+    if (group === undefined) groups.set(outcome.runId, [outcome]);
+    else group.push(outcome);
+  }
+  return groups;
 }
