@@ -1,4 +1,20 @@
-import { buildRunGraph, type Plan, type RunState } from '@slipway/core';
+import { buildRunGraph, type Plan, type RunGraph, type RunState } from '@slipway/core';
+
+/*
+ * Graphs of the plans seen, by plan: the store hands out one shared (frozen) plan object
+ * per run while its text is unchanged, so a run's graph is built once rather than with
+ * every change of the run. Graphs are read-only.
+ */
+const graphs = new WeakMap<Plan, RunGraph>();
+
+function graphOf(plan: Plan): RunGraph {
+  let graph = graphs.get(plan);
+  if (graph === undefined) {
+    graph = buildRunGraph(plan);
+    graphs.set(plan, graph);
+  }
+  return graph;
+}
 
 /**
  * A run's scheduler state as the store keeps it: the {@link RunState} without its graph
@@ -48,7 +64,7 @@ export function decodeRunState(
   const scheduler: Partial<StoredRunState['scheduler']> = stored.scheduler;
   return {
     state: {
-      graph: buildRunGraph(plan),
+      graph: graphOf(plan),
       ...stored.scheduler,
       awaiting: scheduler.awaiting ?? [],
       tasks: stored.scheduler.tasks.map((task: Partial<RunState['tasks'][number]>) => ({

@@ -9,6 +9,9 @@ import type { Kysely } from 'kysely';
 import type { StoreDatabase } from '../database.js';
 import { chunks } from '../rows/chunks.js';
 
+/** Changes of at most this many tasks read just their rows; larger ones read the run's. */
+const NAMED_READ_MAX = 100;
+
 /** A task's start time is when it first runs an attempt or first awaits a decision. */
 function startsClock(status: TaskStatusType): boolean {
   return status === TaskStatus.Running || status === TaskStatus.Waiting;
@@ -26,12 +29,15 @@ export async function writeTaskChanges(
   now: number,
 ): Promise<void> {
   if (changes.length === 0) return;
+  // A change of a few tasks of a large run reads only those tasks' rows.
+  const named = changes.length <= NAMED_READ_MAX ? changes.map((change) => change.taskId) : null;
   const current = new Map(
     (
       await trx
         .selectFrom('tasks')
         .select(['task_id', 'position', 'status', 'results', 'started_at', 'finished_at'])
         .where('run_id', '=', run.id)
+        .$if(named !== null, (q) => q.where('task_id', 'in', named ?? []))
         .execute()
     ).map((row) => [row.task_id, row]),
   );
