@@ -34,7 +34,7 @@ export async function runGit(args: readonly string[], options: GitOptions = {}):
   try {
     ended = await launch('git', [...GIT_CONFIG, ...args], {
       cwd: options.cwd,
-      env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
       signal: options.signal,
     });
   } catch (error) {
@@ -51,12 +51,6 @@ export async function runGit(args: readonly string[], options: GitOptions = {}):
   const said = ended.stderr.trim().split('\n').slice(-5).join('\n');
   const how = ended.exitCode === null ? 'was killed' : `exited with ${ended.exitCode}`;
   throw new GitCommandError(said || `git ${args[0] ?? ''} ${how}`, ended.stderr);
-}
-
-function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const defined: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
-  return defined;
 }
 
 /** A repository address for messages: user names and passwords in URLs are hidden. */

@@ -20,7 +20,8 @@ export type CommandLauncher = (
   args: readonly string[],
   options: {
     readonly cwd?: string | undefined;
-    readonly env: Readonly<Record<string, string>>;
+    /** The program's whole environment; variables set to undefined are left out. */
+    readonly env: Readonly<Record<string, string | undefined>>;
     readonly signal?: AbortSignal | undefined;
   },
 ) => Promise<LaunchedCommand>;

@@ -55,8 +55,8 @@ interface PendingStep {
 /** What {@link StepRunnerExecutor.execFile} runs a command with. */
 export interface ExecOptions {
   readonly cwd?: string | undefined;
-  /** The command's whole environment. */
-  readonly env: Readonly<Record<string, string>>;
+  /** The command's whole environment; variables set to undefined are left out. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Output beyond this many bytes (per stream) ends the command; 16 MiB by default. */
   readonly maxBuffer?: number;
   /** Ends the command (SIGKILL). */

@@ -45,8 +45,8 @@ export interface ExecMessage {
   readonly file: string;
   readonly args: readonly string[];
   readonly cwd?: string | undefined;
-  /** The command's whole environment. */
-  readonly env: Readonly<Record<string, string>>;
+  /** The command's whole environment; variables set to undefined are left out. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Output beyond this many bytes (per stream) ends the command. */
   readonly maxBuffer: number;
 }

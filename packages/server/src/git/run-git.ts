@@ -43,7 +43,7 @@ export async function runGit(args: readonly string[], options: GitOptions = {}):
   try {
     ended = await launch('git', args, {
       env: {
-        ...definedEnv(process.env),
+        ...process.env,
         GIT_TERMINAL_PROMPT: '0',
         GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
         GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
@@ -65,12 +65,6 @@ export async function runGit(args: readonly string[], options: GitOptions = {}):
     args,
     ended.stderr || `exited with ${ended.exitCode === null ? 'a signal' : String(ended.exitCode)}`,
   );
-}
-
-function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const defined: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
-  return defined;
 }
 
 function firstLine(text: string): string {
