@@ -2,6 +2,7 @@ import { FakeClock, FakeExecutor, planStep, planTask, testPlan } from '@slipway/
 import { describe, expect, it } from 'vitest';
 import { UserError, UserErrorKind } from '../errors/user-error.js';
 import type { Plan } from '../plan/plan.js';
+import type { Clock } from '../ports/clock.js';
 import type { TaskWorkspace } from '../ports/task-workspace.js';
 import {
   RunControls,
@@ -93,9 +94,18 @@ function setup(
     capacity?: number;
     secrets?: Record<string, string>;
     approvals?: ApprovalPrompter;
+    /** Timers longer than this fire this many milliseconds early, as Node.js timers may. */
+    timersEarlyMs?: number;
   } = {},
 ) {
   const clock = new FakeClock();
+  const early = options.timersEarlyMs ?? 0;
+  const runClock: Clock = {
+    now: () => clock.now(),
+    setTimer: (delayMs, callback) =>
+      clock.setTimer(delayMs > early ? delayMs - early : delayMs, callback),
+    sleep: (delayMs, signal) => clock.sleep(delayMs, signal),
+  };
   const fake = new FakeExecutor({ clock });
   const workspace = new MemoryWorkspace();
   const rec = recorder();
@@ -109,7 +119,7 @@ function setup(
       secrets: options.secrets ?? {},
       capacity: options.capacity ?? 4,
       killGraceMs: 500,
-      clock,
+      clock: runClock,
       observer: rec.observer,
       controls,
       approvals: options.approvals,
@@ -230,6 +240,18 @@ describe('runPlan', () => {
       reason: 'attempt 1 failed: step "main" exited with code 1; retrying',
     });
     expect(t.fake.violations).toEqual([]);
+  });
+
+  it('retries after the backoff even when timers fire early', async () => {
+    const t = setup(
+      testPlan([planTask('flaky', { retries: { count: 1, backoffMs: 1000, maxBackoffMs: 0 } })]),
+      { timersEarlyMs: 1 },
+    );
+    t.fake.script({ taskId: 'flaky', attempt: 1 }, { exitCode: 1, durationMs: 10 });
+    const summary = await t.run();
+    const starts = t.fake.calls.map((c) => c.startedAt - (t.fake.calls[0]?.startedAt ?? 0));
+    expect(starts).toEqual([0, 1010]);
+    expect(byId(summary, 'flaky')).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
   it('stops a task at its first failing step unless the step may fail', async () => {

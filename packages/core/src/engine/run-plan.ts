@@ -180,7 +180,7 @@ class PlanRun {
         break;
       }
       case 'wake_at':
-        this.addTimer(decision.time - this.options.clock.now(), { type: 'tick' });
+        this.wakeAt(decision.time);
         break;
       case 'finish_run':
         this.finish(decision.status);
@@ -284,6 +284,21 @@ class PlanRun {
     const timer = this.options.clock.setTimer(Math.max(0, delayMs), () => {
       this.timers.delete(timer);
       this.apply(event);
+    });
+    this.timers.add(timer);
+  }
+
+  /*
+   * A Node.js timer may fire a millisecond before its time as performance.now() counts
+   * it, and a tick before the time it was asked for changes nothing, so an early timer
+   * is set again for the rest.
+   */
+  private wakeAt(time: number): void {
+    const { clock } = this.options;
+    const timer = clock.setTimer(Math.max(0, time - clock.now()), () => {
+      this.timers.delete(timer);
+      if (clock.now() < time) this.wakeAt(time);
+      else this.apply({ type: 'tick' });
     });
     this.timers.add(timer);
   }
