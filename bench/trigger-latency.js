@@ -1,13 +1,18 @@
-// Time from a trigger request to the first step started, on an idle `slipway up` with its
+// Time from a trigger to the first step started, on an idle `slipway up` with its
 // embedded agent: on SQLite, and on PostgreSQL when SLIPWAY_BENCH_PG_URL or
-// SLIPWAY_TEST_PG_URL is set. The step writes bash's `$EPOCHREALTIME` to a file; the
-// latency is that time minus the moment the request was sent. The floor is the round trip
-// of a bare node:http server in another process, measured alternately with the triggers.
-import { spawn } from 'node:child_process';
-import { watch } from 'node:fs';
+// SLIPWAY_TEST_PG_URL is set. Two triggers: a request to the run API
+// (`trigger-latency/*`), and a GitHub push delivery for a new commit (`push-latency/*`).
+// The step writes bash's `$EPOCHREALTIME` to a file; the latency is that time minus the
+// moment the request was sent. The floor is the round trip of a bare node:http server in
+// another process, measured alternately with the triggers.
+import { createRequire } from 'node:module';
+import { execFile, spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, watch } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ms, percentile, wallClock } from './stats.js';
 import {
   createPostgresDatabase,
@@ -23,19 +28,22 @@ const SAMPLES = 30;
 /** Pause between samples, so each trigger meets an idle server and a waiting agent. */
 const IDLE_MS = 300;
 const TARGET_MS = { sqlite: 20, postgres: 50 };
+/** Push to first step started, on an idle server, whatever the store. */
+const PUSH_TARGET_MS = 50;
+const SECRET = 'bench-webhook-secret-0123456789';
 
 export async function run({ root, log }) {
   const results = [];
   const pg = postgresUrl();
-  results.push(await measure({ root, log, backend: 'sqlite' }));
-  if (pg) results.push(await measure({ root, log, backend: 'postgres', pg }));
+  results.push(...(await measure({ root, log, backend: 'sqlite' })));
+  if (pg) results.push(...(await measure({ root, log, backend: 'postgres', pg })));
   else log('  trigger-latency/postgres: skipped (set SLIPWAY_BENCH_PG_URL or SLIPWAY_TEST_PG_URL)');
   return results;
 }
 
 async function measure({ root, log, backend, pg }) {
   const dir = await mkdtemp(join(tmpdir(), `slipway-bench-trigger-${backend}-`));
-  const marks = join(dir, 'marks');
+  const marksDir = join(dir, 'marks');
   const database = pg ? await createPostgresDatabase(pg) : undefined;
   const floor = await startBareHttpServer();
   let slipway;
@@ -45,11 +53,12 @@ async function measure({ root, log, backend, pg }) {
         'name: trigger',
         'tasks:',
         '  first:',
-        `    steps: ['printf %s "$EPOCHREALTIME" > ${marks}/$SLIPWAY_RUN_ID']`,
+        `    steps: ['printf %s "$EPOCHREALTIME" > ${marksDir}/$SLIPWAY_RUN_ID']`,
         '',
       ].join('\n'),
     });
-    await mkdir(marks);
+    const repository = await pushableRepository(join(dir, 'repo'));
+    await mkdir(marksDir);
     slipway = await startSlipway({
       root,
       log,
@@ -59,47 +68,63 @@ async function measure({ root, log, backend, pg }) {
     const { client } = slipway;
     await client.createProject({ name: 'bench', source: join(dir, 'repo') });
 
-    const latency = [];
-    const request = [];
-    const floorMs = [];
-    for (let i = 0; i < WARM_UP + SAMPLES; i++) {
-      await sleep(IDLE_MS);
-      const roundTrip = await floor.roundTrip();
-      const clock = wallClock();
-      const sent = clock();
-      const waiting = waitForMark(marks);
-      const created = await client.createRun('bench');
-      const answered = clock();
-      const started = await waiting.until(created.id);
-      await waitForRun(client, 'bench', created.id, { pollMs: 20 });
-      if (i < WARM_UP) continue;
-      latency.push(started - sent);
-      request.push(answered - sent);
-      floorMs.push(roundTrip);
-    }
-    const p50 = percentile(latency, 50);
-    const floorP50 = percentile(floorMs, 50);
-    const figure = {
-      name: `trigger-latency/${backend}`,
-      samples: SAMPLES,
-      p50Ms: ms(p50),
-      p95Ms: ms(percentile(latency, 95)),
-      createRunP50Ms: ms(percentile(request, 50)),
-      afterResponseP50Ms: ms(
-        percentile(
-          latency.map((l, i) => l - request[i]),
-          50,
-        ),
+    const marks = new MarkWatcher(marksDir);
+    const api = await sample(floor, marks, () => client.createRun('bench'));
+    const apiFigure = figureOf(`trigger-latency/${backend}`, api, TARGET_MS[backend]);
+    apiFigure.createRunP50Ms = ms(percentile(api.answered, 50));
+    apiFigure.afterResponseP50Ms = ms(
+      percentile(
+        api.latency.map((l, i) => l - api.answered[i]),
+        50,
       ),
-      floorMs: { p50: ms(floorP50), p95: ms(percentile(floorMs, 95)) },
-      ratio: Math.round((p50 / floorP50) * 10) / 10,
-      target: TARGET_MS[backend],
-    };
-    log(
-      `  ${figure.name}: p50 ${figure.p50Ms} ms, p95 ${figure.p95Ms} ms (create request ${figure.createRunP50Ms} ms); ` +
-        `floor p50 ${figure.floorMs.p50} ms, ratio ${figure.ratio}; target p50 ≤ ${figure.target} ms`,
     );
-    return figure;
+
+    await client.putProjectWebhook('bench', { forge: 'github', secret: SECRET });
+    const hookUrl = new URL('/api/projects/bench/hooks/github', slipway.url);
+    const template = pushExample(root);
+    const push = await sample(
+      floor,
+      marks,
+      () => deliverPush(hookUrl, template, repository.before, repository.after),
+      () => repository.commit(),
+    );
+    const pushFigure = figureOf(`push-latency/${backend}`, push, PUSH_TARGET_MS);
+    pushFigure.deliveryP50Ms = ms(percentile(push.answered, 50));
+    marks.close();
+    for (const figure of [apiFigure, pushFigure]) {
+      log(
+        `  ${figure.name}: p50 ${figure.p50Ms} ms, p95 ${figure.p95Ms} ms; ` +
+          `floor p50 ${figure.floorMs.p50} ms, ratio ${figure.ratio}; target p50 ≤ ${figure.target} ms`,
+      );
+    }
+    return [apiFigure, pushFigure];
+
+    /**
+     * Runs the warm-up and the samples of one trigger: `prepare` (untimed) readies the
+     * trigger, `trigger` sends it and resolves once it was answered.
+     */
+    async function sample(floorServer, watcher, trigger, prepare = async () => undefined) {
+      const latency = [];
+      const answered = [];
+      const floorMs = [];
+      for (let i = 0; i < WARM_UP + SAMPLES; i++) {
+        await prepare();
+        await sleep(IDLE_MS);
+        const roundTrip = await floorServer.roundTrip();
+        const clock = wallClock();
+        const waiting = watcher.next();
+        const sent = clock();
+        await trigger();
+        const answer = clock();
+        const mark = await waiting;
+        await waitForRun(client, 'bench', mark.runId, { pollMs: 20 });
+        if (i < WARM_UP) continue;
+        latency.push(mark.startedAt - sent);
+        answered.push(answer - sent);
+        floorMs.push(roundTrip);
+      }
+      return { latency, answered, floorMs };
+    }
   } catch (error) {
     if (slipway) log(slipway.stderr());
     throw error;
@@ -111,31 +136,119 @@ async function measure({ root, log, backend, pg }) {
   }
 }
 
-/**
- * Watches `dir` for the mark file a run's step writes; `until(runId)` resolves with the
- * time in it (milliseconds since the epoch). Watching starts before the trigger is sent.
- */
-function waitForMark(dir) {
-  let wake;
-  const watcher = watch(dir, () => wake?.());
+function figureOf(name, { latency, floorMs }, target) {
+  const p50 = percentile(latency, 50);
+  const floorP50 = percentile(floorMs, 50);
   return {
-    async until(runId) {
-      const deadline = Date.now() + 60_000;
-      try {
-        for (;;) {
-          const text = await readFile(join(dir, runId), 'utf8').catch(() => '');
-          if (text.trim()) return Number(text.trim()) * 1000;
-          if (Date.now() > deadline) throw new Error(`the step of run ${runId} never started`);
-          await new Promise((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, 50);
-          });
+    name,
+    samples: SAMPLES,
+    p50Ms: ms(p50),
+    p95Ms: ms(percentile(latency, 95)),
+    floorMs: { p50: ms(floorP50), p95: ms(percentile(floorMs, 95)) },
+    ratio: Math.round((p50 / floorP50) * 10) / 10,
+    target,
+  };
+}
+
+/**
+ * Watches `dir` for the mark files runs' steps write, one per run named by its id;
+ * `next()`, called before a trigger is sent, resolves with the run id and the time in
+ * the next new file (milliseconds since the epoch).
+ */
+class MarkWatcher {
+  constructor(dir) {
+    this.dir = dir;
+    this.seen = new Set(readdirSync(dir));
+    this.wake = undefined;
+    this.watcher = watch(dir, () => this.wake?.());
+  }
+
+  async next() {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const fresh = readdirSync(this.dir).find((name) => !this.seen.has(name));
+      if (fresh !== undefined) {
+        const text = await readFile(join(this.dir, fresh), 'utf8');
+        if (text.trim()) {
+          this.seen.add(fresh);
+          return { runId: fresh, startedAt: Number(text.trim()) * 1000 };
         }
-      } finally {
-        watcher.close();
       }
+      if (Date.now() > deadline) throw new Error('no step started within a minute');
+      await new Promise((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  close() {
+    this.watcher.close();
+  }
+}
+
+/** The benchmark's repository, made by `makeRepository`; `commit()` adds an empty commit. */
+async function pushableRepository(dir) {
+  const git = async (...args) =>
+    (
+      await promisify(execFile)('git', [
+        '-C',
+        dir,
+        '-c',
+        'user.name=bench',
+        '-c',
+        'user.email=bench@localhost',
+        ...args,
+      ])
+    ).stdout.trim();
+  const repository = {
+    before: '',
+    after: await git('rev-parse', 'HEAD'),
+    async commit() {
+      await git('commit', '--quiet', '--allow-empty', '--message', 'bench push');
+      repository.before = repository.after;
+      repository.after = await git('rev-parse', 'HEAD');
     },
   };
+  return repository;
+}
+
+/** The real GitHub push example of @octokit/webhooks-examples that pushed to `master`. */
+function pushExample(root) {
+  const require = createRequire(join(root, 'packages/server/package.json'));
+  const path = require.resolve('@octokit/webhooks-examples/api.github.com/index.json');
+  const events = JSON.parse(readFileSync(path, 'utf8'));
+  const push = events
+    .find((e) => e.name === 'push')
+    .examples.find((p) => p.ref === 'refs/heads/master' && p.deleted === false);
+  if (!push) throw new Error('no push example to master in @octokit/webhooks-examples');
+  return push;
+}
+
+/** Posts the example, rewritten to a push of `after` onto main after `before`, signed. */
+async function deliverPush(url, example, before, after) {
+  const head = { ...example.commits[0], id: after, added: [], removed: [], modified: [] };
+  const body = JSON.stringify({
+    ...example,
+    ref: 'refs/heads/main',
+    before,
+    after,
+    created: false,
+    commits: [head],
+    head_commit: head,
+  });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  if (response.status !== 202) throw new Error(`the push was answered ${response.status}`);
 }
 
 /** A bare node:http server in a process of its own; `roundTrip()` times one GET with fetch. */

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { NewCommitStatusReport } from '@slipway/core';
 import { retryTransient } from '../retry-transient.js';
+import { timeSortedId } from '../rows/time-sorted-id.js';
 import type { StoreContext } from '../store-context.js';
 
 /** Adds reports to the commit status outbox, due at their creation time. */
@@ -14,7 +14,7 @@ export async function addCommitStatuses(
       .insertInto('commit_statuses')
       .values(
         reports.map((report) => ({
-          id: `${Math.max(0, report.createdAt).toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`,
+          id: timeSortedId(report.createdAt),
           project_id: report.projectId,
           run_id: report.runId,
           commit_id: report.commit,

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { TriggerEventStatus, type NewTriggerEvent, type RecordedTriggerEvent } from '@slipway/core';
 import { TRIGGER_EVENT_COLUMNS, toTriggerEvent } from '../rows/trigger-event.js';
+import { timeSortedId } from '../rows/time-sorted-id.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 
@@ -22,7 +22,7 @@ export function recordTriggerEvents(
       const inserted = await trx
         .insertInto('trigger_events')
         .values({
-          id: eventId(event.receivedAt),
+          id: timeSortedId(event.receivedAt),
           project_id: event.projectId,
           source: event.source,
           delivery_id: event.deliveryId,
@@ -57,8 +57,4 @@ export function recordTriggerEvents(
     }
     return answers;
   });
-}
-
-function eventId(at: number): string {
-  return `${Math.max(0, at).toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
 }
