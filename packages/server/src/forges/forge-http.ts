@@ -32,8 +32,8 @@ export interface ForgeRequest {
 /**
  * Sends a request with {@link fetchWithRetries}: server errors, 429 and network failures
  * are retried with exponential backoff and jitter (a 429's `Retry-After` is honoured up to
- * the longest delay), other 4xx answers never. Answers the parsed JSON body (null for an empty one), or throws a
- * {@link ForgeCallError}.
+ * the longest delay), other 4xx answers never. Answers the parsed JSON body (null for an
+ * empty one), or throws a {@link ForgeCallError}.
  */
 export async function forgeRequest(
   request: ForgeRequest,
