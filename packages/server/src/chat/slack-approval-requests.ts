@@ -21,8 +21,10 @@ export interface SlackApprovalRequestsContext {
  * Posts an approval request with Approve and Reject buttons to a project's Slack channel
  * when a task of one of its runs starts to wait for a decision. Posting happens after the
  * run's change is stored and never holds it up; a project without a channel gets
- * nothing, and a post that fails is logged and not tried again (the run still waits,
- * and the API, the CLI, the web UI and `/slipway approve` can decide it).
+ * nothing. A post that fails for a transient reason (a network error, a 5xx, a 429) is
+ * tried again a few times with backoff ({@link postToSlack}), every try counted in the
+ * replies metric; one that still fails is logged (the run still waits, and the API, the
+ * CLI, the web UI and `/slipway approve` can decide it).
  */
 export class SlackApprovalRequests {
   constructor(private readonly context: SlackApprovalRequestsContext) {}
@@ -53,13 +55,11 @@ export class SlackApprovalRequests {
         taskId,
         `${this.context.publicUrl()}/runs/${run.id}`,
       );
-      try {
-        await postToSlack(channel.webhookUrl, message, this.context.hooksOrigin);
-        metrics.slackReplied(true);
-      } catch (error) {
-        metrics.slackReplied(false);
-        throw error;
-      }
+      await postToSlack(channel.webhookUrl, message, this.context.hooksOrigin, {
+        onTry: (delivered) => {
+          metrics.slackReplied(delivered);
+        },
+      });
     }
   }
 }

@@ -245,11 +245,9 @@ async function answerSlack(
   url: string,
   message: Record<string, unknown>,
 ): Promise<void> {
-  try {
-    await postToSlack(url, message, context.hooksOrigin);
-    context.metrics.slackReplied(true);
-  } catch (error) {
-    context.metrics.slackReplied(false);
-    throw error;
-  }
+  await postToSlack(url, message, context.hooksOrigin, {
+    onTry: (delivered) => {
+      context.metrics.slackReplied(delivered);
+    },
+  });
 }

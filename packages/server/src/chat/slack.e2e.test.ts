@@ -339,6 +339,25 @@ describe('Slack approval buttons', () => {
     });
   });
 
+  it('posts an approval request again after Slack answers 503, counting each try', async () => {
+    const { admin, slack, url } = await setUp();
+    await admin.putProjectSlack('shop', { webhookUrl: `${slack.origin}/services/T0/B0/hook` });
+    slack.failNext(503, 1);
+    await admin.createRun('shop');
+    const [request] = await slack.postsTo('/services/T0/B0/hook');
+    expect(request?.body.text).toBe('shop: release run #1 waits for approval of task "approve"');
+    expect(slack.posts.map((post) => post.status)).toEqual([503, 200]);
+    const replies = (result: string) =>
+      metric(url, `slipway_slack_replies_total{result="${result}"}`);
+    expect(
+      await until(
+        () => replies('delivered'),
+        (line) => line?.endsWith(' 1') === true,
+      ),
+    ).toBe('slipway_slack_replies_total{result="delivered"} 1');
+    expect(await replies('failed')).toBe('slipway_slack_replies_total{result="failed"} 1');
+  });
+
   it('refuses an unsigned button press', async () => {
     const { post, seconds, slack } = await setUp();
     const body = new URLSearchParams({ payload: '{}' }).toString();

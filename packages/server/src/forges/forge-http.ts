@@ -1,4 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  fetchWithRetries,
+  isTransientStatus,
+  type RetryPolicy,
+} from '../http/fetch-with-retries.js';
 import { ForgeCallError } from './forge-call-error.js';
 
 /** One outbound forge request as the metrics count it. */
@@ -9,16 +13,8 @@ export interface ForgeRequestRecord {
   readonly success: boolean;
 }
 
-/** How a forge client calls its forge. */
-export interface ForgeHttpOptions {
-  /** Retries after the first try, for server errors, 429 and network failures (3 by default). */
-  readonly retries?: number;
-  /** The first retry's delay; each next one doubles, with jitter (500 ms by default). */
-  readonly backoffMs?: number;
-  /** The longest delay between tries, also for a `Retry-After` (10 s by default). */
-  readonly maxBackoffMs?: number;
-  /** How long one request may take (10 s by default). */
-  readonly timeoutMs?: number;
+/** How a forge client calls its forge: how requests are retried, and what is counted. */
+export interface ForgeHttpOptions extends RetryPolicy {
   /** Called after each request, for the outbound request metric. */
   readonly onRequest?: (record: ForgeRequestRecord) => void;
 }
@@ -34,79 +30,52 @@ export interface ForgeRequest {
 }
 
 /**
- * Sends a request, retrying server errors, 429 and network failures with exponential
- * backoff and jitter (a 429's `Retry-After` is honoured up to the longest delay), never
- * other 4xx answers. Answers the parsed JSON body (null for an empty one), or throws a
- * {@link ForgeCallError}.
+ * Sends a request with {@link fetchWithRetries}: server errors, 429 and network failures
+ * are retried with exponential backoff and jitter (a 429's `Retry-After` is honoured up to
+ * the longest delay), other 4xx answers never. Answers the parsed JSON body (null for an
+ * empty one), or throws a {@link ForgeCallError}.
  */
 export async function forgeRequest(
   request: ForgeRequest,
   options: ForgeHttpOptions = {},
 ): Promise<unknown> {
-  const retries = options.retries ?? 3;
-  const backoff = options.backoffMs ?? 500;
-  const maxBackoff = options.maxBackoffMs ?? 10_000;
   const host = new URL(request.url).host;
-  let last: ForgeCallError | null = null;
-  let retryAfter = 0;
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) {
-      const exponential = Math.min(maxBackoff, backoff * 2 ** (attempt - 1));
-      const delay = Math.min(
-        maxBackoff,
-        Math.max(exponential * (0.5 + Math.random() / 2), retryAfter),
+  const outcome = await fetchWithRetries(
+    request.url,
+    {
+      method: request.method,
+      headers: {
+        accept: 'application/json',
+        'user-agent': 'slipway',
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...request.headers,
+      },
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+      redirect: 'error',
+    },
+    options,
+    (tried) => {
+      options.onRequest?.(
+        tried.kind === 'network'
+          ? { host, status: 'network', success: false }
+          : { host, status: String(tried.status), success: tried.ok },
       );
-      await sleep(delay);
-    }
-    let response: Response;
-    try {
-      response = await fetch(request.url, {
-        method: request.method,
-        headers: {
-          accept: 'application/json',
-          'user-agent': 'slipway',
-          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...request.headers,
-        },
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        redirect: 'error',
-      });
-    } catch (error) {
-      options.onRequest?.({ host, status: 'network', success: false });
-      retryAfter = 0;
-      const cause =
-        error instanceof Error
-          ? error.cause instanceof Error
-            ? error.cause.message
-            : error.message
-          : String(error);
-      last = new ForgeCallError(
-        `${request.what}: ${host} could not be reached (${cause}); check the forge API URL`,
-        null,
-        true,
-      );
-      continue;
-    }
-    const text = await response.text();
-    options.onRequest?.({ host, status: String(response.status), success: response.ok });
-    if (response.ok) return text.trim() === '' ? null : (JSON.parse(text) as unknown);
-    const transient = response.status >= 500 || response.status === 429;
-    last = new ForgeCallError(
-      `${request.what}: ${host} answered ${response.status}${detail(text)}${advice(response.status)}`,
-      response.status,
-      transient,
+    },
+  );
+  if (outcome.kind === 'network') {
+    throw new ForgeCallError(
+      `${request.what}: ${host} could not be reached (${outcome.cause}); check the forge API URL`,
+      null,
+      true,
     );
-    retryAfter = retryAfterMs(response.headers.get('retry-after'));
-    if (!transient) throw last;
   }
-  throw last ?? new ForgeCallError(`${request.what}: no request was made`, null, true);
-}
-
-function retryAfterMs(value: string | null): number {
-  if (value === null) return 0;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 0;
+  const { status, text } = outcome;
+  if (outcome.ok) return text.trim() === '' ? null : (JSON.parse(text) as unknown);
+  throw new ForgeCallError(
+    `${request.what}: ${host} answered ${status}${detail(text)}${advice(status)}`,
+    status,
+    isTransientStatus(status),
+  );
 }
 
 function detail(text: string): string {

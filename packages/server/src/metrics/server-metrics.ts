@@ -132,7 +132,7 @@ export class ServerMetrics {
     });
     this.slackReplies = new Counter({
       name: 'slipway_slack_replies_total',
-      help: 'Outcomes of Slack commands and button presses posted to Slack, by result (delivered, failed)',
+      help: 'Tries of posts to Slack (answers to commands and button presses, approval requests), by result (delivered, failed)',
       labelNames: ['result'],
       registers,
     });
@@ -287,7 +287,7 @@ export class ServerMetrics {
     this.slackRejections.inc({ reason });
   }
 
-  /** Counts an outcome posted to Slack (a message to a channel, an answer). */
+  /** Counts one try of a post to Slack (a message to a channel, an answer): each try of a retried post. */
   slackReplied(delivered: boolean): void {
     this.slackReplies.inc({ result: delivered ? 'delivered' : 'failed' });
   }

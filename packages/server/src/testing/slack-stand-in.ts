@@ -7,14 +7,27 @@ import { slackSignature } from '../chat/slack-signature.js';
 export interface RecordedSlackPost {
   readonly path: string;
   readonly body: Record<string, unknown>;
+  /** The status it was answered with: 200 unless {@link SlackStandIn.failNext} said otherwise. */
+  readonly status: number;
 }
 
 /** A local HTTP server that takes posts as Slack's hooks host does and records them. */
 export interface SlackStandIn {
   /** The origin to configure as the server's `slackHooksOrigin`. */
   readonly origin: string;
+  /** Every post received, in order, including those answered with a failure. */
   readonly posts: RecordedSlackPost[];
-  /** Resolves with the posts to `path` once there are `count` of them (within 10 s). */
+  /**
+   * Answers the next `count` posts with `status` and `body` (Slack's plain-text error
+   * code), and `headers`, such as a `retry-after`.
+   */
+  failNext(
+    status: number,
+    count: number,
+    body?: string,
+    headers?: Readonly<Record<string, string>>,
+  ): void;
+  /** Resolves with the posts to `path` answered 200 once there are `count` of them (within 10 s). */
   postsTo(path: string, count?: number): Promise<RecordedSlackPost[]>;
   close(): Promise<void>;
 }
@@ -22,17 +35,23 @@ export interface SlackStandIn {
 /** Starts a stand-in of Slack's hooks host (`response_url`, incoming webhooks). */
 export async function startSlackStandIn(): Promise<SlackStandIn> {
   const posts: RecordedSlackPost[] = [];
+  const failures: { status: number; body: string; headers: Record<string, string> }[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
+      const failure = failures.shift();
       posts.push({
         path: new URL(request.url ?? '/', 'http://stand-in').pathname,
         body: JSON.parse(text) as Record<string, unknown>,
+        status: failure?.status ?? 200,
       });
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      response.end('ok');
+      response.writeHead(failure?.status ?? 200, {
+        'content-type': 'text/plain',
+        ...failure?.headers,
+      });
+      response.end(failure?.body ?? 'ok');
     });
   });
   server.listen(0, '127.0.0.1');
@@ -41,10 +60,13 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   return {
     origin: `http://127.0.0.1:${port}`,
     posts,
+    failNext(status, count, body = 'service_unavailable', headers = {}) {
+      for (let i = 0; i < count; i++) failures.push({ status, body, headers: { ...headers } });
+    },
     async postsTo(path, count = 1) {
       const give = Date.now() + 10_000;
       for (;;) {
-        const found = posts.filter((post) => post.path === path);
+        const found = posts.filter((post) => post.path === path && post.status === 200);
         if (found.length >= count || Date.now() > give) return found;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -5,6 +5,7 @@ import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { formatTime, formatWhen } from '../ui/format.js';
+import { TextField } from '../ui/text-field.js';
 import { ProjectSettings } from './project-settings.js';
 
 function Agents() {
@@ -126,26 +127,8 @@ function Tokens() {
         </table>
       </div>
       <form className="inline-form" onSubmit={(e) => void create(e)} aria-label="New token">
-        <label>
-          Name
-          <input
-            required
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-            }}
-          />
-        </label>
-        <label>
-          User
-          <input
-            required
-            value={user}
-            onChange={(e) => {
-              setUser(e.target.value);
-            }}
-          />
-        </label>
+        <TextField label="Name" required value={name} onChange={setName} />
+        <TextField label="User" required value={user} onChange={setUser} />
         <label className="check">
           <input
             type="checkbox"
@@ -228,28 +211,8 @@ function Secrets() {
       </ul>
       {chosen !== '' && (
         <form className="inline-form" onSubmit={(e) => void put(e)} aria-label="Set a secret">
-          <label>
-            Name
-            <input
-              required
-              value={name}
-              onChange={(e) => {
-                setName(e.target.value);
-              }}
-            />
-          </label>
-          <label>
-            Value
-            <input
-              required
-              type="password"
-              autoComplete="off"
-              value={value}
-              onChange={(e) => {
-                setValue(e.target.value);
-              }}
-            />
-          </label>
+          <TextField label="Name" required value={name} onChange={setName} />
+          <TextField label="Value" required secret value={value} onChange={setValue} />
           <button type="submit">Set secret</button>
         </form>
       )}

@@ -15,6 +15,7 @@ import { mayAct } from '../app/permissions.js';
 import { useLoad } from '../app/use-load.js';
 import { ErrorNote } from '../ui/error-note.js';
 import { formatTime, formatWhen } from '../ui/format.js';
+import { TextField } from '../ui/text-field.js';
 
 /** What one project has set; null where a setting was never made. */
 interface Settings {
@@ -201,16 +202,7 @@ function DefaultBranchForm(props: { readonly branch: string; readonly onSave: Sa
       aria-label="Default branch"
       onSubmit={(e) => void props.onSave(e, branch.trim())}
     >
-      <label>
-        Default branch
-        <input
-          required
-          value={branch}
-          onChange={(e) => {
-            setBranch(e.target.value);
-          }}
-        />
-      </label>
+      <TextField label="Default branch" required value={branch} onChange={setBranch} />
       <button type="submit">Change default branch</button>
     </form>
   );
@@ -255,19 +247,14 @@ function WebhookForm(props: {
             ))}
           </select>
         </label>
-        <label>
-          Secret
-          <input
-            required
-            minLength={16}
-            type="password"
-            autoComplete="off"
-            value={secret}
-            onChange={(e) => {
-              setSecret(e.target.value);
-            }}
-          />
-        </label>
+        <TextField
+          label="Secret"
+          required
+          minLength={16}
+          secret
+          value={secret}
+          onChange={setSecret}
+        />
         <button type="submit">{webhook === null ? 'Set webhook' : 'Replace webhook'}</button>
       </form>
     </Setting>
@@ -334,55 +321,36 @@ function ForgeForm(props: {
       )}
       {props.hasWebhook && (
         <form className="stack-form" aria-label="Forge" onSubmit={save}>
-          <label>
-            API URL <span className="meta">(the hosted forge's when empty)</span>
-            <input
-              value={apiUrl}
-              onChange={(e) => {
-                setApiUrl(e.target.value);
-              }}
-            />
-          </label>
-          <label>
-            Repository
-            <input
-              required
-              placeholder="owner/name"
-              value={repository}
-              onChange={(e) => {
-                setRepository(e.target.value);
-              }}
-            />
-          </label>
-          <label>
-            API token <span className="meta">(never shown again; give it with every change)</span>
-            <input
-              required
-              type="password"
-              autoComplete="off"
-              value={token}
-              onChange={(e) => {
-                setToken(e.target.value);
-              }}
-            />
-          </label>
-          <label>
-            Forge users <span className="meta">(forge-login=slipway-user, one a line)</span>
-            <textarea
-              rows={3}
-              value={users}
-              aria-invalid={problem !== null}
-              aria-describedby={problem !== null ? 'forge-users-problem' : undefined}
-              onChange={(e) => {
-                setUsers(e.target.value);
-              }}
-            />
-          </label>
-          {problem !== null && (
-            <p id="forge-users-problem" className="error">
-              {problem}
-            </p>
-          )}
+          <TextField
+            label="API URL"
+            hint="(the hosted forge's when empty)"
+            value={apiUrl}
+            onChange={setApiUrl}
+          />
+          <TextField
+            label="Repository"
+            required
+            placeholder="owner/name"
+            value={repository}
+            onChange={setRepository}
+          />
+          <TextField
+            label="API token"
+            hint="(never shown again; give it with every change)"
+            required
+            secret
+            value={token}
+            onChange={setToken}
+          />
+          <TextField
+            label="Forge users"
+            hint="(forge-login=slipway-user, one a line)"
+            rows={3}
+            value={users}
+            onChange={setUsers}
+            error={problem}
+            errorId="forge-users-problem"
+          />
           <button type="submit">Save forge settings</button>
         </form>
       )}
@@ -477,18 +445,14 @@ function PollForm(props: {
         aria-label="Polling"
         onSubmit={(e) => void props.onSave(e, Number(seconds))}
       >
-        <label>
-          Interval (seconds)
-          <input
-            required
-            type="number"
-            min={10}
-            value={seconds}
-            onChange={(e) => {
-              setSeconds(e.target.value);
-            }}
-          />
-        </label>
+        <TextField
+          label="Interval (seconds)"
+          required
+          type="number"
+          min={10}
+          value={seconds}
+          onChange={setSeconds}
+        />
         <button type="submit">{poll === null ? 'Start polling' : 'Save interval'}</button>
         {poll !== null && (
           <button type="button" className="danger" onClick={() => void props.onStop()}>
@@ -562,16 +526,7 @@ function RolesForm(props: {
           })
         }
       >
-        <label>
-          User
-          <input
-            required
-            value={user}
-            onChange={(e) => {
-              setUser(e.target.value);
-            }}
-          />
-        </label>
+        <TextField label="User" required value={user} onChange={setUser} />
         <label>
           Role
           <select
