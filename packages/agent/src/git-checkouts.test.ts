@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
 import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import { GitCheckouts } from './git-checkouts.js';
-import type { CommandLauncher } from '@slipway/executors';
+import { launchHere, type CommandLauncher } from '@slipway/executors';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -98,6 +98,28 @@ describe('GitCheckouts', () => {
     } finally {
       await runner.close();
     }
+  });
+
+  it('checks a new commit out with one fetch and no further lookups', async () => {
+    const started: string[] = [];
+    const recording = new GitCheckouts(join(temp, 'recorded-cache'), (file, args, options) => {
+      started.push(args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? file);
+      return launchHere(file, args, options);
+    });
+    const a = await recording.checkout(repo, first, join(temp, 'a'));
+    await writeFile(join(repo, 'app.txt'), 'three\n');
+    git(repo, 'commit', '-q', '-am', 'three');
+    const third = git(repo, 'rev-parse', 'HEAD');
+
+    started.length = 0;
+    const b = await recording.checkout(repo, third, join(temp, 'b'));
+    expect(started).toEqual(['read-tree', 'fetch', 'read-tree']);
+    expect(b.commit).toBe(third);
+    expect(await readFile(join(temp, 'b', 'app.txt'), 'utf8')).toBe('three\n');
+    await expect(recording.checkout(repo, 'f'.repeat(40), join(temp, 'x'))).rejects.toThrow(
+      /has no commit, branch or tag "f{40}"/,
+    );
+    await Promise.all([a.remove(), b.remove()]);
   });
 
   it('checks out branches and tags by name', async () => {

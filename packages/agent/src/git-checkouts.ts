@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CommandLauncher } from '@slipway/executors';
-import { UserError, UserErrorKind } from '@slipway/core';
+import { FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
 
 /** Runs one git command (see {@link runGit}) the way the checkouts were told to. */
@@ -33,6 +33,7 @@ export class GitCheckouts {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Full ids of commits known to be in each cache, by the id they were asked for. */
   private readonly known = new Map<string, string>();
+  private readonly maintenance = new FetchMaintenance();
   /** Caches whose worktrees of earlier processes were pruned. */
   private readonly pruned = new Set<string>();
 
@@ -65,32 +66,39 @@ export class GitCheckouts {
       `${createHash('sha256').update(location).digest('hex').slice(0, 32)}.git`,
     );
     const key = `${repo}\0${commit}`;
-    const fetch = (): Promise<string> =>
-      this.locked(repo, async () => {
-        await ensureBareRepository(this.git, repo);
-        // Worktrees whose folders are gone (left by an earlier process) are forgotten
-        // here, before this process's first checkout from the cache, and never later: a
-        // prune could take a worktree being written for one that is gone.
-        if (!this.pruned.has(repo)) {
-          await this.git(['worktree', 'prune'], { cwd: repo });
-          this.pruned.add(repo);
-        }
-        const found = await fetchCommit(this.git, repo, location, commit, signal);
-        if (isHexCommit(commit)) this.remember(key, found);
-        return found;
-      });
-
-    const cached = isHexCommit(commit) ? this.known.get(key) : undefined;
-    if (cached !== undefined) {
+    // A full commit id is checked out straight away once this process has pruned the
+    // cache: when the cache lacks the commit, `read-tree` fails at once, and the commit
+    // is fetched. (The cache may have lost a commit known before, deleted behind this
+    // process's back, say.)
+    const direct =
+      this.known.get(key) ??
+      (isFullCommitId(commit) && this.pruned.has(repo) ? commit.toLowerCase() : undefined);
+    if (direct !== undefined) {
       try {
-        return await addWorktree(this.git, repo, into, cached);
+        const checkout = await addWorktree(this.git, repo, into, direct);
+        this.remember(key, direct);
+        return checkout;
       } catch (error) {
-        // The cache lost the commit (it was deleted behind this process's back, say).
         if (!(error instanceof GitCommandError)) throw error;
         this.known.delete(key);
       }
     }
-    return await addWorktree(this.git, repo, into, await fetch());
+    const found = await this.locked(repo, async () => {
+      await ensureBareRepository(this.git, repo);
+      // Worktrees whose folders are gone (left by an earlier process) are forgotten
+      // here, before this process's first checkout from the cache, and never later: a
+      // prune could take a worktree being written for one that is gone.
+      if (!this.pruned.has(repo)) {
+        await this.git(['worktree', 'prune'], { cwd: repo });
+        this.pruned.add(repo);
+      }
+      return await fetchCommit(this.git, repo, location, commit, signal, {
+        missing: direct !== undefined,
+        maintenance: this.maintenance.flags(repo),
+      });
+    });
+    if (isHexCommit(commit)) this.remember(key, found);
+    return await addWorktree(this.git, repo, into, found);
   }
 
   /*
@@ -158,9 +166,10 @@ async function ensureBareRepository(git: Git, repo: string): Promise<void> {
 }
 
 /**
- * Makes sure the commit is in the cache and returns its full id: a known commit id needs
- * no fetch; otherwise the commit (or ref) is fetched by name, and if the source refuses
- * that, all its branches and tags are.
+ * Makes sure the commit is in the cache and returns its full id: a commit id the cache
+ * has needs no fetch (unless `missing` says a checkout of it just failed); otherwise the
+ * commit (or ref) is fetched by name, and if the source refuses that, all its branches
+ * and tags are. A full commit id that was fetched is the id.
  */
 async function fetchCommit(
   git: Git,
@@ -168,13 +177,34 @@ async function fetchCommit(
   source: string,
   commit: string,
   signal: AbortSignal | undefined,
+  options: { readonly missing: boolean; readonly maintenance: readonly string[] },
 ): Promise<string> {
-  if (isHexCommit(commit)) {
+  const { maintenance } = options;
+  if (isHexCommit(commit) && !options.missing) {
     const known = await resolveCommit(git, repo, commit);
     if (known !== null) return known;
   }
   try {
-    await git(['fetch', '--quiet', '--no-tags', '--', source, commit], { cwd: repo, signal });
+    if (isFullCommitId(commit)) {
+      await git(
+        [
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--no-write-fetch-head',
+          ...maintenance,
+          '--',
+          source,
+          commit,
+        ],
+        { cwd: repo, signal },
+      );
+      return commit.toLowerCase();
+    }
+    await git(['fetch', '--quiet', '--no-tags', ...maintenance, '--', source, commit], {
+      cwd: repo,
+      signal,
+    });
     const fetched = await resolveCommit(git, repo, 'FETCH_HEAD');
     if (fetched !== null) return fetched;
   } catch (error) {
@@ -187,6 +217,7 @@ async function fetchCommit(
         '--quiet',
         '--force',
         '--prune',
+        ...maintenance,
         '--',
         source,
         '+refs/heads/*:refs/heads/*',
@@ -265,6 +296,10 @@ function worktreeName(path: string): string {
       .replace(/[^A-Za-z0-9._-]/g, '_')
       .slice(0, 40) || 'checkout'
   );
+}
+
+function isFullCommitId(commit: string): boolean {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(commit);
 }
 
 function isHexCommit(commit: string): boolean {

@@ -20,6 +20,7 @@ import { TokenAuthenticator } from './auth/token-authenticator.js';
 import { metricsRoute } from './metrics/metrics-route.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import type { ServerConfig } from './config/server-config.js';
+import { CommitPipelines } from './git/commit-pipelines.js';
 import { RepositoryCache } from './git/repository-cache.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -235,14 +236,16 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   groupRoutes(app, { store, now });
   healthRoutes(app, store, () => stopping);
   projectRoutes(app, store);
-  runRoutes(app, {
+  const pipelines = new CommitPipelines(repositories, join(config.dataDir, 'cache', 'templates'));
+  const runContext = {
     store,
     repositories,
+    pipelines,
     driver,
-    templatesDir: join(config.dataDir, 'cache', 'templates'),
     runCapacity: config.runCapacity,
     now,
-  });
+  };
+  runRoutes(app, runContext);
   agentRoutes(app, {
     store,
     finishes: new GroupCommit((ends: readonly AttemptFinish[]) => store.finishAttempts(ends)),
@@ -269,14 +272,6 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     keepAliveMs: deps.logKeepAliveMs ?? LOG_KEEP_ALIVE_MS,
   });
 
-  const runContext = {
-    store,
-    repositories,
-    driver,
-    templatesDir: join(config.dataDir, 'cache', 'templates'),
-    runCapacity: config.runCapacity,
-    now,
-  };
   const forges = new ProjectForges(store, secretBox, {
     allowPrivateUrls: config.forgeAllowPrivateUrls,
     now,
@@ -409,7 +404,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     now,
     intervalMs: config.cronIntervalMs,
     refreshMs: config.pipelineRefreshMs,
-    catalogs: { repositories, templatesDir: join(config.dataDir, 'cache', 'templates') },
+    catalogs: { repositories, pipelines },
     onTick: (tick, duplicate) => {
       metrics.cronTick(duplicate);
       if (!duplicate) {
@@ -505,19 +500,12 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   autoMergeRoutes(app, { store, forges });
   pipelineRoutes(app, {
     store,
-    catalogs: { repositories, templatesDir: join(config.dataDir, 'cache', 'templates') },
+    catalogs: { repositories, pipelines },
     now,
   });
 
   const artifactFiles = new ArtifactFiles(join(config.dataDir, 'artifacts'));
-  rerunRoutes(app, {
-    store,
-    repositories,
-    driver,
-    templatesDir: join(config.dataDir, 'cache', 'templates'),
-    runCapacity: config.runCapacity,
-    now,
-  });
+  rerunRoutes(app, runContext);
   reportRoutes(app, { store, agents, now });
   artifactRoutes(app, {
     store,

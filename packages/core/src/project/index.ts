@@ -1,1 +1,2 @@
 export * from './load-pipelines.js';
+export * from './fetch-maintenance.js';

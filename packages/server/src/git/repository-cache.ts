@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError, UserErrorKind } from '@slipway/core';
+import { FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import type { CommandLauncher } from '@slipway/executors';
 import { GitError, runGit, type GitOptions } from './run-git.js';
 
@@ -23,8 +23,11 @@ const MESSAGE_MAX = 4000;
  */
 export class RepositoryCache {
   private readonly locks = new Map<string, Promise<unknown>>();
-  /** Messages of commits {@link resolve} found, so that asking for them costs no git. */
+  /** Messages of commits already read, so that asking for them again costs no git. */
   private readonly messages = new Map<string, string | null>();
+  private readonly maintenance = new FetchMaintenance();
+  /** Per mirror, the source's refs (as `git ls-remote` listed them) when last fetched. */
+  private readonly fetchedRefs = new Map<string, string>();
 
   private readonly git: (
     args: readonly string[],
@@ -41,14 +44,23 @@ export class RepositoryCache {
   }
 
   /**
-   * Fetches the source and resolves `ref`: a branch, then a tag, then a full or
-   * abbreviated commit id, or a full `refs/…` name. A ref that does not exist is a
+   * Resolves `ref` at the source: a branch, then a tag, then a full or abbreviated
+   * commit id, or a full `refs/…` name. A ref that does not exist is a
    * {@link UserError}.
+   *
+   * The source's refs are listed first (`git ls-remote`, which costs about half a
+   * fetch); only when they differ from what this process last fetched into the mirror is
+   * the source fetched. Branches and tags resolve from that list; other names from the
+   * mirror.
    */
   async resolve(source: string, ref: string): Promise<ResolvedRef> {
     const mirror = this.mirrorOf(source);
     return this.locked(mirror, async () => {
-      await this.fetch(mirror, source);
+      const advertised = await this.listRefs(source);
+      if (this.fetchedRefs.get(mirror) !== advertised.text || !(await exists(mirror))) {
+        await this.fetch(mirror, source);
+        this.rememberFetched(mirror, advertised.text);
+      }
       const candidates: { name: string; kind: 'branch' | 'tag' | 'commit' }[] = ref.startsWith(
         'refs/',
       )
@@ -68,10 +80,11 @@ export class RepositoryCache {
             ...(/^[0-9a-f]{4,64}$/i.test(ref) ? [{ name: ref, kind: 'commit' as const }] : []),
           ];
       for (const candidate of candidates) {
-        const found = await this.describe(mirror, candidate.name);
-        if (found === null) continue;
-        const commit = found.commit;
-        this.rememberMessage(commit, found.message);
+        const commit =
+          candidate.kind === 'commit'
+            ? await this.describeInto(mirror, candidate.name)
+            : advertised.commitOf(candidate.name);
+        if (commit === null) continue;
         const short = ref.replace(/^refs\/(heads|tags)\//, '');
         if (candidate.kind === 'branch') return { commit, branch: short };
         if (candidate.kind === 'tag') return { commit, tag: short };
@@ -112,13 +125,10 @@ export class RepositoryCache {
     if (known !== undefined) return known;
     const mirror = this.mirrorOf(source);
     return this.locked(mirror, async () => {
-      try {
-        const out = await this.git(['-C', mirror, 'show', '-s', '--format=%B', commit, '--']);
-        return keptMessage(out);
-      } catch (error) {
-        if (error instanceof GitError) return null;
-        throw error;
-      }
+      const found = await this.describe(mirror, commit);
+      if (found === null) return null;
+      this.rememberMessage(found.commit, found.message);
+      return found.message;
     });
   }
 
@@ -197,6 +207,8 @@ export class RepositoryCache {
         '--prune',
         '--force',
         '--no-tags',
+        '--no-write-fetch-head',
+        ...this.maintenance.flags(mirror),
         '--',
         source,
         '+refs/heads/*:refs/heads/*',
@@ -232,6 +244,29 @@ export class RepositoryCache {
       if (error instanceof GitError) return null;
       throw error;
     }
+  }
+
+  /** The commit `name` points at in the mirror, its message remembered; null when none. */
+  private async describeInto(mirror: string, name: string): Promise<string | null> {
+    const found = await this.describe(mirror, name);
+    if (found === null) return null;
+    this.rememberMessage(found.commit, found.message);
+    return found.commit;
+  }
+
+  /** The refs the source advertises, as `git ls-remote` lists them. */
+  private async listRefs(source: string): Promise<AdvertisedRefs> {
+    try {
+      return new AdvertisedRefs(await this.git(['ls-remote', '--heads', '--tags', '--', source]));
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      throw new UserError(UserErrorKind.Environment, `cannot fetch ${source}: ${error.reason}`);
+    }
+  }
+
+  private rememberFetched(mirror: string, refs: string): void {
+    if (this.fetchedRefs.size >= 1000) this.fetchedRefs.clear();
+    this.fetchedRefs.set(mirror, refs);
   }
 
   private rememberMessage(commit: string, message: string | null): void {
@@ -278,6 +313,26 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Branches and tags as `git ls-remote` lists them: `COMMIT<TAB>REF` lines, where an
+ * annotated tag has a second line for the commit it points at (`REF^{}`).
+ */
+class AdvertisedRefs {
+  private readonly refs = new Map<string, string>();
+
+  constructor(readonly text: string) {
+    for (const line of text.split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab !== -1) this.refs.set(line.slice(tab + 1), line.slice(0, tab));
+    }
+  }
+
+  /** The commit a branch or tag name (`refs/heads/…`, `refs/tags/…`) points at, or null. */
+  commitOf(name: string): string | null {
+    return this.refs.get(`${name}^{}`) ?? this.refs.get(name) ?? null;
   }
 }
 

@@ -3,9 +3,6 @@ import {
   compilePipeline,
   ConfigError,
   createRunState,
-  GitTemplateResolver,
-  loadPipelines,
-  RepositoryTemplateResolver,
   TriggerEvent,
   type ControlStore,
   type NewRun,
@@ -14,6 +11,7 @@ import {
   type RunRecord,
   type TriggerFacts,
 } from '@slipway/core';
+import type { CommitPipelines } from '../git/commit-pipelines.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { RunDriver } from '../scheduler/run-driver.js';
 import { encodeRunState } from '../scheduler/run-state-codec.js';
@@ -23,9 +21,9 @@ import { choosePipeline } from './choose-pipeline.js';
 export interface CreateRunContext {
   readonly store: ControlStore;
   readonly repositories: RepositoryCache;
+  /** Loads the pipelines of a commit. */
+  readonly pipelines: CommitPipelines;
   readonly driver: RunDriver;
-  /** Cache folder for templates fetched from other repositories. */
-  readonly templatesDir: string;
   /** The scheduler capacity of each run. */
   readonly runCapacity: number;
   readonly now: () => number;
@@ -33,7 +31,7 @@ export interface CreateRunContext {
 
 /**
  * Creates a run of a project at a ref and starts it: resolves the ref to a commit,
- * checks that commit out, loads and compiles the pipeline (configuration problems throw
+ * loads and compiles the pipeline (configuration problems throw
  * a {@link ConfigError} with their diagnostics), stores the run with its frozen plan and
  * applies `run_started`, which queues its first attempts.
  */
@@ -65,19 +63,28 @@ export async function createRun(
 }
 
 /**
- * Checks a project out at `commit` and compiles the pipeline `request` names with its
- * params; configuration problems throw a {@link ConfigError} with their diagnostics.
+ * Loads the pipelines of a project at `commit` and compiles the one `request` names with
+ * its params; configuration problems throw a {@link ConfigError} with their diagnostics.
  */
-export function compileRunPlan(
+export async function compileRunPlan(
   context: CreateRunContext,
   project: Project,
   commit: string,
   request: CreateRunRequest,
   trigger: TriggerFacts,
 ): Promise<Plan> {
-  return context.repositories.withCheckout(project.source, commit, (dir) =>
-    compileAt(dir, context.templatesDir, request, trigger),
+  const source = choosePipeline(
+    await context.pipelines.load(project.source, commit),
+    request.pipeline,
   );
+  const result = compilePipeline(source.pipeline, {
+    params: request.params ?? {},
+    trigger,
+    templates: source.templates,
+    ...(source.inferredFrom ? { inferredFrom: source.inferredFrom } : {}),
+  });
+  if (!result.ok) throw new ConfigError(result.diagnostics);
+  return result.plan;
 }
 
 /**
@@ -101,22 +108,4 @@ export async function startRun(
   });
   await context.driver.startRun(created);
   return (await store.getRun(created.id)) ?? created;
-}
-
-async function compileAt(
-  dir: string,
-  templatesDir: string,
-  request: CreateRunRequest,
-  trigger: TriggerFacts,
-): Promise<Plan> {
-  const resolver = new RepositoryTemplateResolver(dir, new GitTemplateResolver(templatesDir));
-  const source = choosePipeline(await loadPipelines(dir, resolver), request.pipeline);
-  const result = compilePipeline(source.pipeline, {
-    params: request.params ?? {},
-    trigger,
-    templates: source.templates,
-    ...(source.inferredFrom ? { inferredFrom: source.inferredFrom } : {}),
-  });
-  if (!result.ok) throw new ConfigError(result.diagnostics);
-  return result.plan;
 }

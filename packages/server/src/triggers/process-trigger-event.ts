@@ -1,11 +1,8 @@
 import {
   compilePipeline,
-  GitTemplateResolver,
   isUserError,
-  loadPipelines,
   matchTrigger,
   TriggerKind,
-  RepositoryTemplateResolver,
   TriggerEventStatus,
   TriggerSource,
   type Plan,
@@ -149,55 +146,48 @@ async function runMatching(
     candidate.kind === TriggerKind.Push ||
     (candidate.kind === TriggerKind.PullRequest &&
       NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
-  const plans = await repositories.withCheckout(project.source, commit, async (dir) => {
-    const resolver = new RepositoryTemplateResolver(
-      dir,
-      new GitTemplateResolver(context.templatesDir),
-    );
-    const loaded = await loadPipelines(dir, resolver);
-    for (const problem of loaded.diagnostics) {
-      notes.push(`${problem.file}:${problem.line}: ${problem.message}`);
+  const loaded = await context.pipelines.load(project.source, commit);
+  for (const problem of loaded.diagnostics) {
+    notes.push(`${problem.file}:${problem.line}: ${problem.message}`);
+  }
+  const matched: Plan[] = [];
+  const considered =
+    trigger.pipeline === undefined
+      ? loaded.pipelines
+      : loaded.pipelines.filter((source) => source.name === trigger.pipeline);
+  if (trigger.pipeline !== undefined && considered.length === 0) {
+    notes.push(`${trigger.pipeline}: no such pipeline at ${commit.slice(0, 12)}`);
+  }
+  for (const source of considered) {
+    const match = matchTrigger(source.pipeline.spec.on, candidate);
+    if (!match.matches) {
+      notes.push(`${source.name}: ${match.reason}`);
+      if (newHead) skipped.push(source.name);
+      continue;
     }
-    const matched: Plan[] = [];
-    const considered =
-      trigger.pipeline === undefined
-        ? loaded.pipelines
-        : loaded.pipelines.filter((source) => source.name === trigger.pipeline);
-    if (trigger.pipeline !== undefined && considered.length === 0) {
-      notes.push(`${trigger.pipeline}: no such pipeline at ${commit.slice(0, 12)}`);
+    const ended = candidate.completion;
+    if (ended?.project === project.name && ended.pipeline === source.name) {
+      notes.push(`${source.name}: a pipeline's own runs do not start it again`);
+      continue;
     }
-    for (const source of considered) {
-      const match = matchTrigger(source.pipeline.spec.on, candidate);
-      if (!match.matches) {
-        notes.push(`${source.name}: ${match.reason}`);
-        if (newHead) skipped.push(source.name);
-        continue;
-      }
-      const ended = candidate.completion;
-      if (ended?.project === project.name && ended.pipeline === source.name) {
-        notes.push(`${source.name}: a pipeline's own runs do not start it again`);
-        continue;
-      }
-      const compiled = compilePipeline(source.pipeline, {
-        params: {},
-        trigger: facts,
-        templates: source.templates,
-        ...(source.inferredFrom ? { inferredFrom: source.inferredFrom } : {}),
-      });
-      if (compiled.ok) matched.push(compiled.plan);
-      else {
-        const first = compiled.diagnostics[0];
-        notes.push(
-          `${source.name}: does not compile${first ? ` (${first.file}:${first.line}: ${first.message})` : ''}`,
-        );
-      }
+    const compiled = compilePipeline(source.pipeline, {
+      params: {},
+      trigger: facts,
+      templates: source.templates,
+      ...(source.inferredFrom ? { inferredFrom: source.inferredFrom } : {}),
+    });
+    if (compiled.ok) matched.push(compiled.plan);
+    else {
+      const first = compiled.diagnostics[0];
+      notes.push(
+        `${source.name}: does not compile${first ? ` (${first.file}:${first.line}: ${first.message})` : ''}`,
+      );
     }
-    return { matched, failedToCompile: loaded.diagnostics.length > 0 };
-  });
+  }
 
   const created: string[] = [];
   const runIds: string[] = [];
-  for (const plan of plans.matched) {
+  for (const plan of matched) {
     const run = await startRun(context, {
       projectId: project.id,
       plan,
@@ -222,7 +212,7 @@ async function runMatching(
     };
   }
   const compileProblems = notes.some((note) => note.includes('does not compile'));
-  if (compileProblems || plans.failedToCompile) {
+  if (compileProblems || loaded.diagnostics.length > 0) {
     return failed([`no run started at ${where}`, ...notes].join('; '));
   }
   return {

@@ -1,9 +1,6 @@
 import {
   cronSchedules,
-  GitTemplateResolver,
-  loadPipelines,
   nextTick,
-  RepositoryTemplateResolver,
   type CatalogParam,
   type CatalogPipeline,
   type CronSchedule,
@@ -11,18 +8,19 @@ import {
   type PipelineCatalog,
   type Project,
 } from '@slipway/core';
+import type { CommitPipelines } from '../git/commit-pipelines.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 
 /** What reading a catalog works with. */
 export interface CatalogContext {
   readonly repositories: RepositoryCache;
-  readonly templatesDir: string;
+  readonly pipelines: CommitPipelines;
 }
 
 /**
  * Reads a project's pipelines at the head of its default branch (what they listen to,
- * their params): fetches the branch, and unless `known` was read at the same commit,
- * checks it out and loads its pipelines. Pipelines that do not load, and schedules that
+ * their params): resolves the branch, and unless `known` was read at the same commit,
+ * loads its pipelines. Pipelines that do not load, and schedules that
  * are not valid cron expressions, are left out (`slipway validate` names them). Returns
  * null when the head is the known commit.
  */
@@ -35,28 +33,21 @@ export async function readPipelineCatalog(
   const { repositories } = context;
   const head = await repositories.resolve(project.source, `refs/heads/${project.defaultBranch}`);
   if (known?.commit === head.commit) return null;
-  const pipelines = await repositories.withCheckout(project.source, head.commit, async (dir) => {
-    const resolver = new RepositoryTemplateResolver(
-      dir,
-      new GitTemplateResolver(context.templatesDir),
+  const loaded = await context.pipelines.load(project.source, head.commit);
+  const pipelines: CatalogPipeline[] = [];
+  for (const source of loaded.pipelines) {
+    const on = source.pipeline.spec.on;
+    const cron = cronSchedules(on).filter(isValid);
+    const completions = (on?.pipeline ?? []).map((entry) => ({
+      project: entry.project ?? project.name,
+      name: entry.name,
+      statuses: entry.status ?? ['succeeded'],
+    }));
+    const params = Object.entries(source.pipeline.spec.params ?? {}).map(([name, spec]) =>
+      catalogParam(name, spec),
     );
-    const loaded = await loadPipelines(dir, resolver);
-    const listed: CatalogPipeline[] = [];
-    for (const source of loaded.pipelines) {
-      const on = source.pipeline.spec.on;
-      const cron = cronSchedules(on).filter(isValid);
-      const completions = (on?.pipeline ?? []).map((entry) => ({
-        project: entry.project ?? project.name,
-        name: entry.name,
-        statuses: entry.status ?? ['succeeded'],
-      }));
-      const params = Object.entries(source.pipeline.spec.params ?? {}).map(([name, spec]) =>
-        catalogParam(name, spec),
-      );
-      listed.push({ name: source.name, cron, completions, params });
-    }
-    return listed;
-  });
+    pipelines.push({ name: source.name, cron, completions, params });
+  }
   return { projectId: project.id, commit: head.commit, pipelines, readAt: now };
 }
 

@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchHere, type CommandLauncher } from '@slipway/executors';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitFiles, git, gitRepository, TWO_TASKS } from '../testing/server-fixture.js';
+import { CommitPipelines } from './commit-pipelines.js';
+import { RepositoryCache } from './repository-cache.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A repository cache whose git commands are recorded (their subcommand) as they start. */
+async function recordingCache(): Promise<{ cache: RepositoryCache; commands: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-cache-test-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const commands: string[] = [];
+  const launch: CommandLauncher = (file, args, options) => {
+    commands.push(subcommand(args));
+    return launchHere(file, args, options);
+  };
+  return { cache: new RepositoryCache(join(dir, 'repos'), join(dir, 'scratch'), launch), commands };
+}
+
+function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '-C' || arg === '--git-dir' || arg === '--work-tree') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return '';
+}
+
+async function sourceRepository(files: Record<string, string>) {
+  const repo = await gitRepository(files);
+  cleanups.push(() => repo.remove());
+  return repo;
+}
+
+describe('RepositoryCache.resolve', () => {
+  it('fetches only when the source has changed since the last fetch', async () => {
+    const repo = await sourceRepository({ 'README.md': 'hello\n' });
+    const { cache, commands } = await recordingCache();
+
+    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: repo.commit, branch: 'main' });
+    expect(commands).toContain('fetch');
+
+    commands.length = 0;
+    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: repo.commit, branch: 'main' });
+    expect(commands).toEqual(['ls-remote']);
+
+    const next = await commitFiles(repo.dir, { 'README.md': 'changed\n' });
+    commands.length = 0;
+    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: next, branch: 'main' });
+    expect(commands).toEqual(['ls-remote', 'fetch']);
+    expect(await cache.commitMessage(repo.dir, next)).toBe('change README.md');
+  });
+
+  it('resolves annotated and lightweight tags to their commits, and commit ids from the mirror', async () => {
+    const repo = await sourceRepository({ 'README.md': 'hello\n' });
+    await git(repo.dir, 'tag', '--annotate', '--message', 'release', 'v1.0.0');
+    await git(repo.dir, 'tag', 'light');
+    const { cache } = await recordingCache();
+
+    expect(await cache.resolve(repo.dir, 'v1.0.0')).toEqual({ commit: repo.commit, tag: 'v1.0.0' });
+    expect(await cache.resolve(repo.dir, 'refs/tags/light')).toEqual({
+      commit: repo.commit,
+      tag: 'light',
+    });
+    expect(await cache.resolve(repo.dir, repo.commit.slice(0, 10))).toEqual({
+      commit: repo.commit,
+    });
+    await expect(cache.resolve(repo.dir, 'nope')).rejects.toThrow(/ref "nope" does not exist/);
+  });
+
+  it('says which source it cannot read', async () => {
+    const { cache } = await recordingCache();
+    await expect(cache.resolve('/nonexistent/repository', 'main')).rejects.toThrow(
+      /cannot fetch \/nonexistent\/repository/,
+    );
+  });
+});
+
+describe('CommitPipelines', () => {
+  it('checks a commit out once to load its pipelines', async () => {
+    const repo = await sourceRepository({ '.slipway.yml': TWO_TASKS });
+    const { cache, commands } = await recordingCache();
+    const pipelines = new CommitPipelines(cache, join(repo.dir, '..', 'templates-unused'));
+    await cache.resolve(repo.dir, 'main');
+
+    commands.length = 0;
+    const first = await pipelines.load(repo.dir, repo.commit);
+    const again = await pipelines.load(repo.dir, repo.commit);
+
+    expect(first.pipelines.map((p) => p.name)).toEqual(['ci']);
+    expect(again).toBe(first);
+    expect(commands).toEqual(['read-tree']);
+  });
+});
