@@ -100,25 +100,47 @@ describe('GitCheckouts', () => {
     }
   });
 
-  it('checks a new commit out with one fetch and no further lookups', async () => {
+  const recordingCheckouts = (cache: string) => {
     const started: string[] = [];
-    const recording = new GitCheckouts(join(temp, 'recorded-cache'), (file, args, options) => {
+    const checkouts = new GitCheckouts(join(temp, cache), (file, args, options) => {
       started.push(args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? file);
       return launchHere(file, args, options);
     });
-    const a = await recording.checkout(repo, first, join(temp, 'a'));
+    return { checkouts, started };
+  };
+
+  const commitThree = async (): Promise<string> => {
     await writeFile(join(repo, 'app.txt'), 'three\n');
     git(repo, 'commit', '-q', '-am', 'three');
-    const third = git(repo, 'rev-parse', 'HEAD');
+    return git(repo, 'rev-parse', 'HEAD');
+  };
+
+  it('checks a new commit of a URL source out with one fetch and no further lookups', async () => {
+    const { checkouts: recording, started } = recordingCheckouts('url-cache');
+    const source = `file://${repo}`;
+    const a = await recording.checkout(source, first, join(temp, 'a'));
+    const third = await commitThree();
 
     started.length = 0;
-    const b = await recording.checkout(repo, third, join(temp, 'b'));
+    const b = await recording.checkout(source, third, join(temp, 'b'));
     expect(started).toEqual(['read-tree', 'fetch', 'read-tree']);
     expect(b.commit).toBe(third);
     expect(await readFile(join(temp, 'b', 'app.txt'), 'utf8')).toBe('three\n');
-    await expect(recording.checkout(repo, 'f'.repeat(40), join(temp, 'x'))).rejects.toThrow(
+    await expect(recording.checkout(source, 'f'.repeat(40), join(temp, 'x'))).rejects.toThrow(
       /has no commit, branch or tag "f{40}"/,
     );
+    await Promise.all([a.remove(), b.remove()]);
+  });
+
+  it('checks a new commit of a source on this machine out without fetching it', async () => {
+    const { checkouts: recording, started } = recordingCheckouts('local-cache');
+    const a = await recording.checkout(repo, first, join(temp, 'a'));
+    const third = await commitThree();
+
+    started.length = 0;
+    const b = await recording.checkout(repo, third, join(temp, 'b'));
+    expect(started).toEqual(['read-tree']);
+    expect(await readFile(join(temp, 'b', 'app.txt'), 'utf8')).toBe('three\n');
     await Promise.all([a.remove(), b.remove()]);
   });
 
@@ -130,10 +152,11 @@ describe('GitCheckouts', () => {
     await Promise.all([branch.remove(), tag.remove()]);
   });
 
-  it('serves a commit it fetched before from its cache', async () => {
-    const a = await checkouts.checkout(repo, first, join(temp, 'a'));
+  it('serves a commit it fetched from a URL before from its cache', async () => {
+    const source = `file://${repo}`;
+    const a = await checkouts.checkout(source, first, join(temp, 'a'));
     await rm(repo, { recursive: true, force: true });
-    const b = await checkouts.checkout(repo, first, join(temp, 'b'));
+    const b = await checkouts.checkout(source, first, join(temp, 'b'));
     expect(await readFile(join(temp, 'b', 'app.txt'), 'utf8')).toBe('one\n');
     await Promise.all([a.remove(), b.remove()]);
   });

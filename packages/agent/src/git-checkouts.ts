@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CommandLauncher } from '@slipway/executors';
-import { FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
+import { borrowLocalObjects, FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
 
 /** Runs one git command (see {@link runGit}) the way the checkouts were told to. */
@@ -19,8 +19,9 @@ export interface Checkout {
 
 /**
  * Checkouts of project commits on this machine. Each source gets one bare repository
- * under `cacheDir` that keeps what was fetched, so later checkouts fetch only what is new;
- * each checkout is a detached linked worktree of it (`git worktree list` shows it; in the
+ * under `cacheDir` that keeps what was fetched, so later checkouts fetch only what is new
+ * (the cache of a source on this machine reads its objects in place, see
+ * `borrowLocalObjects`, and fetches nothing); each checkout is a detached linked worktree of it (`git worktree list` shows it; in the
  * checkout, git sees the cache's branches and tags). Sources and commits never reach a
  * shell, and values starting with `-` are refused so that they cannot pass for git options.
  *
@@ -85,6 +86,7 @@ export class GitCheckouts {
     }
     const found = await this.locked(repo, async () => {
       await ensureBareRepository(this.git, repo);
+      await borrowLocalObjects((args) => this.git(args), repo, location);
       // Worktrees whose folders are gone (left by an earlier process) are forgotten
       // here, before this process's first checkout from the cache, and never later: a
       // prune could take a worktree being written for one that is gone.
@@ -278,10 +280,12 @@ async function addWorktree(
   await mkdir(into);
   try {
     await mkdir(admin, { recursive: true });
-    await writeFile(join(into, '.git'), `gitdir: ${admin}\n`);
-    await writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`);
-    await writeFile(join(admin, 'commondir'), '../..\n');
-    await writeFile(join(admin, 'HEAD'), `${commit}\n`);
+    await Promise.all([
+      writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
+      writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),
+      writeFile(join(admin, 'commondir'), '../..\n'),
+      writeFile(join(admin, 'HEAD'), `${commit}\n`),
+    ]);
     await git(['read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();

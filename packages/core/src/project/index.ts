@@ -1,2 +1,3 @@
 export * from './load-pipelines.js';
 export * from './fetch-maintenance.js';
+export * from './borrow-local-objects.js';

@@ -42,20 +42,21 @@ async function sourceRepository(files: Record<string, string>) {
 describe('RepositoryCache.resolve', () => {
   it('fetches only when the source has changed since the last fetch', async () => {
     const repo = await sourceRepository({ 'README.md': 'hello\n' });
+    const source = `file://${repo.dir}`;
     const { cache, commands } = await recordingCache();
 
-    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: repo.commit, branch: 'main' });
+    expect(await cache.resolve(source, 'main')).toEqual({ commit: repo.commit, branch: 'main' });
     expect(commands).toContain('fetch');
 
     commands.length = 0;
-    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: repo.commit, branch: 'main' });
+    expect(await cache.resolve(source, 'main')).toEqual({ commit: repo.commit, branch: 'main' });
     expect(commands).toEqual(['ls-remote']);
 
     const next = await commitFiles(repo.dir, { 'README.md': 'changed\n' });
     commands.length = 0;
-    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: next, branch: 'main' });
+    expect(await cache.resolve(source, 'main')).toEqual({ commit: next, branch: 'main' });
     expect(commands).toEqual(['ls-remote', 'fetch']);
-    expect(await cache.commitMessage(repo.dir, next)).toBe('change README.md');
+    expect(await cache.commitMessage(source, next)).toBe('change README.md');
   });
 
   it('resolves annotated and lightweight tags to their commits, and commit ids from the mirror', async () => {
@@ -73,6 +74,38 @@ describe('RepositoryCache.resolve', () => {
       commit: repo.commit,
     });
     await expect(cache.resolve(repo.dir, 'nope')).rejects.toThrow(/ref "nope" does not exist/);
+  });
+
+  it('finds a commit pushed to a source on this machine without fetching it', async () => {
+    const repo = await sourceRepository({ 'README.md': 'hello\n' });
+    const { cache, commands } = await recordingCache();
+    await cache.resolve(repo.dir, 'main');
+    const next = await commitFiles(repo.dir, { 'README.md': 'changed\n' });
+
+    commands.length = 0;
+    expect(await cache.fetchCommit(repo.dir, next)).toBe(next);
+    expect(commands).toEqual(['rev-parse']);
+    commands.length = 0;
+    expect(await cache.resolve(repo.dir, 'main')).toEqual({ commit: next, branch: 'main' });
+    expect(commands).toEqual(['for-each-ref', 'fetch']);
+    commands.length = 0;
+    await cache.resolve(repo.dir, 'main');
+    expect(commands).toEqual(['for-each-ref']);
+    // A branch named as a diff base is read as the source has it now.
+    expect(await cache.changedFiles(repo.dir, 'refs/heads/main', next)).toEqual([]);
+    expect(await cache.changedFiles(repo.dir, repo.commit, next)).toEqual(['README.md']);
+  });
+
+  it('fetches a commit pushed to a source named by URL', async () => {
+    const repo = await sourceRepository({ 'README.md': 'hello\n' });
+    const source = `file://${repo.dir}`;
+    const { cache, commands } = await recordingCache();
+    await cache.resolve(source, 'main');
+    const next = await commitFiles(repo.dir, { 'README.md': 'changed\n' });
+
+    commands.length = 0;
+    expect(await cache.fetchCommit(source, next)).toBe(next);
+    expect(commands).toEqual(['fetch', 'rev-parse']);
   });
 
   it('says which source it cannot read', async () => {
