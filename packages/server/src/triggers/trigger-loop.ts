@@ -64,25 +64,30 @@ export class TriggerLoop {
     return this.loop.stop();
   }
 
-  /** Claims and handles batches until none is left; returns how many events it settled. */
+  /**
+   * Claims and handles batches until a claim finds fewer events than a batch holds (none
+   * were left then; events stored since come with a `wake`); returns how many events it
+   * settled.
+   */
   async drain(): Promise<number> {
+    const size = this.options.batch ?? 50;
     let settled = 0;
     for (;;) {
-      const handled = await this.runOnce();
-      settled += handled;
-      if (handled === 0 || this.loop.stopped) return settled;
+      const batch = await this.runBatch(size);
+      settled += batch.settled;
+      if (batch.claimed < size || this.loop.stopped) return settled;
     }
   }
 
-  /** One batch: claims pending events and handles them; returns how many it settled. */
-  async runOnce(): Promise<number> {
+  /** Claims up to `size` pending events and handles them. */
+  private async runBatch(size: number): Promise<{ claimed: number; settled: number }> {
     const { store, options } = this;
     const now = options.now();
     const events = await store.claimTriggerEvents(
       options.holder,
       now,
       now + (options.claimMs ?? 300_000),
-      options.batch ?? 50,
+      size,
     );
     let settled = 0;
     const deferred: Handled[] = [];
@@ -118,6 +123,6 @@ export class TriggerLoop {
       else deferred.push({ event, result });
     }
     await settle(deferred);
-    return settled;
+    return { claimed: events.length, settled };
   }
 }
