@@ -553,7 +553,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     await merges.stop();
     await scheduler.stop();
     await agents.stop();
-    await chatWork.drain();
+    await chatWork.stop();
     // Closing waits for every connection to end. Requests in flight get a moment to be
     // answered; then connections still open go, such as one a client opened and never
     // sent a request on, which would otherwise hold the close for a minute.

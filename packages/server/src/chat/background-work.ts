@@ -1,9 +1,17 @@
 /**
  * Work started after a request was answered (Slack gets its acknowledgement first, the
  * outcome later), kept so that closing the server waits for it instead of cutting it off.
+ * Work that would wait to try again (a post to Slack that failed) stops at `signal`,
+ * which aborts when the server closes.
  */
 export class BackgroundWork {
   private readonly pending = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  /** Aborts once {@link BackgroundWork.stop} was called. */
+  get signal(): AbortSignal {
+    return this.stopping.signal;
+  }
 
   /** Starts `work`; a failure goes to `onError`, never to the caller. */
   start(work: () => Promise<void>, onError: (error: unknown) => void): void {
@@ -18,8 +26,9 @@ export class BackgroundWork {
     void running.finally(() => this.pending.delete(running));
   }
 
-  /** Resolves once all work started so far has ended. */
-  async drain(): Promise<void> {
+  /** Aborts {@link BackgroundWork.signal} and resolves once all work started has ended. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 }

@@ -73,6 +73,25 @@ describe('postToSlack', () => {
     expect(tries).toEqual([false, false, false, false]);
   });
 
+  it('tries no more once its signal aborts, as when the server closes', async () => {
+    const { slack, tries } = await setUp();
+    slack.failNext(503, 5);
+    const closing = new AbortController();
+    const started = performance.now();
+    const error = await postToSlack(`${slack.origin}${HOOK}`, MESSAGE, slack.origin, {
+      backoffMs: 60_000,
+      maxBackoffMs: 60_000,
+      signal: closing.signal,
+      onTry: (delivered) => {
+        tries.push(delivered);
+        closing.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^Slack answered 503 .*to a post to /);
+    expect(tries).toEqual([false]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('tries again when Slack cannot be reached, then says so', async () => {
     const { slack, tries } = await setUp();
     await slack.close();

@@ -56,6 +56,7 @@ export class SlackApprovalRequests {
         `${this.context.publicUrl()}/runs/${run.id}`,
       );
       await postToSlack(channel.webhookUrl, message, this.context.hooksOrigin, {
+        signal: this.context.background.signal,
         onTry: (delivered) => {
           metrics.slackReplied(delivered);
         },

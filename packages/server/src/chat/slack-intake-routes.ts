@@ -246,6 +246,7 @@ async function answerSlack(
   message: Record<string, unknown>,
 ): Promise<void> {
   await postToSlack(url, message, context.hooksOrigin, {
+    signal: context.background.signal,
     onTry: (delivered) => {
       context.metrics.slackReplied(delivered);
     },

@@ -10,6 +10,8 @@ export interface RetryPolicy {
   readonly maxBackoffMs?: number;
   /** How long one try may take (10 s by default). */
   readonly timeoutMs?: number;
+  /** Once aborted, no further try starts: the last try's outcome is the answer. */
+  readonly signal?: AbortSignal;
 }
 
 /** A try that got an HTTP answer; its body read as text. */
@@ -41,7 +43,8 @@ export function isTransientStatus(status: number): boolean {
  * exponential backoff and jitter (a `Retry-After` in seconds is honoured up to the
  * longest delay), never after other answers. Calls `onTry` after each try, and answers
  * the last try's outcome: a 2xx, an answer not worth trying again, or the last transient
- * failure once the retries are used up. Never throws for an answer or a network failure.
+ * failure once the retries are used up or `signal` aborted. Never throws for an answer or
+ * a network failure.
  */
 export async function fetchWithRetries(
   url: string,
@@ -53,11 +56,15 @@ export async function fetchWithRetries(
   const backoff = policy.backoffMs ?? 500;
   const maxBackoff = policy.maxBackoffMs ?? 10_000;
   let retryAfter = 0;
+  let last: TryOutcome | undefined;
   for (let attempt = 0; ; attempt++) {
     if (attempt > 0) {
       const exponential = Math.min(maxBackoff, backoff * 2 ** (attempt - 1));
       const jittered = exponential * (0.5 + Math.random() / 2);
-      await sleep(Math.min(maxBackoff, Math.max(jittered, retryAfter)));
+      await sleep(Math.min(maxBackoff, Math.max(jittered, retryAfter)), undefined, {
+        signal: policy.signal,
+      }).catch(() => undefined);
+      if (policy.signal?.aborted === true && last !== undefined) return last;
     }
     let outcome: TryOutcome;
     retryAfter = 0;
@@ -73,6 +80,7 @@ export async function fetchWithRetries(
       outcome = { kind: 'network', cause: causeOf(error) };
     }
     onTry?.(outcome);
+    last = outcome;
     const transient = outcome.kind === 'network' || isTransientStatus(outcome.status);
     if ((outcome.kind === 'answer' && outcome.ok) || !transient || attempt + 1 >= tries) {
       return outcome;
