@@ -21,9 +21,10 @@ export interface Checkout {
  * Checkouts of project commits on this machine. Each source gets one bare repository
  * under `cacheDir` that keeps what was fetched, so later checkouts fetch only what is new
  * (the cache of a source on this machine reads its objects in place, see
- * `borrowLocalObjects`, and fetches nothing); each checkout is a detached linked worktree of it (`git worktree list` shows it; in the
- * checkout, git sees the cache's branches and tags). Sources and commits never reach a
- * shell, and values starting with `-` are refused so that they cannot pass for git options.
+ * `borrowLocalObjects`, and fetches nothing); each checkout is a detached linked
+ * worktree of it (`git worktree list` shows it; in the checkout, git sees the cache's
+ * branches and tags). Sources and commits never reach a shell, and values starting with
+ * `-` are refused so that they cannot pass for git options.
  *
  * Fetches into one cache run one at a time (git's own locks would make concurrent fetches
  * fail). Checkouts do not wait for each other: each writes its worktree's files under the
@@ -187,26 +188,21 @@ async function fetchCommit(
     if (known !== null) return known;
   }
   try {
-    if (isFullCommitId(commit)) {
-      await git(
-        [
-          'fetch',
-          '--quiet',
-          '--no-tags',
-          '--no-write-fetch-head',
-          ...maintenance,
-          '--',
-          source,
-          commit,
-        ],
-        { cwd: repo, signal },
-      );
-      return commit.toLowerCase();
-    }
-    await git(['fetch', '--quiet', '--no-tags', ...maintenance, '--', source, commit], {
-      cwd: repo,
-      signal,
-    });
+    const full = isFullCommitId(commit);
+    await git(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        ...(full ? ['--no-write-fetch-head'] : []),
+        ...maintenance,
+        '--',
+        source,
+        commit,
+      ],
+      { cwd: repo, signal },
+    );
+    if (full) return commit.toLowerCase();
     const fetched = await resolveCommit(git, repo, 'FETCH_HEAD');
     if (fetched !== null) return fetched;
   } catch (error) {

@@ -56,8 +56,8 @@ export class RepositoryCache {
    * commit id, or a full `refs/…` name. A ref that does not exist is a
    * {@link UserError}.
    *
-   * The source's refs are listed first (`git ls-remote`, which costs about half a
-   * fetch); only when they differ from what this process last fetched into the mirror is
+   * The source's refs are listed first (`git ls-remote`, which starts fewer processes
+   * than a fetch); only when they differ from what this process last fetched into the mirror is
    * the source fetched. Branches and tags resolve from that list; other names from the
    * mirror.
    */
@@ -86,7 +86,7 @@ export class RepositoryCache {
       for (const candidate of candidates) {
         const commit =
           candidate.kind === 'commit'
-            ? await this.describeInto(mirror, candidate.name)
+            ? ((await this.describe(mirror, candidate.name))?.commit ?? null)
             : advertised.commitOf(candidate.name);
         if (commit === null) continue;
         const short = ref.replace(/^refs\/(heads|tags)\//, '');
@@ -137,10 +137,7 @@ export class RepositoryCache {
     if (known !== undefined) return known;
     const mirror = this.mirrorOf(source);
     return this.locked(mirror, async () => {
-      const found = await this.describe(mirror, commit);
-      if (found === null) return null;
-      this.rememberMessage(found.commit, found.message);
-      return found.message;
+      return (await this.describe(mirror, commit))?.message ?? null;
     });
   }
 
@@ -240,7 +237,10 @@ export class RepositoryCache {
     }
   }
 
-  /** The commit `name` points at and its message, in one git command; null when none. */
+  /**
+   * The commit `name` points at and its message (remembered), in one git command; null
+   * when none.
+   */
   private async describe(
     mirror: string,
     name: string,
@@ -259,19 +259,16 @@ export class RepositoryCache {
       ]);
       const split = out.indexOf('\u0000');
       if (split === -1) return null;
-      return { commit: out.slice(0, split).trim(), message: keptMessage(out.slice(split + 1)) };
+      const found = {
+        commit: out.slice(0, split).trim(),
+        message: keptMessage(out.slice(split + 1)),
+      };
+      this.rememberMessage(found.commit, found.message);
+      return found;
     } catch (error) {
       if (error instanceof GitError) return null;
       throw error;
     }
-  }
-
-  /** The commit `name` points at in the mirror, its message remembered; null when none. */
-  private async describeInto(mirror: string, name: string): Promise<string | null> {
-    const found = await this.describe(mirror, name);
-    if (found === null) return null;
-    this.rememberMessage(found.commit, found.message);
-    return found.commit;
   }
 
   /**

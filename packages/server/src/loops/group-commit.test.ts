@@ -10,8 +10,11 @@ afterEach(async () => {
   store = null;
 });
 
-/** The real SQLite store, counting the writes it is asked for. */
-async function countingStore(): Promise<{ store: ControlStore; batches: number[] }> {
+/**
+ * Webhook intake over the real SQLite store: a project, and a GroupCommit recording
+ * deliveries, with the size of each write it asked the store for.
+ */
+async function intake() {
   const real = await openControlStore('sqlite::memory:');
   store = real;
   const batches: number[] = [];
@@ -20,20 +23,16 @@ async function countingStore(): Promise<{ store: ControlStore; batches: number[]
     batches.push(events.length);
     return real.recordTriggerEvents(events);
   };
-  return { store: counting, batches };
+  const project = await counting.createProject({ name: 'p', source: '/p', defaultBranch: 'main' });
+  const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
+    counting.recordTriggerEvents(events),
+  );
+  return { store: counting, batches, project, writer };
 }
 
 describe('GroupCommit, as webhook intake uses it', () => {
   it('stores concurrent deliveries in a few writes, answering each once stored', async () => {
-    const { store: counting, batches } = await countingStore();
-    const project = await counting.createProject({
-      name: 'p',
-      source: '/p',
-      defaultBranch: 'main',
-    });
-    const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
-      counting.recordTriggerEvents(events),
-    );
+    const { store: counting, batches, project, writer } = await intake();
     const event = (id: string): NewTriggerEvent => ({
       projectId: project.id,
       source: 'github',
@@ -56,15 +55,7 @@ describe('GroupCommit, as webhook intake uses it', () => {
   });
 
   it('groups deliveries whose requests finish in separate callbacks of one turn', async () => {
-    const { store: counting, batches } = await countingStore();
-    const project = await counting.createProject({
-      name: 'p',
-      source: '/p',
-      defaultBranch: 'main',
-    });
-    const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
-      counting.recordTriggerEvents(events),
-    );
+    const { batches, project, writer } = await intake();
     // Like webhook requests: each checks its signature in the thread pool, and the checks
     // finish in separate callbacks, then each request records its delivery.
     const deliver = async (i: number) => {
@@ -85,10 +76,7 @@ describe('GroupCommit, as webhook intake uses it', () => {
   });
 
   it('fails every delivery of a write that fails, and goes on with the next', async () => {
-    const { store: counting } = await countingStore();
-    const writer = new GroupCommit((events: readonly NewTriggerEvent[]) =>
-      counting.recordTriggerEvents(events),
-    );
+    const { project, writer } = await intake();
     const unknown: NewTriggerEvent = {
       projectId: 'no-such-project',
       source: 'github',
@@ -98,11 +86,6 @@ describe('GroupCommit, as webhook intake uses it', () => {
       receivedAt: 1,
     };
     await expect(writer.add(unknown)).rejects.toThrow();
-    const project = await counting.createProject({
-      name: 'q',
-      source: '/q',
-      defaultBranch: 'main',
-    });
     const stored = await writer.add({ ...unknown, projectId: project.id });
     expect(stored.duplicate).toBe(false);
   });
