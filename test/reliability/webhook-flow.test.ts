@@ -55,7 +55,8 @@ describeOnEachStore('webhooks through slipway up, as a user sets them up', (stor
         },
         body,
       });
-    expect((await post('d-1', signature.replace(/^./, 'f'))).status).toBe(401);
+    const tampered = (signature.startsWith('0') ? '1' : '0') + signature.slice(1);
+    expect((await post('d-1', tampered)).status).toBe(401);
     expect((await post('d-1', signature)).status).toBe(202);
 
     const events = await untilNewestEventProcessed(access, 'shop', 100);
