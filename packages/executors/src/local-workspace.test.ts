@@ -45,20 +45,33 @@ async function userError(promise: Promise<unknown>): Promise<string> {
 
 describe('LocalWorkspace', () => {
   it('gives each attempt the checkout and an empty results folder of its own', async () => {
-    const first = await workspace.prepareAttempt('test[os=linux]', 1);
+    const first = await workspace.prepareAttempt('test[os=linux]', 1, ['version']);
     expect(first.workingDirectory).toBe(root);
     await writeFile(join(first.resultsDirectory, 'left-over'), 'x');
-    const again = await workspace.prepareAttempt('test[os=linux]', 1);
+    const again = await workspace.prepareAttempt('test[os=linux]', 1, ['version']);
     expect(again.resultsDirectory).toBe(first.resultsDirectory);
     expect(await readdir(again.resultsDirectory)).toEqual([]);
-    const second = await workspace.prepareAttempt('test[os=linux]', 2);
-    const other = await workspace.prepareAttempt('test[os=mac]', 1);
+    const second = await workspace.prepareAttempt('test[os=linux]', 2, ['version']);
+    const other = await workspace.prepareAttempt('test[os=mac]', 1, ['version']);
     expect(new Set([first, second, other].map((d) => d.resultsDirectory)).size).toBe(3);
+  });
+
+  it('gives tasks without declared results one writable folder apart from the others', async () => {
+    const declared = await workspace.prepareAttempt('build', 1, ['version']);
+    const [lint, test] = await Promise.all([
+      workspace.prepareAttempt('lint', 1, []),
+      workspace.prepareAttempt('test', 1, []),
+    ]);
+    expect(lint).toEqual(test);
+    expect(lint.workingDirectory).toBe(root);
+    expect(lint.resultsDirectory).not.toBe(declared.resultsDirectory);
+    await writeFile(join(lint.resultsDirectory, 'version'), 'not a result');
+    expect(await readdir(declared.resultsDirectory)).toEqual([]);
   });
 
   describe('results', () => {
     it('reads each declared result, trimming one trailing newline', async () => {
-      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1);
+      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1, ['version']);
       await writeFile(join(dir, 'version'), '1.2.3\n');
       await writeFile(join(dir, 'notes'), 'line one\nline two\r\n');
       await writeFile(join(dir, 'empty'), '');
@@ -74,14 +87,14 @@ describe('LocalWorkspace', () => {
     });
 
     it('refuses a missing result, naming it and its file', async () => {
-      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1);
+      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1, ['version']);
       const message = await userError(workspace.readResults(dir, ['digest']));
       expect(message).toContain('result digest was not written');
       expect(message).toContain(join(dir, 'digest'));
     });
 
     it('accepts 4 KiB and refuses more', async () => {
-      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1);
+      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1, ['version']);
       await writeFile(join(dir, 'fits'), `${'a'.repeat(MAX_RESULT_BYTES)}\n`);
       await writeFile(join(dir, 'big'), 'a'.repeat(MAX_RESULT_BYTES + 1));
       expect((await workspace.readResults(dir, ['fits'])).fits).toHaveLength(MAX_RESULT_BYTES);
@@ -91,7 +104,7 @@ describe('LocalWorkspace', () => {
     });
 
     it('refuses a result that is a link or a folder', async () => {
-      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1);
+      const { resultsDirectory: dir } = await workspace.prepareAttempt('build', 1, ['version']);
       await symlink(join(outside, 'secret.txt'), join(dir, 'stolen'));
       await mkdir(join(dir, 'folder'));
       expect(await userError(workspace.readResults(dir, ['stolen']))).toContain('is a link');

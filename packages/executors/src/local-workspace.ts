@@ -19,7 +19,8 @@ export interface LocalWorkspaceOptions {
 
 /**
  * The task workspace of a run on this machine: every step starts in the repository
- * checkout, each attempt gets an empty results folder under `scratch`, and artifacts are
+ * checkout, each attempt of a task that declares results gets an empty results folder
+ * under `scratch` (other tasks share one that is never read), and artifacts are
  * copied to `artifactsDir/<task id>/<path>`. Report and artifact patterns are relative to
  * the checkout and cannot reach out of it: `..`, absolute paths and symbolic links that
  * resolve outside it are refused. Results must be regular files, not links.
@@ -30,6 +31,7 @@ export class LocalWorkspace implements TaskWorkspace {
   private readonly artifactsDir: string;
   private realRoot: Promise<string> | undefined;
   private resultsRoot: Promise<unknown> | undefined;
+  private unreadResults: Promise<unknown> | undefined;
 
   constructor(options: LocalWorkspaceOptions) {
     this.root = resolve(options.root);
@@ -40,13 +42,22 @@ export class LocalWorkspace implements TaskWorkspace {
   async prepareAttempt(
     taskId: string,
     attempt: number,
+    resultNames: readonly string[],
   ): Promise<{ workingDirectory: string; resultsDirectory: string }> {
     this.resultsRoot ??= mkdir(join(this.scratch, 'results'), { recursive: true });
     await this.resultsRoot;
+    if (resultNames.length === 0) {
+      // Creating a folder can cost a millisecond of kernel time on some file systems,
+      // more than the rest of a trivial task's bookkeeping: tasks that declare no results
+      // share one folder, made once, whose files nobody reads.
+      const unread = join(this.scratch, 'results', 'unread');
+      this.unreadResults ??= mkdir(unread, { recursive: true });
+      await this.unreadResults;
+      return { workingDirectory: this.root, resultsDirectory: unread };
+    }
     const resultsDirectory = join(this.scratch, 'results', `${folderName(taskId)}.${attempt}`);
-    // One mkdir per attempt in the usual case: the folder is new in a new scratch folder.
-    // Synchronous on purpose: creating an empty folder takes microseconds, while a trip
-    // through the thread pool costs more than that for every task of a large run.
+    // Synchronous on purpose: creating an empty folder takes microseconds on most file
+    // systems, while a trip through the thread pool costs more than that.
     try {
       mkdirSync(resultsDirectory);
     } catch (error) {

@@ -78,7 +78,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptReport> {
   let end: StepsEnd;
   let folders: { workingDirectory: string; resultsDirectory: string } | undefined;
   try {
-    folders = await workspace.prepareAttempt(task.id, input.attempt);
+    folders = await workspace.prepareAttempt(task.id, input.attempt, task.results);
     const envs = stepEnvironments({
       runId: input.runId,
       task,

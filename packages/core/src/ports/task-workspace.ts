@@ -4,10 +4,16 @@
  * one run; its methods may be called concurrently for different tasks.
  */
 export interface TaskWorkspace {
-  /** Folders for one attempt: where steps start, and an empty results folder. */
+  /**
+   * Folders for one attempt: where steps start, and where they write results. A task that
+   * declares results (`resultNames` not empty) gets an empty folder of its own per
+   * attempt; the others share one folder whose files are never read, which spares a new
+   * folder for every attempt of a large run.
+   */
   prepareAttempt(
     taskId: string,
     attempt: number,
+    resultNames: readonly string[],
   ): Promise<{ workingDirectory: string; resultsDirectory: string }>;
   /**
    * Declared results written by the attempt, one file per name in `resultsDirectory`:
