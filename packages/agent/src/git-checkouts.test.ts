@@ -144,6 +144,20 @@ describe('GitCheckouts', () => {
     await Promise.all([a.remove(), b.remove()]);
   });
 
+  it('looks a commit up once for checkouts of it asked for at the same time', async () => {
+    const alone = recordingCheckouts('alone-cache');
+    const single = await alone.checkouts.checkout(repo, first, join(temp, 'single'));
+    const together = recordingCheckouts('together-cache');
+    const many = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => together.checkouts.checkout(repo, first, join(temp, `m${n}`))),
+    );
+    const lookups = (started: string[]) => started.filter((command) => command !== 'read-tree');
+    expect(lookups(together.started)).toEqual(lookups(alone.started));
+    expect(together.started.filter((command) => command === 'read-tree')).toHaveLength(5);
+    expect(many.map((checkout) => checkout.commit)).toEqual(Array(5).fill(first));
+    await Promise.all([single, ...many].map((checkout) => checkout.remove()));
+  });
+
   it('checks out branches and tags by name', async () => {
     const branch = await checkouts.checkout(repo, 'main', join(temp, 'b'));
     const tag = await checkouts.checkout(repo, 'v1', join(temp, 't'));

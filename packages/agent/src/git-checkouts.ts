@@ -86,6 +86,10 @@ export class GitCheckouts {
       }
     }
     const found = await this.locked(repo, async () => {
+      // Attempts of one run ask for one commit at once: the first to hold the lock finds
+      // it, and those that waited behind it use what it found.
+      const foundMeanwhile = direct === undefined ? this.known.get(key) : undefined;
+      if (foundMeanwhile !== undefined) return foundMeanwhile;
       await ensureBareRepository(this.git, repo);
       await borrowLocalObjects((args) => this.git(args), repo, location);
       // Worktrees whose folders are gone (left by an earlier process) are forgotten

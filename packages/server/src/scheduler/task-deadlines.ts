@@ -1,4 +1,4 @@
-import { formatDuration, type AttemptRef, type ControlStore, type Plan } from '@slipway/core';
+import { formatDuration, type AttemptRef, type ControlStore } from '@slipway/core';
 
 /** Options of {@link TaskDeadlines}. */
 export interface TaskDeadlinesOptions {
@@ -7,6 +7,9 @@ export interface TaskDeadlinesOptions {
   /** Attempts looked at per pass. */
   readonly batch: number;
 }
+
+/** The longest a pass of {@link TaskDeadlines.enforce} leaves between two looks at the store. */
+const LOOK_AT_LEAST_EVERY_MS = 1000;
 
 /*
  * The server's side of task timeouts. An agent stops an attempt that runs past its task's
@@ -19,10 +22,16 @@ export interface TaskDeadlinesOptions {
  *
  * The timeout counts from the claim, so the checkout is inside it; the grace covers that
  * and the agent's own stopping (SIGTERM, the kill grace, delivering logs and the result).
- * Plans are immutable, so they are cached per run while the run has held attempts.
+ * Plans are immutable, so each run's task timeouts are kept while the run holds attempts.
+ *
+ * The scheduler calls `enforce` at every pass, many times a second when runs are busy;
+ * the held attempts are read only when one of them may be overdue: not before the
+ * earliest deadline seen in the last look (an attempt claimed since then ends no earlier
+ * than the grace after its claim), and at least every second.
  */
 export class TaskDeadlines {
-  private readonly plans = new Map<string, Plan | null>();
+  private readonly timeouts = new Map<string, ReadonlyMap<string, number>>();
+  private nextLookAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: ControlStore,
@@ -31,33 +40,46 @@ export class TaskDeadlines {
 
   /** Settles the held attempts past their deadline at `now`; returns them. */
   async enforce(now: number): Promise<AttemptRef[]> {
-    const held = await this.store.listHeldAttempts(this.options.batch);
+    if (now < this.nextLookAt) return [];
+    const { batch, graceMs } = this.options;
+    const held = await this.store.listHeldAttempts(batch);
+    let nextLookAt = now + Math.min(graceMs, LOOK_AT_LEAST_EVERY_MS);
     const overdue: { attemptId: string; error: string }[] = [];
     const runs = new Set<string>();
     for (const attempt of held) {
       runs.add(attempt.runId);
-      const timeoutMs = (await this.planOf(attempt.runId))?.tasks.find(
-        (t) => t.id === attempt.taskId,
-      )?.timeoutMs;
-      if (timeoutMs === null || timeoutMs === undefined) continue;
-      if (now <= attempt.claimedAt + timeoutMs + this.options.graceMs) continue;
+      const timeoutMs = (await this.timeoutsOf(attempt.runId)).get(attempt.taskId);
+      if (timeoutMs === undefined) continue;
+      const deadline = attempt.claimedAt + timeoutMs + graceMs;
+      if (now <= deadline) {
+        nextLookAt = Math.min(nextLookAt, deadline + 1);
+        continue;
+      }
       overdue.push({
         attemptId: attempt.attemptId,
         error:
           `the task timed out after ${formatDuration(timeoutMs)}; the server ended the ` +
-          `attempt since agent ${attempt.agentId} had not ${formatDuration(this.options.graceMs)} later`,
+          `attempt since agent ${attempt.agentId} had not ${formatDuration(graceMs)} later`,
       });
     }
-    for (const runId of this.plans.keys()) if (!runs.has(runId)) this.plans.delete(runId);
+    // With more held attempts than a look reads, the unread ones may be due at any time.
+    this.nextLookAt = held.length >= batch ? now : nextLookAt;
+    for (const runId of this.timeouts.keys()) if (!runs.has(runId)) this.timeouts.delete(runId);
     return overdue.length === 0 ? [] : this.store.timeOutAttempts(overdue, now);
   }
 
-  private async planOf(runId: string): Promise<Plan | null> {
-    let plan = this.plans.get(runId);
-    if (plan === undefined) {
-      plan = (await this.store.getRun(runId))?.plan ?? null;
-      this.plans.set(runId, plan);
+  /** The timeouts of a run's tasks that have one, by task id. */
+  private async timeoutsOf(runId: string): Promise<ReadonlyMap<string, number>> {
+    let timeouts = this.timeouts.get(runId);
+    if (timeouts === undefined) {
+      const plan = (await this.store.getRun(runId))?.plan;
+      timeouts = new Map(
+        (plan?.tasks ?? []).flatMap((task) =>
+          task.timeoutMs === null ? [] : [[task.id, task.timeoutMs] as const],
+        ),
+      );
+      this.timeouts.set(runId, timeouts);
     }
-    return plan;
+    return timeouts;
   }
 }
