@@ -1,7 +1,8 @@
 // Runs the same three task graphs with `make -j2` and with `slipway run --parallelism 2`
 // and reports the ratio of their wall-clock times. Every task runs `true` through
 // `bash -eo pipefail -c`, so both spawn the same shell per task; what differs is the
-// scheduling and bookkeeping around it.
+// scheduling and bookkeeping around it. A third runner, bench/node-spawn-graph.js, runs
+// the graph with bare `child_process.spawn`: what Node.js itself costs (`nodeSpawnRatio`).
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,7 @@ export async function run({ root, log }) {
       await mkdir(slipwayDir);
       await writeFile(join(makeDir, 'Makefile'), asMakefile(tasks));
       await writeFile(join(slipwayDir, '.slipway.yml'), asPipeline(tasks));
+      await writeFile(join(dir, 'graph.json'), JSON.stringify(tasks));
 
       const make = () => timed('make', [`-j${PARALLELISM}`, '-s'], makeDir);
       const slipway = () =>
@@ -109,26 +111,42 @@ export async function run({ root, log }) {
           root,
         );
 
+      const nodeSpawn = () =>
+        timed(
+          process.execPath,
+          [join(root, 'bench/node-spawn-graph.js'), join(dir, 'graph.json'), String(PARALLELISM)],
+          root,
+        );
+
       await make();
+      await nodeSpawn();
       await slipway();
       const makeTimes = [];
+      const nodeSpawnTimes = [];
       const slipwayTimes = [];
       for (let i = 0; i < RUNS; i++) {
         makeTimes.push(await make());
+        nodeSpawnTimes.push(await nodeSpawn());
         slipwayTimes.push(await slipway());
       }
-      const makeMs = { best: ms(Math.min(...makeTimes)), median: ms(median(makeTimes)) };
-      const slipwayMs = { best: ms(Math.min(...slipwayTimes)), median: ms(median(slipwayTimes)) };
-      const ratio = Math.round((slipwayMs.median / makeMs.median) * 100) / 100;
+      const summary = (times) => ({ best: ms(Math.min(...times)), median: ms(median(times)) });
+      const makeMs = summary(makeTimes);
+      const nodeSpawnMs = summary(nodeSpawnTimes);
+      const slipwayMs = summary(slipwayTimes);
+      const ratioOf = (a, b) => Math.round((a.median / b.median) * 100) / 100;
+      const ratio = ratioOf(slipwayMs, makeMs);
       log(
-        `  dag/${graph.name}: make ${makeMs.median} ms, slipway ${slipwayMs.median} ms, ratio ${ratio}`,
+        `  dag/${graph.name}: make ${makeMs.median} ms, node spawn ${nodeSpawnMs.median} ms, ` +
+          `slipway ${slipwayMs.median} ms, ratio ${ratio} (node spawn ${ratioOf(nodeSpawnMs, makeMs)})`,
       );
       results.push({
         name: `dag/${graph.name}`,
         tasks: tasks.length,
         makeMs,
+        nodeSpawnMs,
         slipwayMs,
         ratio,
+        nodeSpawnRatio: ratioOf(nodeSpawnMs, makeMs),
         target: TARGET_RATIO,
       });
     } finally {
