@@ -288,6 +288,7 @@ describe('Agent', () => {
       failed: false,
     });
     await connection.until(() => agent?.activeAttempts === 0);
+    await agent?.stop({ graceMs: 0 });
     expect(await readdir(join(temp, 'work', 'attempts'))).toEqual([]);
   });
 

@@ -68,10 +68,12 @@ interface ActiveAttempt {
   gone: boolean;
   /** Killed because the agent stopped: its result is not sent; its lease will lapse. */
   abandoned: boolean;
-  /** Its steps have ended and its checkout is gone. */
+  /** Its steps have ended. */
   ran: boolean;
-  /** Resolves when its steps have ended and its checkout is gone. */
+  /** Resolves when its steps have ended. */
   running: Promise<AttemptEnd>;
+  /** Removes its folder and checkout; run once its result is delivered. */
+  remove: () => Promise<void>;
   /** Resolves when its result was delivered or given up. */
   settled: Promise<void>;
 }
@@ -90,18 +92,22 @@ interface ActiveAttempt {
  * An attempt is active from its claim until its result was delivered (or dropped), so a
  * result waiting for the network keeps its lease alive and its capacity slot taken. Its
  * test report and artifact files are sent when its steps end, while its checkout still
- * exists, and its logs are always delivered before its result. Calls that fail are
- * retried with backoff;
- * nothing the control plane does ends the loops.
+ * exists, and its logs are always delivered before its result. Its folder and checkout
+ * are removed once it is no longer active, so that the removal does not delay the next
+ * task. Calls that fail are retried with backoff; nothing the control plane does ends
+ * the loops.
  *
  * `stop` ends claiming at once, lets running attempts go on for the grace period, then
  * kills what still runs and leaves those attempts to the control plane's lease expiry
  * (no result is sent for them). Results and logs of attempts that ended get a few more
- * seconds to be delivered; then heartbeats end and `stop` resolves.
+ * seconds to be delivered; once the removals of their folders are done, heartbeats end
+ * and `stop` resolves.
  */
 export class Agent {
   private agentId: string | undefined;
   private readonly active = new Map<string, ActiveAttempt>();
+  /** Removals of settled attempts' folders still under way. */
+  private readonly removals = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly delivery = new AbortController();
   private readonly heartbeatsOver = new AbortController();
@@ -224,6 +230,7 @@ export class Agent {
     await Promise.all([...this.active.values()].map((attempt) => attempt.settled));
     await this.logs.close(this.delivery.signal);
     deadline.cancel();
+    await Promise.all(this.removals);
     this.heartbeatsOver.abort();
     await this.heartbeatLoop;
     this.over = true;
@@ -285,6 +292,7 @@ export class Agent {
       ran: false,
       running: Promise.resolve({ outcome: FinishOutcome.Failed, results: {}, error: null }),
       settled: Promise.resolve(),
+      remove: () => Promise.resolve(),
     };
     this.active.set(work.attemptId, attempt);
     attempt.running = this.run(attempt);
@@ -297,6 +305,9 @@ export class Agent {
         this.active.delete(work.attemptId);
         this.logs.end(work.attemptId);
         this.slotFreed?.();
+        const removal = attempt.remove();
+        this.removals.add(removal);
+        void removal.finally(() => this.removals.delete(removal));
       });
   }
 
@@ -311,6 +322,9 @@ export class Agent {
         baseEnv: options.baseEnv ?? {},
         killGraceMs: options.killGraceMs ?? 10_000,
         clock: options.clock,
+        removeLater: (remove) => {
+          attempt.remove = remove;
+        },
         output: (step, stream, text) => {
           this.logs.append(work.attemptId, step, stream, text);
         },

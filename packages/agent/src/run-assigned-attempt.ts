@@ -46,6 +46,12 @@ export interface AssignedAttemptContext {
     outputs: AttemptOutputs,
     warn: (message: string) => void,
   ) => Promise<string | null>;
+  /**
+   * Takes the removal of the attempt's folder and checkout, for the caller to run later
+   * (once the result is reported, say); without it they are removed before the attempt's
+   * end is returned.
+   */
+  readonly removeLater?: (remove: () => Promise<void>) => void;
 }
 
 /** How an attempt ended; every text is masked. */
@@ -58,8 +64,9 @@ export interface AttemptEnd {
 /**
  * Runs one attempt handed to this agent: checks out the project at the run's commit,
  * runs the task's steps there with core's `runAttempt` (env, secrets, timeouts, results,
- * reports, artifacts), and removes the checkout. A checkout that fails ends the attempt
- * as failed with git's explanation. Rejects only for a bug.
+ * reports, artifacts), and removes the checkout (or hands its removal to `removeLater`).
+ * A checkout that fails ends the attempt as failed with git's explanation. Rejects only
+ * for a bug.
  */
 export async function runAssignedAttempt(
   work: AssignedAttempt,
@@ -68,8 +75,7 @@ export async function runAssignedAttempt(
 ): Promise<AttemptEnd> {
   const masker = new SecretMasker(Object.values(work.secrets));
   const folder = join(context.attemptsDir, encodeURIComponent(work.attemptId));
-  await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true });
+  await makeEmptyFolder(folder);
   let checkout: Checkout | undefined;
   try {
     try {
@@ -126,8 +132,26 @@ export async function runAssignedAttempt(
     if (problem === null || end.outcome !== FinishOutcome.Succeeded) return end;
     return { outcome: FinishOutcome.Failed, results: {}, error: masker.mask(problem) };
   } finally {
-    await checkout?.remove().catch(() => undefined);
-    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    const made = checkout;
+    const remove = async (): Promise<void> => {
+      await made?.remove().catch(() => undefined);
+      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    };
+    if (context.removeLater) context.removeLater(remove);
+    else await remove();
+  }
+}
+
+/**
+ * Attempt ids are new to this agent, so the folder is usually new: one `mkdir`. One left
+ * over is emptied, and missing parent folders are made.
+ */
+async function makeEmptyFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder);
+  } catch {
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder, { recursive: true });
   }
 }
 

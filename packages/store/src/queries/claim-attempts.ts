@@ -1,6 +1,6 @@
-import type { AttemptClaim, ClaimedAttempt, Plan } from '@slipway/core';
+import type { AttemptClaim, ClaimedAttempt } from '@slipway/core';
 import { AttemptStatus } from '../attempt-status.js';
-import { parseJson } from '../rows/json.js';
+import { planOf } from '../rows/run-record.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 
@@ -54,7 +54,7 @@ export function claimAttempts(ctx: StoreContext, claim: AttemptClaim): Promise<C
     const runIds = [...new Set(claimed.map((row) => row.run_id))];
     const plans = new Map(
       (await trx.selectFrom('runs').select(['id', 'plan']).where('id', 'in', runIds).execute()).map(
-        (row) => [row.id, parseJson(row.plan) as Plan],
+        (row) => [row.id, planOf(row.id, row.plan)],
       ),
     );
     return claimed.map((row) => {

@@ -48,9 +48,9 @@ const plans = new Map<string, { readonly text: string; readonly plan: Plan }>();
  * A run's plan is written once, when the run is created, and read with every change of
  * the run; a large plan (a wide matrix) takes longer to parse than the rest of the
  * change. So parsed plans are kept by run id, and one is reused only when the stored
- * text is the same. Kept plans are frozen: every reader shares them.
+ * text is the same. Kept plans are frozen: every reader (run records, claims) shares them.
  */
-function planOf(runId: string, text: string): Plan {
+export function planOf(runId: string, text: string): Plan {
   const kept = plans.get(runId);
   if (kept?.text === text) {
     plans.delete(runId);
