@@ -4,7 +4,12 @@
 // request is sent to the run's `finishedAt` as the server recorded it. A run that takes
 // longer than LIMIT_MS is cancelled and reported as incomplete, and a smaller version of
 // its graph is measured instead. SLIPWAY_BENCH_GRAPHS=chain-500,… measures only those.
+// Where an attempt's time goes is read from the store afterwards (`attemptMs`, medians
+// over the measured runs' attempts): from queued to claimed, from claimed to its result
+// reported (the agent's part: checkout, steps, clean-up, reporting), and from the last
+// result reported before it was queued to its queueing (the server applying outcomes).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GRAPHS, asMakefile, asPipeline, chain, independent, layers, timed } from './dag.js';
@@ -84,6 +89,7 @@ async function measure({ slipway, dir, graph, log }) {
         timeoutMs: LIMIT_MS,
       });
       if (done.status !== 'succeeded') throw new Error(`run ${created.id} ${done.status}`);
+      runIds.push(created.id);
       return done.finishedAt - sent;
     } catch (error) {
       if (!/did not settle/.test(String(error))) throw error;
@@ -94,6 +100,7 @@ async function measure({ slipway, dir, graph, log }) {
   };
 
   await make();
+  const runIds = [];
   const makeTimes = [];
   const slipwayTimes = [];
   for (let i = 0; i < RUNS; i++) {
@@ -115,9 +122,10 @@ async function measure({ slipway, dir, graph, log }) {
   const makeMs = { best: ms(Math.min(...makeTimes)), median: ms(median(makeTimes)) };
   const slipwayMs = { best: ms(Math.min(...slipwayTimes)), median: ms(median(slipwayTimes)) };
   const ratio = Math.round((slipwayMs.median / makeMs.median) * 100) / 100;
+  const attemptMs = attemptTimes(join(dir, 'data'), runIds);
   log(
     `  server-dag/${graph.name}: make ${makeMs.median} ms, slipway up ${slipwayMs.median} ms, ` +
-      `ratio ${ratio}; target ≤ ${TARGET_RATIO}`,
+      `ratio ${ratio}; target ≤ ${TARGET_RATIO}; an attempt's median ms: ${JSON.stringify(attemptMs)}`,
   );
   return {
     name: `server-dag/${graph.name}`,
@@ -127,6 +135,41 @@ async function measure({ slipway, dir, graph, log }) {
     makeMs,
     slipwayMs,
     ratio,
+    attemptMs,
     target: TARGET_RATIO,
   };
+}
+
+/** Medians of where the attempts of `runIds` spent their time, read from the SQLite store. */
+function attemptTimes(dataDir, runIds) {
+  const Database = createRequire(new URL('../packages/store/package.json', import.meta.url))(
+    'better-sqlite3',
+  );
+  const db = new Database(join(dataDir, 'slipway.db'), { readonly: true });
+  try {
+    const waiting = [];
+    const onAgent = [];
+    const toQueue = [];
+    const read = db.prepare(
+      'select queued_at, claimed_at, finished_at from attempts where run_id = ? order by queued_at',
+    );
+    for (const runId of runIds) {
+      const attempts = read.all(runId);
+      const finishes = attempts.map((a) => a.finished_at).sort((a, b) => a - b);
+      for (const { queued_at: queued, claimed_at: claimed, finished_at: finished } of attempts) {
+        waiting.push(claimed - queued);
+        onAgent.push(finished - claimed);
+        const released = finishes.findLast((at) => at <= queued);
+        if (released !== undefined) toQueue.push(queued - released);
+      }
+    }
+    const of = (values) => (values.length === 0 ? null : ms(median(values)));
+    return {
+      queuedToClaimed: of(waiting),
+      claimedToReported: of(onAgent),
+      reportedToNextQueued: of(toQueue),
+    };
+  } finally {
+    db.close();
+  }
 }
