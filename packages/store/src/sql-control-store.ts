@@ -225,8 +225,8 @@ export class SqlControlStore implements ControlStore {
     return listRuns(this.ctx, filter);
   }
 
-  listTasks(runId: string): Promise<TaskRecord[]> {
-    return listTasks(this.ctx, runId);
+  listTasks(runId: string, taskIds?: readonly string[]): Promise<TaskRecord[]> {
+    return listTasks(this.ctx, runId, taskIds);
   }
 
   updateRun<T>(runId: string, change: (current: RunSnapshot) => RunUpdate<T>): Promise<T> {

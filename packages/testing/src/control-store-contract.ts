@@ -156,6 +156,21 @@ export function describeControlStoreContract(
         );
       });
 
+      it('lists only the tasks asked for, in plan order, ignoring ids the run has not', async () => {
+        const project = await newProject(store);
+        const run = await newRun(store, project.id, {
+          tasks: ['build', 'test[node=20]', 'cleanup'],
+        });
+        const ids = (tasks: readonly { taskId: string }[]) => tasks.map((t) => t.taskId);
+        expect(ids(await store.listTasks(run.id, ['cleanup', 'build', 'no-such-task']))).toEqual([
+          'build',
+          'cleanup',
+        ]);
+        expect(await store.listTasks(run.id, [])).toEqual([]);
+        const many = [...Array.from({ length: 600 }, (_, i) => `other-${i}`), 'test[node=20]'];
+        expect(ids(await store.listTasks(run.id, many))).toEqual(['test[node=20]']);
+      });
+
       it('numbers runs per project', async () => {
         const a = await newProject(store, 'a');
         const b = await newProject(store, 'b');

@@ -61,8 +61,11 @@ export interface ControlStore
    * is the run number to page from (exclusive); it needs `projectId`.
    */
   listRuns(filter: RunFilter): Promise<RunRecord[]>;
-  /** Tasks of a run in plan order, with their latest attempt. */
-  listTasks(runId: string): Promise<TaskRecord[]>;
+  /**
+   * Tasks of a run in plan order, with their latest attempt; only those of `taskIds`
+   * when given (ids the run does not have are ignored).
+   */
+  listTasks(runId: string, taskIds?: readonly string[]): Promise<TaskRecord[]>;
 
   /**
    * Reads a run's scheduler state, lets `change` decide what happens, and stores the

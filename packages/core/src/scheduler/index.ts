@@ -7,5 +7,10 @@ export { buildRunGraph } from './run-graph.js';
 export type { CarriedTaskState, RunState, RunStateOptions, TaskState } from './run-state.js';
 export { createRunState, taskState } from './run-state.js';
 export { decide, type Decided } from './decide.js';
-export { taskExpressionContext } from './task-context.js';
+export {
+  expressionContextOf,
+  taskExpressionContext,
+  tasksReadBy,
+  type VisibleTaskFacts,
+} from './task-context.js';
 export { retryDelayMs } from './retry-delay.js';

@@ -1,12 +1,14 @@
 import type { ClaimedAttempt, ClaimRequest } from '@slipway/api';
-import type {
-  ClaimedAttempt as StoredClaim,
-  ControlStore,
-  Project,
-  RunRecord,
-  TaskRecord,
+import {
+  tasksReadBy,
+  type ClaimedAttempt as StoredClaim,
+  type ControlStore,
+  type Project,
+  type RunRecord,
+  type TaskRecord,
 } from '@slipway/core';
 import type { DeepReadonly } from '../http/define-route.js';
+import { graphOf } from '../scheduler/plan-graph.js';
 import type { WorkSignal } from '../scheduler/work-signal.js';
 import type { ProjectSecrets } from '../secrets/project-secrets.js';
 import type { SecretMaskers } from '../secrets/secret-maskers.js';
@@ -83,7 +85,10 @@ async function describe(
     let loaded = runs.get(runId);
     if (!loaded) {
       loaded = (async () => {
-        const [run, tasks] = await Promise.all([store.getRun(runId), store.listTasks(runId)]);
+        const [run, tasks] = await Promise.all([
+          store.getRun(runId),
+          store.listTasks(runId, tasksReadByAny(claimed.filter((c) => c.runId === runId))),
+        ]);
         if (!run) throw new Error(`claimed an attempt of run ${runId}, which does not exist`);
         const project = await store.findProject(run.projectId);
         if (!project) throw new Error(`run ${runId} belongs to no project`);
@@ -98,7 +103,8 @@ async function describe(
   return Promise.all(
     claimed.map(async (attempt) => {
       const { run, project, tasks: records, secrets } = await load(attempt.runId);
-      const task = attempt.plan.tasks.find((t) => t.id === attempt.taskId);
+      const index = graphOf(attempt.plan).indexOf.get(attempt.taskId);
+      const task = index === undefined ? undefined : attempt.plan.tasks[index];
       if (!task) throw new Error(`run ${run.id} has no task ${attempt.taskId}`);
       return {
         attemptId: attempt.attemptId,
@@ -114,4 +120,19 @@ async function describe(
       };
     }),
   );
+}
+
+/**
+ * The ids of the tasks whose rows the expression contexts of these attempts (of one run)
+ * read: a wide run's claim reads a few rows, not all of them.
+ */
+function tasksReadByAny(attempts: readonly StoredClaim[]): string[] {
+  const ids = new Set<string>();
+  for (const { plan, taskId } of attempts) {
+    const graph = graphOf(plan);
+    const index = graph.indexOf.get(taskId);
+    if (index === undefined) continue;
+    for (const i of tasksReadBy(graph, index)) ids.add(plan.tasks[i]?.id ?? '');
+  }
+  return [...ids];
 }

@@ -1,20 +1,5 @@
-import { buildRunGraph, type Plan, type RunGraph, type RunState } from '@slipway/core';
-
-/*
- * Graphs of the plans seen, by plan: the store hands out one shared (frozen) plan object
- * per run while its text is unchanged, so a run's graph is built once rather than with
- * every change of the run. Graphs are read-only.
- */
-const graphs = new WeakMap<Plan, RunGraph>();
-
-function graphOf(plan: Plan): RunGraph {
-  let graph = graphs.get(plan);
-  if (graph === undefined) {
-    graph = buildRunGraph(plan);
-    graphs.set(plan, graph);
-  }
-  return graph;
-}
+import type { Plan, RunState } from '@slipway/core';
+import { graphOf } from './plan-graph.js';
 
 /**
  * A run's scheduler state as the store keeps it: the {@link RunState} without its graph

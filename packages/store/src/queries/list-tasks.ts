@@ -2,11 +2,20 @@ import type { TaskRecord, TaskStatus } from '@slipway/core';
 import { parseResults } from '../rows/json.js';
 import type { StoreContext } from '../store-context.js';
 
+/** Beyond this many task ids, all of the run's tasks are read and the others dropped. */
+const MAX_IDS_IN_QUERY = 500;
+
 /**
  * Tasks of a run in plan order, each with the id of its latest attempt (for a task carried
- * from an earlier run, the kept attempt).
+ * from an earlier run, the kept attempt); only those of `taskIds` when given.
  */
-export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskRecord[]> {
+export async function listTasks(
+  ctx: StoreContext,
+  runId: string,
+  taskIds?: readonly string[],
+): Promise<TaskRecord[]> {
+  if (taskIds?.length === 0) return [];
+  const some = taskIds !== undefined && taskIds.length <= MAX_IDS_IN_QUERY ? taskIds : undefined;
   const rows = await ctx.db
     .selectFrom('tasks as t')
     .leftJoin('attempts as a', (join) =>
@@ -34,9 +43,10 @@ export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskR
       'a.id as attempt_id',
     ])
     .where('t.run_id', '=', runId)
+    .$if(some !== undefined, (q) => q.where('t.task_id', 'in', some ?? []))
     .orderBy('t.position')
     .execute();
-  return rows.map((row) => ({
+  const records = rows.map((row): TaskRecord => ({
     runId,
     taskId: row.task_id,
     status: row.status as TaskStatus,
@@ -48,4 +58,7 @@ export async function listTasks(ctx: StoreContext, runId: string): Promise<TaskR
     finishedAt: row.finished_at,
     ...(row.carried_run_id !== null ? { carriedFrom: row.carried_run_id } : {}),
   }));
+  if (taskIds === undefined || some !== undefined) return records;
+  const wanted = new Set(taskIds);
+  return records.filter((record) => wanted.has(record.taskId));
 }
