@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { graphOf } from '../scheduler/plan-graph.js';
 import { attemptContext } from './attempt-context.js';
 
+const matrixGroup = { name: 'test', maxParallel: null, failFast: true };
 const plan = testPlan([
   planTask('version', { results: ['tag'] }),
-  planTask('test[node=20]', { name: 'test', matrix: { node: '20' }, matrixGroup: 'test' }),
-  planTask('test[node=22]', { name: 'test', matrix: { node: '22' }, matrixGroup: 'test' }),
+  planTask('test[node=20]', { name: 'test', matrix: { node: '20' }, matrixGroup }),
+  planTask('test[node=22]', { name: 'test', matrix: { node: '22' }, matrixGroup }),
   planTask('build', { needs: ['version'] }),
   planTask('deploy', { needs: ['build', 'test[node=20]', 'test[node=22]'] }),
   planTask('lint'),
