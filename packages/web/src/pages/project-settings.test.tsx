@@ -5,6 +5,7 @@ import {
   type CallerAccess,
   type ForgeSettings,
   type Project,
+  type ProjectSlack,
   type RoleBinding,
   type SlipwayClient,
 } from '@slipway/api';
@@ -36,6 +37,7 @@ function fakeClient() {
     updatedAt: 10,
   };
   let roles: RoleBinding[] = [{ projectId: 'p1', user: 'ada', role: 'admin', updatedAt: 5 }];
+  let slack: ProjectSlack | null = null;
   const client = {
     listProjects: () => Promise.resolve(projects),
     listSecrets: (project: string) => {
@@ -51,6 +53,18 @@ function fakeClient() {
       Promise.resolve({ forge: 'github', path: '/api/projects/shop/hooks/github', updatedAt: 9 }),
     getProjectForge: () => Promise.resolve(forge),
     getProjectPoll: () => notFound('project "shop" is not polled'),
+    getProjectSlack: () =>
+      slack === null ? notFound('project "shop" has no Slack channel') : Promise.resolve(slack),
+    putProjectSlack: (project: string, body: { webhookUrl: string; channel?: string }) => {
+      calls.push(`slack ${project} ${body.webhookUrl} ${body.channel ?? '-'}`);
+      slack = { channel: body.channel ?? null, updatedAt: 13 };
+      return Promise.resolve(slack);
+    },
+    deleteProjectSlack: (project: string) => {
+      calls.push(`slack removed ${project}`);
+      slack = null;
+      return Promise.resolve();
+    },
     listRoles: () => Promise.resolve(roles),
     putProjectAutoMerge: (project: string, body: { enabled: boolean; method?: string }) => {
       calls.push(`auto-merge ${project} ${String(body.enabled)} ${body.method ?? ''}`);
@@ -189,6 +203,27 @@ describe('project settings on the admin page', () => {
     expect(page.querySelector('#setting-repository ~ dl dd:nth-of-type(2)')?.textContent).toBe(
       'trunk',
     );
+
+    expect(page.textContent).toContain('None: approval requests are not posted to Slack.');
+    const slack = page.querySelector('form[aria-label="Slack channel"]');
+    const [url, channel] = [...(slack?.querySelectorAll('input') ?? [])];
+    if (!url || !channel) throw new Error('no Slack fields');
+    expect(url.type).toBe('password');
+    type(url, 'https://hooks.slack.com/services/T0/B0/x');
+    type(channel, ' #deploys ');
+    await submit(slack);
+    expect(calls.at(-1)).toBe('slack shop https://hooks.slack.com/services/T0/B0/x #deploys');
+    expect(page.querySelector('[role="status"]')?.textContent).toBe('Slack channel saved.');
+    expect(page.querySelector('#setting-slack')?.parentElement?.textContent).toContain(
+      'Approval requests are posted to #deploys',
+    );
+    expect(url.value).toBe('');
+    act(() => {
+      page.querySelector<HTMLButtonElement>('#setting-slack ~ form .danger')?.click();
+    });
+    await settle();
+    expect(calls.at(-1)).toBe('slack removed shop');
+    expect(page.textContent).toContain('None: approval requests are not posted to Slack.');
 
     // The server's refusal is shown as it words it.
     const poll = page.querySelector('form[aria-label="Polling"]');

@@ -7,6 +7,7 @@ import {
   type PollSettings,
   type Project,
   type ProjectRole,
+  type ProjectSlack,
   type RoleBinding,
   type WebhookSettings,
 } from '@slipway/api';
@@ -22,6 +23,7 @@ interface Settings {
   readonly webhook: WebhookSettings | null;
   readonly forge: ForgeSettings | null;
   readonly poll: PollSettings | null;
+  readonly slack: ProjectSlack | null;
   readonly roles: RoleBinding[];
 }
 
@@ -66,7 +68,7 @@ function Setting(props: { readonly id: string; readonly title: string; children:
 
 /**
  * The settings of one project, for its admins: default branch, webhook, forge (commit
- * statuses and comments), auto-merge, polling and role bindings. Each form saves through
+ * statuses and comments), auto-merge, polling, Slack channel and role bindings. Each form saves through
  * its own route; the server checks the caller's role again.
  */
 function OneProject({
@@ -79,13 +81,14 @@ function OneProject({
   const { client, access } = useSigned();
   const name = project.name;
   const settings = useLoad<Settings>(`settings:${project.id}`, async (signal) => {
-    const [webhook, forge, poll, roles] = await Promise.all([
+    const [webhook, forge, poll, slack, roles] = await Promise.all([
       orNone(client.getProjectWebhook(name, { signal })),
       orNone(client.getProjectForge(name, { signal })),
       orNone(client.getProjectPoll(name, { signal })),
+      orNone(client.getProjectSlack(name, { signal })),
       client.listRoles(name, { signal }),
     ]);
-    return { webhook, forge, poll, roles };
+    return { webhook, forge, poll, slack, roles };
   });
   const [error, setError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState<string | null>(null);
@@ -175,6 +178,15 @@ function OneProject({
             onStop={() => change(null, 'Polling stopped.', () => client.deleteProjectPoll(name))}
             onReset={() =>
               change(null, 'Poll breaker closed.', () => client.resetProjectPoll(name))
+            }
+          />
+          <SlackForm
+            slack={value.slack}
+            onSave={(e, body) =>
+              change(e, 'Slack channel saved.', () => client.putProjectSlack(name, body))
+            }
+            onRemove={() =>
+              change(null, 'Slack channel removed.', () => client.deleteProjectSlack(name))
             }
           />
           <RolesForm
@@ -462,6 +474,59 @@ function PollForm(props: {
         {poll?.breaker === 'open' && props.mayReset && (
           <button type="button" className="secondary" onClick={() => void props.onReset()}>
             Reset breaker
+          </button>
+        )}
+      </form>
+    </Setting>
+  );
+}
+
+function SlackForm(props: {
+  readonly slack: ProjectSlack | null;
+  readonly onSave: Save<{ webhookUrl: string; channel?: string }>;
+  readonly onRemove: () => Promise<boolean>;
+}) {
+  const { slack } = props;
+  const [webhookUrl, setWebhookUrl] = useState('');
+  const [channel, setChannel] = useState(slack?.channel ?? '');
+  return (
+    <Setting id="setting-slack" title="Slack channel">
+      {slack === null ? (
+        <p className="empty">None: approval requests are not posted to Slack.</p>
+      ) : (
+        <p>
+          Approval requests are posted to <strong>{slack.channel ?? 'its incoming webhook'}</strong>{' '}
+          <span className="meta">(updated {formatTime(slack.updatedAt)})</span>
+        </p>
+      )}
+      <form
+        className="inline-form"
+        aria-label="Slack channel"
+        onSubmit={(e) => {
+          const named = channel.trim();
+          void props
+            .onSave(e, {
+              webhookUrl: webhookUrl.trim(),
+              ...(named === '' ? {} : { channel: named }),
+            })
+            .then((ok) => {
+              if (ok) setWebhookUrl('');
+            });
+        }}
+      >
+        <TextField
+          label="Incoming webhook URL"
+          required
+          secret
+          placeholder="https://hooks.slack.com/services/…"
+          value={webhookUrl}
+          onChange={setWebhookUrl}
+        />
+        <TextField label="Channel" placeholder="#deploys" value={channel} onChange={setChannel} />
+        <button type="submit">{slack === null ? 'Set channel' : 'Replace channel'}</button>
+        {slack !== null && (
+          <button type="button" className="danger" onClick={() => void props.onRemove()}>
+            Remove channel
           </button>
         )}
       </form>
