@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OnSpec } from '../spec/pipeline-schema.js';
-import { matchTrigger, TriggerKind, type TriggerCandidate } from './match-trigger.js';
+import { filtersPaths, matchTrigger, TriggerKind, type TriggerCandidate } from './match-trigger.js';
 
 const push = (branch: string, changedPaths: readonly string[] | null = null): TriggerCandidate => ({
   kind: TriggerKind.Push,
@@ -109,6 +109,16 @@ describe('matchTrigger with `on`', () => {
     expect(reason(on, pr('opened', 'develop'))).toContain('base branch develop matches none');
     expect(reason(on, pr('opened', 'main', ['docs/x']))).toContain('no changed file');
     expect(reason({ pull_request: {} }, pr('closed'))).toContain('not in');
+  });
+});
+
+describe('filtersPaths', () => {
+  it('says whether a push or pull request filter names paths', () => {
+    expect(filtersPaths(undefined)).toBe(false);
+    expect(filtersPaths({ push: null, pull_request: true })).toBe(false);
+    expect(filtersPaths({ push: { branches: ['main'] } })).toBe(false);
+    expect(filtersPaths({ push: { paths: ['src/**'] } })).toBe(true);
+    expect(filtersPaths({ pull_request: { 'paths-ignore': ['docs/**'] } })).toBe(true);
   });
 });
 

@@ -59,6 +59,20 @@ const MATCH: TriggerMatch = { matches: true };
 const GLOB_OPTIONS = { dot: true } as const;
 
 /**
+ * Whether `matchTrigger` looks at the changed files of a push or pull request under
+ * this `on`: only `paths` and `paths-ignore` filters do, so without them nobody needs to
+ * work out which files changed.
+ */
+export function filtersPaths(on: OnSpec | undefined): boolean {
+  return [on?.push, on?.pull_request].some(
+    (filter) =>
+      typeof filter === 'object' &&
+      filter !== null &&
+      (filter.paths !== undefined || filter['paths-ignore'] !== undefined),
+  );
+}
+
+/**
  * Applies a pipeline's `on` to an event (pure). Without `on`, pushes of branches and
  * tags, pull requests with the default actions and manual runs match. With `on`, only
  * the events it lists do, narrowed by their filters:

@@ -1,5 +1,6 @@
 import {
   compilePipeline,
+  filtersPaths,
   isUserError,
   matchTrigger,
   TriggerKind,
@@ -130,22 +131,9 @@ async function runMatching(
     }
     commit = await repositories.fetchCommit(project.source, trigger.facts.commit);
   }
-  let candidate = { ...trigger.candidate, project: project.name };
-  if (
-    candidate.changedPaths === null &&
-    trigger.diffBase !== null &&
-    BASE_REF.test(trigger.diffBase)
-  ) {
-    const changed = await repositories.changedFiles(project.source, trigger.diffBase, commit);
-    candidate = { ...candidate, changedPaths: changed };
-  }
   const facts = { ...trigger.facts, commit };
   const notes: string[] = [];
   const skipped: string[] = [];
-  const newHead =
-    candidate.kind === TriggerKind.Push ||
-    (candidate.kind === TriggerKind.PullRequest &&
-      NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
   const loaded = await context.pipelines.load(project.source, commit);
   for (const problem of loaded.diagnostics) {
     notes.push(`${problem.file}:${problem.line}: ${problem.message}`);
@@ -158,6 +146,20 @@ async function runMatching(
   if (trigger.pipeline !== undefined && considered.length === 0) {
     notes.push(`${trigger.pipeline}: no such pipeline at ${commit.slice(0, 12)}`);
   }
+  let candidate = { ...trigger.candidate, project: project.name };
+  if (
+    candidate.changedPaths === null &&
+    trigger.diffBase !== null &&
+    BASE_REF.test(trigger.diffBase) &&
+    considered.some((source) => filtersPaths(source.pipeline.spec.on))
+  ) {
+    const changed = await repositories.changedFiles(project.source, trigger.diffBase, commit);
+    candidate = { ...candidate, changedPaths: changed };
+  }
+  const newHead =
+    candidate.kind === TriggerKind.Push ||
+    (candidate.kind === TriggerKind.PullRequest &&
+      NEW_HEAD_ACTIONS.includes(candidate.action ?? ''));
   for (const source of considered) {
     const match = matchTrigger(source.pipeline.spec.on, candidate);
     if (!match.matches) {
