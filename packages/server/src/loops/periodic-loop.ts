@@ -2,6 +2,12 @@
 export interface PeriodicLoopOptions {
   /** Time between the end of a pass and the start of the next one. */
   readonly intervalMs: number;
+  /**
+   * When woken during a pass, how long after its end the next pass starts (0 by default:
+   * at once). Under a stream of wakes each pass then finds more work, which it can do in
+   * fewer transactions; a wake while no pass runs still starts one at once.
+   */
+  readonly againAfterMs?: number;
   /** One pass; what it returns is ignored. */
   readonly pass: () => Promise<unknown>;
   /** Called with a pass that threw; the loop carries on with the next one. */
@@ -13,8 +19,9 @@ export interface PeriodicLoopOptions {
  * one pass and the start of the next, until stopped.
  *
  * - One pass at a time: a pass starts only when none is running. `wake` during a pass
- *   asks for one more pass right after it (several wakes still make one pass); `wake`
- *   with no pass running cancels the timer and starts a pass at once.
+ *   asks for one more pass right after it, or `againAfterMs` after it (several wakes
+ *   still make one pass, and wakes while it waits to start add nothing); `wake` with no
+ *   pass running or due cancels the timer and starts a pass at once.
  * - A pass that throws is reported to `onError`; the next one is scheduled as usual.
  * - `stop` cancels the timer, lets no new pass start and waits for the running pass to
  *   end (a pass that should end early checks `stopped` itself).
@@ -31,6 +38,8 @@ export class PeriodicLoop {
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<void> | null = null;
   private again = false;
+  /** A pass asked for during the last one is due after `againAfterMs`. */
+  private due = false;
   private isStopped = true;
 
   constructor(private readonly options: PeriodicLoopOptions) {}
@@ -58,7 +67,7 @@ export class PeriodicLoop {
 
   /** Starts a pass now, or right after the current one. */
   wake(): void {
-    if (this.isStopped) return;
+    if (this.isStopped || this.due) return;
     if (this.pass !== null) {
       this.again = true;
       return;
@@ -78,7 +87,12 @@ export class PeriodicLoop {
         if (this.isStopped) return;
         if (this.again) {
           this.again = false;
-          this.wake();
+          const after = this.options.againAfterMs ?? 0;
+          if (after <= 0) this.wake();
+          else {
+            this.due = true;
+            this.schedule(after);
+          }
           return;
         }
         this.schedule(this.options.intervalMs);
@@ -90,12 +104,14 @@ export class PeriodicLoop {
     this.isStopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.due = false;
     await this.pass;
   }
 
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.due = false;
       this.wake();
     }, delayMs);
     this.timer.unref();

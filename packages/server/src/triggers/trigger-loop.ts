@@ -18,6 +18,11 @@ export interface TriggerLoopOptions {
   readonly claimMs?: number;
   /** Events claimed at once (50 by default). */
   readonly batch?: number;
+  /**
+   * How long after a pass the next starts when events were stored during it (5 ms by
+   * default): while deliveries stream in, a pass then claims and settles many at once.
+   */
+  readonly againAfterMs?: number;
   /** Handles one event. */
   readonly process: (event: ClaimedTriggerEvent) => Promise<TriggerEventResult>;
   /** Called with each event's result once it is settled. */
@@ -45,6 +50,7 @@ export class TriggerLoop {
   ) {
     this.loop = new PeriodicLoop({
       intervalMs: options.intervalMs ?? 1000,
+      againAfterMs: options.againAfterMs ?? 5,
       pass: () => this.drain(),
       onError: options.onError,
     });
