@@ -20,7 +20,13 @@ function recordedLoop(againAfterMs?: number) {
       pass.end = performance.now();
     },
   });
-  return { loop, passes, release: () => release() };
+  return {
+    loop,
+    passes,
+    release: () => {
+      release();
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,7 +46,11 @@ afterEach(async () => {
 describe('PeriodicLoop', () => {
   it('runs one more pass right after a pass it was woken during', async () => {
     const { loop, passes, release } = recordedLoop();
-    stop = () => Promise.all([loop.stop(), release()]).then(() => undefined);
+    stop = async () => {
+      const stopped = loop.stop();
+      release();
+      await stopped;
+    };
     loop.start({ now: true });
     loop.wake();
     loop.wake();
@@ -53,7 +63,11 @@ describe('PeriodicLoop', () => {
 
   it('waits againAfterMs after such a pass, and wakes meanwhile add no pass', async () => {
     const { loop, passes, release } = recordedLoop(100);
-    stop = () => Promise.all([loop.stop(), release()]).then(() => undefined);
+    stop = async () => {
+      const stopped = loop.stop();
+      release();
+      await stopped;
+    };
     loop.start({ now: true });
     loop.wake();
     release();

@@ -15,6 +15,9 @@ export interface WebhookSecret {
  * (AES-256-GCM, bound to the project), so the database never holds it in the clear.
  */
 export class WebhookSecrets {
+  /** The last secret opened per project, with the sealed text it came from. */
+  private readonly opened = new Map<string, { readonly sealed: string; readonly secret: string }>();
+
   constructor(
     private readonly store: ControlStore,
     private readonly box: SecretBox,
@@ -35,14 +38,18 @@ export class WebhookSecrets {
 
   /**
    * The forge and secret of a project; null when none were set. Throws a `UserError`
-   * when the secret was sealed with another server key.
+   * when the secret was sealed with another server key. The stored settings are read
+   * every time (another replica may have replaced them); the secret is decrypted again
+   * only when its sealed text changed.
    */
   async open(projectId: string): Promise<WebhookSecret | null> {
     const stored = await this.store.findProjectWebhook(projectId);
     if (stored === null) return null;
-    return {
-      forge: stored.forge,
-      secret: this.box.open(stored.sealedSecret, projectId, SEALED_AS),
-    };
+    const known = this.opened.get(projectId);
+    if (known?.sealed === stored.sealedSecret) return { forge: stored.forge, secret: known.secret };
+    const secret = this.box.open(stored.sealedSecret, projectId, SEALED_AS);
+    if (this.opened.size >= 10_000) this.opened.clear();
+    this.opened.set(projectId, { sealed: stored.sealedSecret, secret });
+    return { forge: stored.forge, secret };
   }
 }
