@@ -213,6 +213,7 @@ CREATE TABLE pull_requests (
   merge text,
   merge_due_at bigint,
   state text,
+  state_at bigint,
   CONSTRAINT pull_requests_pkey PRIMARY KEY (project_id, number),
   CONSTRAINT pull_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );

@@ -288,6 +288,7 @@ CREATE TABLE "pull_requests" (
   "merge" text,
   "merge_due_at" bigint,
   "state" text,
+  "state_at" bigint,
   constraint "pull_requests_pkey" primary key ("project_id", "number")
 );
 

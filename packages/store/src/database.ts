@@ -336,6 +336,8 @@ export interface PullRequestsTable {
   updated_at: number;
   /** `open` or `closed`, from the last pull request event; null before one. */
   state: string | null;
+  /** When the event that set `state` was received. */
+  state_at: number | null;
 }
 
 /** The commit status outbox: one row per reported run or skipped pipeline. */

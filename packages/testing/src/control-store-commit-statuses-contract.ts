@@ -152,6 +152,7 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
           number: 7,
           headCommit: null,
           state: null,
+          stateAt: null,
           labels: {},
           waitingEventId: null,
           merge: null,
@@ -165,6 +166,7 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
         labels: { ...current.labels, held: ['bob'] },
         waitingEventId: 'event-1',
         state: 'closed',
+        stateAt: T0 - 5,
         updatedAt: T0 + 1,
       }));
       expect(await store().findPullRequest(project.id, 7)).toEqual({
@@ -172,6 +174,7 @@ export function describeControlStorePullRequestsContract(store: () => ControlSto
         number: 7,
         headCommit: COMMIT,
         state: 'closed',
+        stateAt: T0 - 5,
         labels: { approved: ['alice'], held: ['bob'] },
         waitingEventId: 'event-1',
         merge: null,

@@ -66,6 +66,11 @@ export interface PullRequestRecord {
    * was received since states were recorded (a comment alone tells nothing).
    */
   readonly state: PullRequestState | null;
+  /**
+   * When the forge event that set `state` was received (null with no state): an event
+   * received earlier than that one, handled after it, leaves the state alone.
+   */
+  readonly stateAt: number | null;
   /** Each label set, with the Slipway users who set it, in order. */
   readonly labels: Readonly<Partial<Record<PullRequestLabel, readonly string[]>>>;
   /** A fork's trigger event whose runs wait for `/ok-to-test`; null when none waits. */

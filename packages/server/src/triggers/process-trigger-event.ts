@@ -94,7 +94,10 @@ export async function processTriggerEvent(
     const trigger = normalized.trigger;
     // A held fork event started later by /ok-to-test tells nothing new about its state.
     if (hooks.allowUntrusted !== true) {
-      await recordPullRequestState(context.store, project, trigger, context.now());
+      await recordPullRequestState(context.store, project, trigger, {
+        receivedAt: event.receivedAt,
+        now: context.now(),
+      });
     }
     if (
       trigger.untrusted &&

@@ -21,18 +21,23 @@ export function pullRequestStateOf(trigger: NormalizedTrigger): PullRequestState
 /**
  * Records on the pull request's record whether it is open or closed, when its event says,
  * before any run starts: a closed pull request's event may start no run at all, and the
- * web UI must not list it as open afterwards.
+ * web UI must not list it as open afterwards. Events are ordered by when they were
+ * received: one received before the event that set the state (handled late, a
+ * redelivery, say) leaves it alone.
  */
 export async function recordPullRequestState(
   store: ControlStore,
   project: Project,
   trigger: NormalizedTrigger,
-  now: number,
+  times: { readonly receivedAt: number; readonly now: number },
 ): Promise<void> {
   const state = pullRequestStateOf(trigger);
   const number = trigger.facts.pr;
   if (state === null || number === undefined) return;
-  await store.updatePullRequest(project.id, number, (current) =>
-    current.state === state ? current : { ...current, state, updatedAt: now },
-  );
+  const { receivedAt, now } = times;
+  await store.updatePullRequest(project.id, number, (current) => {
+    if (current.stateAt !== null && current.stateAt > receivedAt) return current;
+    if (current.state === state && current.stateAt === receivedAt) return current;
+    return { ...current, state, stateAt: receivedAt, updatedAt: now };
+  });
 }

@@ -13,6 +13,7 @@ import { catalogParams } from './0012-catalog-params.js';
 import { agents } from './0014-agents.js';
 import { userGroups } from './0015-user-groups.js';
 import { pullRequestState } from './0016-pull-request-state.js';
+import { pullRequestStateAt } from './0017-pull-request-state-at.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -30,6 +31,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0014-agents': agents,
   '0015-user-groups': userGroups,
   '0016-pull-request-state': pullRequestState,
+  '0017-pull-request-state-at': pullRequestStateAt,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

@@ -37,6 +37,7 @@ export function updatePullRequest(
             number,
             headCommit: null,
             state: null,
+            stateAt: null,
             labels: {},
             waitingEventId: null,
             merge: null,
@@ -47,6 +48,7 @@ export function updatePullRequest(
     const values = {
       head_commit: next.headCommit,
       state: next.state,
+      state_at: next.stateAt,
       labels: JSON.stringify(next.labels),
       waiting_event_id: next.waitingEventId,
       merge: next.merge === null ? null : JSON.stringify(next.merge),

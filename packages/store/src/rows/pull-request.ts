@@ -9,6 +9,7 @@ export function toPullRequest(row: PullRequestsTable): PullRequestRecord {
     number: row.number,
     headCommit: row.head_commit,
     state: row.state === 'open' || row.state === 'closed' ? row.state : null,
+    stateAt: row.state_at,
     labels: parseJson(row.labels) as PullRequestRecord['labels'],
     waitingEventId: row.waiting_event_id,
     merge: row.merge === null ? null : (parseJson(row.merge) as PullRequestMerge),
