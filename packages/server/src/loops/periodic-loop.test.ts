@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeriodicLoop } from './periodic-loop.js';
 
+let stop: () => Promise<void> = () => Promise.resolve();
+afterEach(async () => {
+  await stop();
+});
+
 /** A loop whose passes each wait for `release` and record when they started and ended. */
 function recordedLoop(againAfterMs?: number) {
   const passes: { start: number; end?: number }[] = [];
@@ -20,6 +25,12 @@ function recordedLoop(againAfterMs?: number) {
       pass.end = performance.now();
     },
   });
+  // After each test: stop the loop, releasing a pass that still waits.
+  stop = async () => {
+    const stopped = loop.stop();
+    release();
+    await stopped;
+  };
   return {
     loop,
     passes,
@@ -38,19 +49,9 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-let stop: () => Promise<void> = () => Promise.resolve();
-afterEach(async () => {
-  await stop();
-});
-
 describe('PeriodicLoop', () => {
   it('runs one more pass right after a pass it was woken during', async () => {
     const { loop, passes, release } = recordedLoop();
-    stop = async () => {
-      const stopped = loop.stop();
-      release();
-      await stopped;
-    };
     loop.start({ now: true });
     loop.wake();
     loop.wake();
@@ -63,11 +64,6 @@ describe('PeriodicLoop', () => {
 
   it('waits againAfterMs after such a pass, and wakes meanwhile add no pass', async () => {
     const { loop, passes, release } = recordedLoop(100);
-    stop = async () => {
-      const stopped = loop.stop();
-      release();
-      await stopped;
-    };
     loop.start({ now: true });
     loop.wake();
     release();
