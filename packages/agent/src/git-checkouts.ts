@@ -277,9 +277,16 @@ async function addWorktree(
     await rm(into, { recursive: true, force: true });
     await rm(admin, { recursive: true, force: true });
   };
-  await mkdir(into);
+  const [intoMade, adminMade] = await Promise.allSettled([
+    mkdir(into),
+    mkdir(admin, { recursive: true }),
+  ]);
+  if (intoMade.status === 'rejected') {
+    await rm(admin, { recursive: true, force: true });
+    throw intoMade.reason;
+  }
   try {
-    await mkdir(admin, { recursive: true });
+    if (adminMade.status === 'rejected') throw adminMade.reason;
     await Promise.all([
       writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
       writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),

@@ -105,7 +105,7 @@ export async function runAssignedAttempt(
       executor,
       workspace: new LocalWorkspace({
         root: checkout.path,
-        scratch: join(folder, 'scratch'),
+        scratch: folder,
         artifactsDir,
       }),
       baseEnv: context.baseEnv,

@@ -44,17 +44,17 @@ export class LocalWorkspace implements TaskWorkspace {
     attempt: number,
     resultNames: readonly string[],
   ): Promise<{ workingDirectory: string; resultsDirectory: string }> {
-    this.resultsRoot ??= mkdir(join(this.scratch, 'results'), { recursive: true });
-    await this.resultsRoot;
     if (resultNames.length === 0) {
       // Creating a folder can cost a millisecond of kernel time on some file systems,
       // more than the rest of a trivial task's bookkeeping: tasks that declare no results
       // share one folder, made once, whose files nobody reads.
-      const unread = join(this.scratch, 'results', 'unread');
+      const unread = join(this.scratch, 'unread-results');
       this.unreadResults ??= mkdir(unread, { recursive: true });
       await this.unreadResults;
       return { workingDirectory: this.root, resultsDirectory: unread };
     }
+    this.resultsRoot ??= mkdir(join(this.scratch, 'results'), { recursive: true });
+    await this.resultsRoot;
     const resultsDirectory = join(this.scratch, 'results', `${folderName(taskId)}.${attempt}`);
     // Synchronous on purpose: creating an empty folder takes microseconds on most file
     // systems, while a trip through the thread pool costs more than that.
