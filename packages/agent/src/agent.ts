@@ -18,6 +18,7 @@ import {
 import { GitCheckouts } from './git-checkouts.js';
 import type { CommandLauncher } from '@slipway/executors';
 import { LogShipper } from './log-shipper.js';
+import { LogSpool } from './log-spool.js';
 import { publishOutputs } from './publish-outputs.js';
 import { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './retry-delay.js';
 import {
@@ -29,6 +30,12 @@ import {
 /** After the grace period of a stop, how long results and logs may still take to be delivered. */
 const FINAL_DELIVERY_MS = 5000;
 
+/**
+ * Step output waiting on disk (in the work folder's `log-spool`) while the control plane
+ * takes it more slowly than steps print it; beyond this, output is dropped with a marker.
+ */
+const MAX_LOG_SPOOL_BYTES = 1024 * 1024 * 1024;
+
 /** How an {@link Agent} works. */
 export interface AgentOptions {
   readonly connection: AgentConnection;
@@ -38,7 +45,7 @@ export interface AgentOptions {
   readonly labels: readonly string[];
   /** At most this many attempts run at once. */
   readonly capacity: number;
-  /** Where checkouts and the fetch cache live; one folder per agent process. */
+  /** Where checkouts, the fetch cache and waiting log output live; one folder per agent process. */
   readonly workDir: string;
   readonly executors: AgentExecutors;
   /** How git commands are started; in this process by default. */
@@ -87,7 +94,8 @@ interface ActiveAttempt {
  * - the heartbeat loop renews the leases of active attempts every `heartbeatMs` and acts
  *   on the answers (`stop` cancels or kills the attempt's steps, `gone` kills them and
  *   drops their result and unsent output);
- * - the log shipper sends step output in ordered batches.
+ * - the log shipper sends step output in ordered batches (output the control plane has
+ *   not taken yet waits in memory, then in a file of the work folder).
  *
  * An attempt is active from its claim until its result was delivered (or dropped), so a
  * result waiting for the network keeps its lease alive and its capacity slot taken. Its
@@ -137,6 +145,7 @@ export class Agent {
       // The agent id and the request's own keys sit outside the chunks array.
       maxBatchBytes: MAX_LOG_REQUEST_BYTES - 1024,
       maxBatchChunks: MAX_LOG_REQUEST_CHUNKS,
+      spool: new LogSpool(join(options.workDir, 'log-spool'), MAX_LOG_SPOOL_BYTES),
       send: (chunks) => options.connection.sendLogs({ agentId: this.agentId ?? '', chunks }),
       onSendError: (error, willRetry) => {
         this.say(

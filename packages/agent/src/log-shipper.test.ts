@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock, type LogChunk } from '@slipway/core';
 import { AgentRequestError } from './agent-connection.js';
 import {
@@ -8,6 +11,16 @@ import {
   MAX_CHUNK_CHARS,
   type LogShipperOptions,
 } from './log-shipper.js';
+import { LogSpool } from './log-spool.js';
+
+const spoolDir = mkdtempSync(join(tmpdir(), 'slipway-log-spool-'));
+let spools = 0;
+const newSpool = (maxBytes = 64 * 1024 * 1024) =>
+  new LogSpool(join(spoolDir, `spool-${++spools}`), maxBytes);
+
+afterAll(() => {
+  rmSync(spoolDir, { recursive: true, force: true });
+});
 
 function shipper(overrides: Partial<LogShipperOptions> = {}): {
   logs: LogShipper;
@@ -139,6 +152,91 @@ describe('LogShipper', () => {
     expect(text).toBe(`${'x'.repeat(200)}${'y'.repeat(800)}${DROPPED_OUTPUT_MARKER}`);
   });
 
+  it('keeps output beyond its memory bound in its spool and delivers all of it in order', async () => {
+    let release: () => void = () => undefined;
+    const sent: LogChunk[] = [];
+    const spool = newSpool();
+    const { logs } = shipper({
+      maxPendingChars: 1000,
+      flushChars: 100,
+      spool,
+      send: async (chunks) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        sent.push(...chunks);
+      },
+    });
+    logs.append('a', 0, 'stdout', 'x'.repeat(200));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 20; i++) logs.append('a', i % 2, 'stdout', `${i}`.repeat(100));
+    logs.append('b', 0, 'stderr', 'b'.repeat(50));
+    expect(spool.bytes).toBeGreaterThan(0);
+    const done = Promise.all([logs.delivered('a'), logs.delivered('b')]);
+    for (let i = 0; i < 20 && sent.length < 22; i++) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await done;
+    expect(textOf([sent], 'a')).toBe(
+      'x'.repeat(200) + Array.from({ length: 20 }, (_, i) => `${i}`.repeat(100)).join(''),
+    );
+    expect(textOf([sent], 'b')).toBe('b'.repeat(50));
+    const seqs = sent.filter((c) => c.attemptId === 'a').map((c) => c.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(spool.bytes).toBe(0);
+    const closing = logs.close();
+    release();
+    await closing;
+  });
+
+  it('drops what its spool cannot hold either and says so', async () => {
+    let release: () => void = () => undefined;
+    const sent: LogChunk[] = [];
+    const { logs } = shipper({
+      maxPendingChars: 1000,
+      flushChars: 100,
+      spool: newSpool(1000),
+      send: async (chunks) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        sent.push(...chunks);
+      },
+    });
+    logs.append('a', 0, 'stdout', 'x'.repeat(200));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 30; i++) logs.append('a', 0, 'stdout', 'y'.repeat(100));
+    const done = logs.delivered('a');
+    for (let i = 0; i < 20; i++) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await done;
+    const text = textOf([sent], 'a');
+    expect(text.startsWith(`${'x'.repeat(200)}${'y'.repeat(800)}`)).toBe(true);
+    expect(text.endsWith(DROPPED_OUTPUT_MARKER)).toBe(true);
+    expect(text.length).toBeLessThan(200 + 3000);
+    expect(text.length).toBeGreaterThan(200 + 800 + 500);
+  });
+
+  it('deletes its spool file when closed', async () => {
+    const path = join(spoolDir, 'closed');
+    const spool = new LogSpool(path, 1024 * 1024);
+    let release: () => void = () => undefined;
+    const { logs } = shipper({
+      maxPendingChars: 100,
+      spool,
+      send: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    logs.append('a', 0, 'stdout', 'x'.repeat(100));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    logs.append('a', 0, 'stdout', 'y'.repeat(100));
+    expect(existsSync(path)).toBe(true);
+    const aborted = new AbortController();
+    const closing = logs.close(aborted.signal);
+    aborted.abort();
+    release();
+    await closing;
+    expect(existsSync(path)).toBe(false);
+  });
+
   it('gives up a batch the control plane refuses and goes on with the next', async () => {
     const errors: boolean[] = [];
     let calls = 0;
@@ -172,7 +270,8 @@ describe('LogShipper', () => {
       fc.asyncProperty(
         fc.array(write, { maxLength: 40 }),
         fc.array(fc.boolean(), { maxLength: 20 }),
-        async (writes, failures) => {
+        fc.boolean(),
+        async (writes, failures, spooling) => {
           const arrived: LogChunk[] = [];
           let call = 0;
           const { logs } = shipper({
@@ -180,6 +279,8 @@ describe('LogShipper', () => {
             flushChars: 2000,
             maxBatchBytes: 8000,
             maxBatchChunks: 5,
+            // With a spool, a small memory bound sends much of the output through it.
+            ...(spooling ? { maxPendingChars: 4000, spool: newSpool() } : {}),
             send: (chunks) => {
               if (failures[call++] === true) {
                 return Promise.reject(new AgentRequestError('logs: ECONNRESET', true));

@@ -1,11 +1,15 @@
 import type { Clock, LogChunk, OutputStream, Timer } from '@slipway/core';
 import { isRetriable } from './agent-connection.js';
+import type { LogSpool, SpooledOutput } from './log-spool.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 
 /** The longest text of one chunk, in UTF-16 code units; as JSON it stays well under 1 MiB. */
 export const MAX_CHUNK_CHARS = 64 * 1024;
 
-/** Told to the reader where output was dropped because the control plane fell behind. */
+/**
+ * Told to the reader where output was dropped because the control plane fell behind by
+ * more than the shipper's memory and spool hold.
+ */
 export const DROPPED_OUTPUT_MARKER =
   '\n[slipway: output dropped here: the control plane did not take logs fast enough]\n';
 
@@ -22,8 +26,13 @@ export interface LogShipperOptions {
   readonly maxBatchBytes: number;
   /** The most chunks in one batch. */
   readonly maxBatchChunks: number;
-  /** Output beyond this many characters not yet sent is dropped (with a marker). */
+  /**
+   * Output beyond this many characters not yet sent waits in `spool`; without a spool,
+   * or once the spool is full, it is dropped (with a marker).
+   */
   readonly maxPendingChars?: number;
+  /** Where output waits while the memory bound is reached. */
+  readonly spool?: LogSpool;
   readonly retry: RetryPolicy;
   /** Told about each failed send; `willRetry` is false when the batch was given up. */
   readonly onSendError?: (error: unknown, willRetry: boolean) => void;
@@ -46,6 +55,8 @@ interface AttemptLog {
   open: PendingChunk | undefined;
   /** Chunks appended and neither sent nor dropped. */
   outstanding: number;
+  /** Outputs waiting in the spool. */
+  spooled: number;
   waiters: (() => void)[];
   dropped: boolean;
   /** Output is being dropped for lack of room; cleared when room is back. */
@@ -62,8 +73,14 @@ interface AttemptLog {
  * is sent, so each attempt's chunks reach the control plane in order (it ignores chunks
  * it already has, so a retried batch is harmless). A batch goes out when `flushMs` has
  * passed since output was queued, when `flushChars` are queued, or at once while someone
- * waits for an attempt's output to be delivered. Memory is bounded: while more than
- * `maxPendingChars` wait, new output is dropped and a marker says so.
+ * waits for an attempt's output to be delivered.
+ *
+ * Memory is bounded. Once more than `maxPendingChars` wait, all new output goes to the
+ * spool, a file (see LogSpool), and stays there until the spool is empty again: output
+ * is taken back from it, oldest first, whenever less than half of the bound waits in
+ * memory, so each attempt's output still reaches the control plane in order. Only what
+ * does not fit in the spool either (or everything beyond the bound, without a spool) is
+ * dropped, and a marker says so.
  */
 export class LogShipper {
   private readonly queue: PendingChunk[] = [];
@@ -77,6 +94,8 @@ export class LogShipper {
   private due = false;
   private urgent = 0;
   private sending = false;
+  /** New output goes to the spool (until everything in it has been taken back). */
+  private spilling = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly closing = new AbortController();
   private readonly flushChars: number;
@@ -92,15 +111,14 @@ export class LogShipper {
     if (text === '' || this.closing.signal.aborted) return;
     const log = this.attemptLog(attemptId);
     if (log.dropped) return;
-    if (log.overflowing && this.pendingChars < this.maxPendingChars / 2) log.overflowing = false;
-    if (log.overflowing) return;
-    if (this.pendingChars + text.length > this.maxPendingChars) {
-      log.overflowing = true;
-      this.appendText(log, attemptId, step, stream, DROPPED_OUTPUT_MARKER);
+    const output = { attemptId, step, stream, text, at: Math.round(this.options.clock.now()) };
+    const { spool } = this.options;
+    if (spool && (this.spilling || this.pendingChars + text.length > this.maxPendingChars)) {
+      this.spill(spool, log, output);
     } else {
-      this.appendText(log, attemptId, step, stream, text);
+      this.keep(log, output);
     }
-    if (this.queuedChars >= this.flushChars) void this.pump();
+    if (this.spilling || this.queuedChars >= this.flushChars) void this.pump();
     else this.arm();
   }
 
@@ -110,7 +128,7 @@ export class LogShipper {
    */
   delivered(attemptId: string): Promise<void> {
     const log = this.attempts.get(attemptId);
-    if (!log || log.outstanding === 0 || this.closing.signal.aborted) return Promise.resolve();
+    if (!log || isDelivered(log) || this.closing.signal.aborted) return Promise.resolve();
     this.urgent++;
     const done = new Promise<void>((resolve) => {
       log.waiters.push(() => {
@@ -142,13 +160,14 @@ export class LogShipper {
     this.head = 0;
     this.queue.push(...kept);
     log.outstanding = 0;
+    log.spooled = 0;
     this.settleWaiters(log);
   }
 
   /** Forgets an attempt whose output has been delivered or dropped. */
   end(attemptId: string): void {
     const log = this.attempts.get(attemptId);
-    if (log?.outstanding === 0) this.attempts.delete(attemptId);
+    if (log && isDelivered(log)) this.attempts.delete(attemptId);
   }
 
   /**
@@ -182,6 +201,8 @@ export class LogShipper {
     this.closing.abort();
     this.timer?.cancel();
     this.timer = undefined;
+    this.spilling = false;
+    this.options.spool?.close();
     for (const log of this.attempts.values()) this.settleWaiters(log, true);
   }
 
@@ -192,6 +213,7 @@ export class LogShipper {
         nextSeq: 1,
         open: undefined,
         outstanding: 0,
+        spooled: 0,
         waiters: [],
         dropped: false,
         overflowing: false,
@@ -201,14 +223,49 @@ export class LogShipper {
     return log;
   }
 
-  private appendText(
-    log: AttemptLog,
-    attemptId: string,
-    step: number,
-    stream: OutputStream,
-    text: string,
-  ): void {
-    let rest = text;
+  /** Keeps output in memory, or drops it (with a marker) beyond the memory bound. */
+  private keep(log: AttemptLog, output: SpooledOutput): void {
+    if (log.overflowing && this.pendingChars < this.maxPendingChars / 2) log.overflowing = false;
+    if (log.overflowing) return;
+    if (this.pendingChars + output.text.length > this.maxPendingChars) {
+      log.overflowing = true;
+      this.appendText(log, { ...output, text: DROPPED_OUTPUT_MARKER });
+    } else {
+      this.appendText(log, output);
+    }
+  }
+
+  /** Keeps output in the spool, or drops it (with a marker) once the spool is full. */
+  private spill(spool: LogSpool, log: AttemptLog, output: SpooledOutput): void {
+    this.spilling = true;
+    if (log.overflowing && spool.bytes < spool.maxBytes / 2) log.overflowing = false;
+    if (log.overflowing) return;
+    if (spool.put(output)) {
+      log.spooled++;
+      return;
+    }
+    log.overflowing = true;
+    if (spool.put({ ...output, text: DROPPED_OUTPUT_MARKER }, true)) log.spooled++;
+  }
+
+  /** Takes output back from the spool while less than half of the memory bound waits. */
+  private refill(): void {
+    const { spool } = this.options;
+    if (!this.spilling || !spool) return;
+    const room = this.maxPendingChars / 2 - this.pendingChars;
+    if (room <= 0) return;
+    for (const output of spool.take(room)) {
+      const log = this.attempts.get(output.attemptId);
+      if (!log || log.dropped) continue;
+      log.spooled--;
+      this.appendText(log, output);
+    }
+    if (spool.bytes === 0) this.spilling = false;
+  }
+
+  private appendText(log: AttemptLog, output: SpooledOutput): void {
+    const { attemptId, step, stream } = output;
+    let rest = output.text;
     while (rest.length > 0) {
       let open = log.open;
       if (!open || open.sealed || open.step !== step || open.stream !== stream) {
@@ -218,7 +275,7 @@ export class LogShipper {
           seq: log.nextSeq++,
           stream,
           text: '',
-          at: Math.round(this.options.clock.now()),
+          at: output.at,
           sealed: false,
         };
         log.open = open;
@@ -252,14 +309,19 @@ export class LogShipper {
     if (this.sending) return;
     this.sending = true;
     try {
-      while (!this.closing.signal.aborted && this.head < this.queue.length) {
+      while (!this.closing.signal.aborted) {
+        this.refill();
+        if (this.head >= this.queue.length) {
+          if (this.spilling) continue;
+          break;
+        }
         if (!this.due && this.urgent === 0 && this.queuedChars < this.flushChars) break;
         await this.sendBatch(this.takeBatch());
       }
     } finally {
       this.sending = false;
     }
-    if (this.head >= this.queue.length) {
+    if (this.head >= this.queue.length && !this.spilling) {
       this.due = false;
       this.queue.length = 0;
       this.head = 0;
@@ -318,14 +380,18 @@ export class LogShipper {
       if (!log || log.dropped) continue;
       log.outstanding--;
       if (log.open === chunk) log.open = undefined;
-      if (log.outstanding === 0) this.settleWaiters(log);
+      this.settleWaiters(log);
     }
   }
 
   private settleWaiters(log: AttemptLog, always = false): void {
-    if (!always && log.outstanding > 0) return;
+    if (!always && !isDelivered(log)) return;
     for (const resolve of log.waiters.splice(0)) resolve();
   }
+}
+
+function isDelivered(log: AttemptLog): boolean {
+  return log.outstanding === 0 && log.spooled === 0;
 }
 
 function toLogChunk(chunk: PendingChunk): LogChunk {
