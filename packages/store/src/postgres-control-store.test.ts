@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
 import { describeControlStoreContract } from '@slipway/testing';
+import { sql } from 'kysely';
+import { CommitSync } from './dialect/store-dialect.js';
+import { postgresDialect } from './dialect/postgres-dialect.js';
 import { openControlStore } from './open-control-store.js';
 import { PostgresControlStore } from './postgres-control-store.js';
 import { PostgresTestSchema } from './postgres-test-schema.js';
@@ -39,6 +42,21 @@ if (url === '') {
       const store = await openControlStore(url, { schema: schema.name });
       try {
         expect(await store.listProjects()).toBeInstanceOf(Array);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('commits a transaction that may sync later without waiting for the WAL flush', async () => {
+      const store = await schema.open();
+      try {
+        if (!(store instanceof PostgresControlStore)) throw new Error('expected PostgreSQL');
+        const setting = async (db: typeof store.db) =>
+          (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(db)).rows[0]
+            ?.synchronous_commit;
+        const later = await postgresDialect.writeTransaction(store.db, setting, CommitSync.Later);
+        const now = await postgresDialect.writeTransaction(store.db, setting, CommitSync.Now);
+        expect([later, now, await setting(store.db)]).toEqual(['off', 'on', 'on']);
       } finally {
         await store.close();
       }

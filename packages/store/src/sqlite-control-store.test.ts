@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeControlStoreContract } from '@slipway/testing';
+import { CommitSync } from './dialect/store-dialect.js';
+import { sqliteDialect } from './dialect/sqlite-dialect.js';
 import { openControlStore } from './open-control-store.js';
 import { SqliteControlStore, SqliteSync } from './sqlite-control-store.js';
 
@@ -60,6 +62,37 @@ describe('SQLite control store file', () => {
       if (!(store instanceof SqliteControlStore)) throw new Error('expected a SQLite store');
       const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
       expect(sync.rows, 'synchronous = NORMAL').toEqual([{ synchronous: 1 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits a transaction that may sync later without a sync of its own, and syncs the rest', async () => {
+    const store = await SqliteControlStore.open(join(folder, 'later.db'));
+    const synchronous = async (db: typeof store.db) =>
+      (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0]?.synchronous;
+    try {
+      for (const [syncsEveryCommit, sync, inside, after] of [
+        [true, CommitSync.Later, 1, 2],
+        [true, CommitSync.Now, 2, 2],
+        [false, CommitSync.Later, 2, 2],
+      ] as const) {
+        const seen = await sqliteDialect(syncsEveryCommit).writeTransaction(
+          store.db,
+          synchronous,
+          sync,
+        );
+        expect(seen, `${sync} with syncsEveryCommit ${syncsEveryCommit}`).toBe(inside);
+        expect(await synchronous(store.db)).toBe(after);
+      }
+      await expect(
+        sqliteDialect(true).writeTransaction(
+          store.db,
+          () => Promise.reject(new Error('rolled back')),
+          CommitSync.Later,
+        ),
+      ).rejects.toThrow('rolled back');
+      expect(await synchronous(store.db), 'FULL again after a rollback').toBe(2);
     } finally {
       await store.close();
     }

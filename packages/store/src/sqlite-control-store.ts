@@ -65,11 +65,12 @@ export class SqliteControlStore extends SqlControlStore {
    * folder when missing, or {@link SQLITE_MEMORY}) and applies pending migrations.
    */
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteControlStore> {
+    const synchronous = options.synchronous ?? SqliteSync.Full;
     let database: Database.Database;
     try {
       if (path !== SQLITE_MEMORY) mkdirSync(dirname(path), { recursive: true });
       database = new Database(path);
-      for (const pragma of pragmas(options.synchronous ?? SqliteSync.Full)) {
+      for (const pragma of pragmas(synchronous)) {
         database.pragma(pragma);
       }
     } catch (error) {
@@ -87,6 +88,6 @@ export class SqliteControlStore extends SqlControlStore {
       await db.destroy();
       throw error;
     }
-    return new SqliteControlStore(db, sqliteDialect);
+    return new SqliteControlStore(db, sqliteDialect(synchronous === SqliteSync.Full));
   }
 }

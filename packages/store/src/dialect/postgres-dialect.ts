@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDatabase } from '../database.js';
-import type { StoreDialect } from './store-dialect.js';
+import { CommitSync, type StoreDialect } from './store-dialect.js';
 
 /** `serialization_failure` and `deadlock_detected`: the transaction may run again. */
 const TRANSIENT_CODES = new Set(['40001', '40P01']);
@@ -13,8 +13,13 @@ export const postgresDialect: StoreDialect = {
   writeTransaction<T>(
     db: Kysely<StoreDatabase>,
     work: (trx: Kysely<StoreDatabase>) => Promise<T>,
+    sync: CommitSync = CommitSync.Now,
   ): Promise<T> {
-    return db.transaction().execute(work);
+    if (sync === CommitSync.Now) return db.transaction().execute(work);
+    return db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return await work(trx);
+    });
   },
 
   labelsWithin(agentLabels) {

@@ -1,13 +1,14 @@
 import type { LogChunk, LogLimit } from '@slipway/core';
+import { CommitSync } from '../dialect/store-dialect.js';
 import { chunks } from '../rows/chunks.js';
-import { retryTransient } from '../retry-transient.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 import { appendLogsWithin } from './append-logs-within.js';
 
 /**
- * Inserts log chunks in multi-row statements; a chunk whose key exists is ignored. With a
- * `limit`, the bytes per step are counted and bounded (see {@link appendLogsWithin}).
+ * Inserts log chunks in multi-row statements, in one transaction committed
+ * {@link CommitSync.Later}; a chunk whose key exists is ignored. With a `limit`, the bytes
+ * per step are counted and bounded (see {@link appendLogsWithin}).
  */
 export async function appendLogs(
   ctx: StoreContext,
@@ -26,24 +27,17 @@ export async function appendLogs(
       at: chunk.at,
     })),
   );
-  const [only] = batches;
-  if (batches.length === 1 && only !== undefined) {
-    await retryTransient(ctx, () =>
-      ctx.db
-        .insertInto('log_chunks')
-        .values(only)
-        .onConflict((oc) => oc.doNothing())
-        .execute(),
-    );
-    return;
-  }
-  await writeTransaction(ctx, async (trx) => {
-    for (const batch of batches) {
-      await trx
-        .insertInto('log_chunks')
-        .values(batch)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-  });
+  await writeTransaction(
+    ctx,
+    async (trx) => {
+      for (const batch of batches) {
+        await trx
+          .insertInto('log_chunks')
+          .values(batch)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    },
+    CommitSync.Later,
+  );
 }
