@@ -194,7 +194,7 @@ describe('LogShipper', () => {
     const { logs } = shipper({
       maxPendingChars: 1000,
       flushChars: 100,
-      spool: newSpool(1000),
+      spool: newSpool(2000),
       send: async (chunks) => {
         await new Promise<void>((resolve) => (release = resolve));
         sent.push(...chunks);

@@ -25,7 +25,13 @@ const output = (text: string, attemptId = 'a'): SpooledOutput => ({
 describe('LogSpool', () => {
   it('gives outputs back in the order they were put, text intact', () => {
     const spool = new LogSpool(join(dir, 'spool'), 1024 * 1024);
-    const texts = ['first\n', 'ünïcödé ✓ 🚀\n', '\u0000\u001b[31mred\u001b[0m', 'x'.repeat(70_000)];
+    const texts = [
+      'first\n',
+      'ünïcödé ✓ 🚀\n',
+      'lone \ud800 half',
+      '\u0000\u001b[31mred\u001b[0m',
+      'x'.repeat(70_000),
+    ];
     for (const text of texts) expect(spool.put(output(text))).toBe(true);
     const taken = [...spool.take(10), ...spool.take(1_000_000)];
     expect(taken).toEqual(texts.map((text) => output(text)));
@@ -46,7 +52,7 @@ describe('LogSpool', () => {
   });
 
   it('refuses what would pass its size, unless forced', () => {
-    const spool = new LogSpool(join(dir, 'spool'), 500);
+    const spool = new LogSpool(join(dir, 'spool'), 1000);
     expect(spool.put(output('z'.repeat(300)))).toBe(true);
     expect(spool.put(output('z'.repeat(300)))).toBe(false);
     expect(spool.put(output('marker'), true)).toBe(true);

@@ -11,14 +11,17 @@ export interface SpooledOutput {
   readonly at: number;
 }
 
-const LENGTH_BYTES = 4;
+/** A record starts with its length and the length of its header, 4 bytes each. */
+const PREFIX_BYTES = 8;
 
 /**
  * Output waiting on disk, first in first out: a {@link LogShipper} keeps here what
  * arrives while its memory bound is reached, instead of dropping it, and takes it back as
  * memory frees up. One file, written and read with synchronous calls (each is one
- * `write` or `read` of the page cache); each record is its length (4 bytes, big-endian)
- * and its JSON. The file is emptied whenever everything in it has been taken, and
+ * `write` or `read` of the page cache). A record is its length and its header's length
+ * (4 bytes each, big-endian), the header (the output without its text, as JSON) and the
+ * text in UTF-16: copied as it is, with no encoding to check, so every string comes back
+ * exactly as it went in. The file is emptied whenever everything in it has been taken, and
  * deleted by {@link LogSpool.close}. A write that fails (the disk is full, say) counts as
  * the spool being full.
  */
@@ -41,11 +44,16 @@ export class LogSpool {
 
   /** Keeps `output`; false when it did not fit, unless `force` (for a short marker). */
   put(output: SpooledOutput, force = false): boolean {
-    const json = Buffer.from(JSON.stringify(output), 'utf8');
-    if (!force && this.bytes + LENGTH_BYTES + json.length > this.maxBytes) return false;
-    const record = Buffer.allocUnsafe(LENGTH_BYTES + json.length);
-    record.writeUInt32BE(json.length, 0);
-    json.copy(record, LENGTH_BYTES);
+    const { text, ...rest } = output;
+    const header = JSON.stringify(rest);
+    const headerBytes = Buffer.byteLength(header, 'utf8');
+    const length = PREFIX_BYTES + headerBytes + text.length * 2;
+    if (!force && this.bytes + length > this.maxBytes) return false;
+    const record = Buffer.allocUnsafe(length);
+    record.writeUInt32BE(length, 0);
+    record.writeUInt32BE(headerBytes, 4);
+    record.write(header, PREFIX_BYTES, 'utf8');
+    record.write(text, PREFIX_BYTES + headerBytes, 'utf16le');
     try {
       this.fd ??= openSync(this.path, 'w+', 0o600);
       let written = 0;
@@ -69,15 +77,20 @@ export class LogSpool {
   take(maxChars: number): SpooledOutput[] {
     const taken: SpooledOutput[] = [];
     let chars = 0;
-    const header = Buffer.alloc(LENGTH_BYTES);
+    const prefix = Buffer.alloc(PREFIX_BYTES);
     while (this.fd !== undefined && this.readAt < this.writeAt && chars < maxChars) {
-      this.readFully(header, this.readAt);
-      const record = Buffer.allocUnsafe(header.readUInt32BE(0));
-      this.readFully(record, this.readAt + LENGTH_BYTES);
-      this.readAt += LENGTH_BYTES + record.length;
-      const output = JSON.parse(record.toString('utf8')) as SpooledOutput;
-      taken.push(output);
-      chars += output.text.length;
+      this.readFully(prefix, this.readAt);
+      const record = Buffer.allocUnsafe(prefix.readUInt32BE(0));
+      this.readFully(record, this.readAt);
+      this.readAt += record.length;
+      const textAt = PREFIX_BYTES + prefix.readUInt32BE(4);
+      const header = JSON.parse(record.toString('utf8', PREFIX_BYTES, textAt)) as Omit<
+        SpooledOutput,
+        'text'
+      >;
+      const text = record.toString('utf16le', textAt);
+      taken.push({ ...header, text });
+      chars += text.length;
     }
     if (this.fd !== undefined && this.readAt === this.writeAt && this.writeAt > 0) {
       ftruncateSync(this.fd, 0);
