@@ -79,7 +79,7 @@ import { appendLogs } from './queries/append-logs.js';
 import { claimAttempts } from './queries/claim-attempts.js';
 import { createProject } from './queries/create-project.js';
 import { setProjectDefaultBranch } from './queries/set-project-default-branch.js';
-import { createRun } from './queries/create-run.js';
+import { createAndUpdateRun, createRun } from './queries/create-run.js';
 import { dueRuns } from './queries/due-runs.js';
 import { expireLeases } from './queries/expire-leases.js';
 import { listHeldAttempts } from './queries/list-held-attempts.js';
@@ -215,6 +215,13 @@ export class SqlControlStore implements ControlStore {
 
   createRun(run: NewRun): Promise<RunRecord> {
     return createRun(this.ctx, run);
+  }
+
+  createAndUpdateRun<T>(
+    run: NewRun,
+    change: (current: RunSnapshot) => RunUpdate<T>,
+  ): Promise<{ run: RunRecord; result: T }> {
+    return createAndUpdateRun(this.ctx, run, change);
   }
 
   getRun(runId: string): Promise<RunRecord | null> {

@@ -248,6 +248,61 @@ export function describeControlStoreContract(
       });
     });
 
+    describe('createAndUpdateRun', () => {
+      it('stores a run and applies `change` to it, answering the run as stored after', async () => {
+        const project = await newProject(store);
+        const seen: RunSnapshot[] = [];
+        const { run, result } = await store.createAndUpdateRun(
+          {
+            projectId: project.id,
+            plan: makePlan(['build', 'test']),
+            trigger: TRIGGER,
+            state: { step: 0 },
+            createdAt: T0,
+          },
+          (current) => {
+            seen.push(current);
+            return updateOf({
+              state: { step: 1 },
+              status: RunStatus.Running,
+              tasks: [task('build', TaskStatus.Running, 1)],
+              queue: [{ taskId: 'build', attempt: 1, labels: [] }],
+              now: T0 + 1,
+              result: 'started',
+            });
+          },
+        );
+        expect(result).toBe('started');
+        expect(seen[0]?.state).toEqual({ step: 0 });
+        expect(seen[0]?.run).toMatchObject({ id: run.id, status: RunStatus.Queued, number: 1 });
+        expect(run).toEqual(await store.getRun(run.id));
+        expect(run).toMatchObject({ status: RunStatus.Running, startedAt: T0 + 1, number: 1 });
+        expect(await currentState(store, run.id)).toEqual({ step: 1 });
+        const claimed = await claim(store, 'agent-1');
+        expect(claimed.map((a) => [a.runId, a.taskId])).toEqual([[run.id, 'build']]);
+      });
+
+      it('stores nothing when `change` throws', async () => {
+        const project = await newProject(store);
+        await expect(
+          store.createAndUpdateRun(
+            {
+              projectId: project.id,
+              plan: makePlan(['build']),
+              trigger: TRIGGER,
+              state: {},
+              createdAt: T0,
+            },
+            () => {
+              throw new Error('scheduler bug');
+            },
+          ),
+        ).rejects.toThrow('scheduler bug');
+        expect(await store.listRuns({ projectId: project.id, limit: 10 })).toEqual([]);
+        expect((await newRun(store, project.id)).number).toBe(1);
+      });
+    });
+
     describe('updateRun', () => {
       it('hands `change` the run and its stored state and returns its result', async () => {
         const run = await newRun(store, (await newProject(store)).id, {

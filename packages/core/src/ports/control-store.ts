@@ -55,6 +55,15 @@ export interface ControlStore
    * same transaction.
    */
   createRun(run: NewRun): Promise<RunRecord>;
+  /**
+   * Stores a run as {@link ControlStore.createRun} does and applies `change` to it as
+   * {@link ControlStore.updateRun} does, in one transaction (a run created and started in
+   * one commit). Returns the run as stored afterwards, and what `change` returned.
+   */
+  createAndUpdateRun<T>(
+    run: NewRun,
+    change: (current: RunSnapshot) => RunUpdate<T>,
+  ): Promise<{ run: RunRecord; result: T }>;
   getRun(runId: string): Promise<RunRecord | null>;
   /**
    * Newest first: by number within a project, by creation time across projects. `before`

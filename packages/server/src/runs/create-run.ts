@@ -89,23 +89,20 @@ export async function compileRunPlan(
 
 /**
  * Stores a run of a compiled plan (tasks in `run.carried` start succeeded) and applies
- * `run_started`, which queues its first attempts; a run of a concurrency group waits
- * instead until its group has room (see {@link RunDriver.startRun}).
+ * `run_started`, which queues its first attempts, in one commit; a run of a concurrency
+ * group waits instead until its group has room (see {@link RunDriver.createRun}).
  */
 export async function startRun(
   context: CreateRunContext,
   run: Omit<NewRun, 'state' | 'createdAt'>,
 ): Promise<RunRecord> {
-  const { store } = context;
   const carried = Object.fromEntries(
     (run.carried ?? []).map((task) => [task.taskId, { results: task.results }]),
   );
   const initial = createRunState(run.plan, { capacity: context.runCapacity, carried });
-  const created = await store.createRun({
+  return await context.driver.createRun({
     ...run,
     state: encodeRunState(initial, null),
     createdAt: context.now(),
   });
-  await context.driver.startRun(created);
-  return (await store.getRun(created.id)) ?? created;
 }

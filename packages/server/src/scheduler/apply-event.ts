@@ -6,7 +6,9 @@ import {
   type ControlStore,
   type Decision,
   type NewApproval,
+  type NewRun,
   type QueuedAttempt,
+  type RunRecord,
   type RunSnapshot,
   type RunState,
   type RunUpdate,
@@ -68,6 +70,22 @@ export function applyEvents(
   return store.updateRun(runId, (snapshot) =>
     transition(snapshot, () => events, now, options.applied ?? []),
   );
+}
+
+/**
+ * Stores a new run and applies `run_started` to it in the same store transaction, as
+ * {@link applyEvent} would right after storing it. Returns the run as stored and what
+ * the event did.
+ */
+export async function createStartedRun(
+  store: ControlStore,
+  run: NewRun,
+  now: number,
+): Promise<{ run: RunRecord; applied: AppliedEvent }> {
+  const created = await store.createAndUpdateRun(run, (snapshot) =>
+    transition(snapshot, () => [{ type: 'run_started' }], now, []),
+  );
+  return { run: created.run, applied: created.result };
 }
 
 /**

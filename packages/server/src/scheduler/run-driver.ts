@@ -3,11 +3,18 @@ import {
   TaskStatus,
   type ConcurrencyGroupRef,
   type ControlStore,
+  type NewRun,
   type RecordedOutcome,
   type RunRecord,
   type SchedulerEvent,
 } from '@slipway/core';
-import { applyEvent, applyEvents, applyWake, type AppliedEvent } from './apply-event.js';
+import {
+  applyEvent,
+  applyEvents,
+  applyWake,
+  createStartedRun,
+  type AppliedEvent,
+} from './apply-event.js';
 import type { WorkSignal } from './work-signal.js';
 
 /** Options of {@link RunDriver}. */
@@ -47,6 +54,23 @@ export class RunDriver {
 
   async apply(runId: string, event: SchedulerEvent): Promise<AppliedEvent> {
     return this.settled(await applyEvent(this.store, runId, event, this.now()));
+  }
+
+  /**
+   * Stores a run and starts it: a run outside any concurrency group is created and
+   * started in one store transaction; a run of a group is stored waiting, then the group
+   * admits whatever it has room for (see {@link RunDriver.startRun}). Returns the run as
+   * stored afterwards.
+   */
+  async createRun(run: NewRun): Promise<RunRecord> {
+    if (run.plan.concurrency?.group !== undefined) {
+      const created = await this.store.createRun(run);
+      await this.startRun(created);
+      return (await this.store.getRun(created.id)) ?? created;
+    }
+    const started = await createStartedRun(this.store, run, this.now());
+    await this.settled(started.applied);
+    return started.run;
   }
 
   /**

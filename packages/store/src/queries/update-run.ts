@@ -6,6 +6,8 @@ import {
   type RunSnapshot,
   type RunUpdate,
 } from '@slipway/core';
+import type { Kysely } from 'kysely';
+import type { StoreDatabase } from '../database.js';
 import { RUN_COLUMNS, toRunRecord } from '../rows/run-record.js';
 import { statusToStore } from '../rows/concurrency-columns.js';
 import { parseJson } from '../rows/json.js';
@@ -27,44 +29,52 @@ export function updateRun<T>(
   runId: string,
   change: (current: RunSnapshot) => RunUpdate<T>,
 ): Promise<T> {
-  return writeTransaction(ctx, async (trx) => {
-    const row = await trx
-      .selectFrom('runs')
-      .select([...RUN_COLUMNS, 'state', 'admitted'])
-      .where('id', '=', runId)
-      .$if(ctx.dialect.locksRows, (q) => q.forUpdate())
-      .executeTakeFirst();
-    if (row === undefined) throw new UserError(UserErrorKind.NotFound, `There is no run ${runId}.`);
-    const run = toRunRecord(row);
-    const update = change({ run, state: parseJson(row.state) });
-    if (isRunFinished(run.status) && update.status !== run.status) {
-      throw new Error(`run ${runId} is ${run.status} and cannot become ${update.status}`);
-    }
-    const { now } = update;
-    const status = statusToStore(runId, row.admitted, update.status);
+  return writeTransaction(ctx, (trx) => updateRunWithin(ctx, trx, runId, change));
+}
 
-    await writeTaskChanges(trx, run, update.tasks, now);
-    await queueAttempts(trx, run, update.queue, now);
-    await requestStops(trx, run.id, update.stop, now);
-    await markOutcomesApplied(trx, run.id, update.applied);
-    await recordApprovals(trx, run.id, update.approvals ?? []);
+/** {@link updateRun} inside the write transaction `trx`. */
+export async function updateRunWithin<T>(
+  ctx: StoreContext,
+  trx: Kysely<StoreDatabase>,
+  runId: string,
+  change: (current: RunSnapshot) => RunUpdate<T>,
+): Promise<T> {
+  const row = await trx
+    .selectFrom('runs')
+    .select([...RUN_COLUMNS, 'state', 'admitted'])
+    .where('id', '=', runId)
+    .$if(ctx.dialect.locksRows, (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (row === undefined) throw new UserError(UserErrorKind.NotFound, `There is no run ${runId}.`);
+  const run = toRunRecord(row);
+  const update = change({ run, state: parseJson(row.state) });
+  if (isRunFinished(run.status) && update.status !== run.status) {
+    throw new Error(`run ${runId} is ${run.status} and cannot become ${update.status}`);
+  }
+  const { now } = update;
+  const status = statusToStore(runId, row.admitted, update.status);
 
-    const finished = isRunFinished(status);
-    // A run stored `waiting` has not started while it queues for its concurrency group
-    // (not admitted); an admitted run is `waiting` only for approvals, after its start.
-    const started =
-      status !== RunStatus.Queued && !(status === RunStatus.Waiting && row.admitted === 0);
-    await trx
-      .updateTable('runs')
-      .set({
-        state: JSON.stringify(update.state),
-        status,
-        wake_at: finished ? null : update.wakeAt,
-        started_at: run.startedAt ?? (started ? now : null),
-        finished_at: finished ? (run.finishedAt ?? now) : null,
-      })
-      .where('id', '=', runId)
-      .execute();
-    return update.result;
-  });
+  await writeTaskChanges(trx, run, update.tasks, now);
+  await queueAttempts(trx, run, update.queue, now);
+  await requestStops(trx, run.id, update.stop, now);
+  await markOutcomesApplied(trx, run.id, update.applied);
+  await recordApprovals(trx, run.id, update.approvals ?? []);
+
+  const finished = isRunFinished(status);
+  // A run stored `waiting` has not started while it queues for its concurrency group
+  // (not admitted); an admitted run is `waiting` only for approvals, after its start.
+  const started =
+    status !== RunStatus.Queued && !(status === RunStatus.Waiting && row.admitted === 0);
+  await trx
+    .updateTable('runs')
+    .set({
+      state: JSON.stringify(update.state),
+      status,
+      wake_at: finished ? null : update.wakeAt,
+      started_at: run.startedAt ?? (started ? now : null),
+      finished_at: finished ? (run.finishedAt ?? now) : null,
+    })
+    .where('id', '=', runId)
+    .execute();
+  return update.result;
 }
