@@ -84,6 +84,11 @@ export interface AssignedAttempt {
   readonly project: { readonly source: string; readonly commit: string };
   /** How long the lease lasts without a heartbeat. */
   readonly leaseMs: number;
+  /**
+   * Bytes of log text each step may store; the control plane drops what a step prints
+   * past it, so that output need not be sent.
+   */
+  readonly maxStepLogBytes?: number | undefined;
   /** Secret values by env name: injected into every step and masked in logs and results. */
   readonly secrets: Readonly<Record<string, string>>;
   /**

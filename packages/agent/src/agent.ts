@@ -304,6 +304,9 @@ export class Agent {
       remove: () => Promise.resolve(),
     };
     this.active.set(work.attemptId, attempt);
+    if (work.maxStepLogBytes !== undefined) {
+      this.logs.limitSteps(work.attemptId, work.maxStepLogBytes);
+    }
     attempt.running = this.run(attempt);
     attempt.settled = attempt.running
       .then((end) => this.deliver(attempt, end))

@@ -237,6 +237,29 @@ describe('LogShipper', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('stops sending a step’s output once it passed the control plane’s limit', async () => {
+    const { logs, batches } = shipper();
+    logs.limitSteps('a', 100);
+    logs.append('a', 0, 'stdout', 'x'.repeat(60));
+    logs.append('a', 0, 'stderr', 'é'.repeat(30));
+    logs.append('a', 0, 'stdout', 'y'.repeat(10));
+    logs.append('a', 1, 'stdout', 'z'.repeat(100));
+    logs.append('a', 1, 'stdout', 'w');
+    logs.append('a', 1, 'stdout', 'never');
+    logs.append('b', 0, 'stdout', 'unlimited'.repeat(20));
+    await logs.delivered('a');
+    await logs.delivered('b');
+    const text = (step: number) =>
+      batches
+        .flat()
+        .filter((c) => c.attemptId === 'a' && c.step === step)
+        .map((c) => c.text)
+        .join('');
+    expect(text(0)).toBe(`${'x'.repeat(60)}${'é'.repeat(30)}`);
+    expect(text(1)).toBe(`${'z'.repeat(100)}w`);
+    expect(textOf(batches, 'b')).toBe('unlimited'.repeat(20));
+  });
+
   it('gives up a batch the control plane refuses and goes on with the next', async () => {
     const errors: boolean[] = [];
     let calls = 0;

@@ -61,6 +61,10 @@ interface AttemptLog {
   dropped: boolean;
   /** Output is being dropped for lack of room; cleared when room is back. */
   overflowing: boolean;
+  /** Bytes of output the control plane stores per step; unlimited when undefined. */
+  maxStepBytes: number | undefined;
+  /** Bytes of output appended per step, counted while there is a limit. */
+  readonly stepBytes: Map<number, number>;
 }
 
 /*
@@ -110,7 +114,7 @@ export class LogShipper {
   append(attemptId: string, step: number, stream: OutputStream, text: string): void {
     if (text === '' || this.closing.signal.aborted) return;
     const log = this.attemptLog(attemptId);
-    if (log.dropped) return;
+    if (log.dropped || this.pastStepLimit(log, step, text)) return;
     const output = { attemptId, step, stream, text, at: Math.round(this.options.clock.now()) };
     const { spool } = this.options;
     if (spool && (this.spilling || this.pendingChars + text.length > this.maxPendingChars)) {
@@ -138,6 +142,15 @@ export class LogShipper {
     });
     void this.pump();
     return done;
+  }
+
+  /**
+   * Tells the shipper that the control plane stores at most `maxStepBytes` bytes of each
+   * step of the attempt: once a step's output has passed that (the control plane cuts the
+   * chunk that crosses it and marks the cut), the rest of it is not sent.
+   */
+  limitSteps(attemptId: string, maxStepBytes: number): void {
+    this.attemptLog(attemptId).maxStepBytes = maxStepBytes;
   }
 
   /** Forgets the attempt's output not yet sent, and ignores what it appends later. */
@@ -217,10 +230,21 @@ export class LogShipper {
         waiters: [],
         dropped: false,
         overflowing: false,
+        maxStepBytes: undefined,
+        stepBytes: new Map(),
       };
       this.attempts.set(attemptId, log);
     }
     return log;
+  }
+
+  /** Whether the step's output already passed the attempt's limit; counts `text` if not. */
+  private pastStepLimit(log: AttemptLog, step: number, text: string): boolean {
+    if (log.maxStepBytes === undefined) return false;
+    const appended = log.stepBytes.get(step) ?? 0;
+    if (appended > log.maxStepBytes) return true;
+    log.stepBytes.set(step, appended + Buffer.byteLength(text, 'utf8'));
+    return false;
   }
 
   /** Keeps output in memory, or drops it (with a marker) beyond the memory bound. */

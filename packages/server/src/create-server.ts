@@ -252,6 +252,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     work,
     now,
     leaseMs: config.leaseMs,
+    maxStepLogBytes: config.maxStepLogBytes,
     claimWaitMaxMs: config.claimWaitMaxMs,
     claimPollMs: config.claimPollMs,
     onClaimed: (claimed, at) => {

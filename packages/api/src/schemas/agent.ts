@@ -122,6 +122,14 @@ export const ClaimedAttempt = z.object({
     .int()
     .positive()
     .describe('The lease lasts this long from the claim and from each heartbeat.'),
+  maxStepLogBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Bytes of log text each step may store: the server drops what a step prints past it, so an agent may stop sending a step's output once it has sent more.",
+    ),
   secrets: StringMap.describe(
     "Secret values by env name: set in every step's environment and masked everywhere.",
   ),

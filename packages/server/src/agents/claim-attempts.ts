@@ -23,6 +23,8 @@ export interface ClaimContext {
   readonly work: WorkSignal;
   readonly now: () => number;
   readonly leaseMs: number;
+  /** Bytes of log text one step may store, told to agents with each attempt. */
+  readonly maxStepLogBytes: number;
   readonly claimWaitMaxMs: number;
   readonly claimPollMs: number;
   /** Told of the attempts each claim handed out, at the claim's time. */
@@ -116,6 +118,7 @@ async function describe(
         project: { source: project.source, commit: run.trigger.commit ?? '' },
         context: attemptContext(attempt.plan, run.status, records, attempt.taskId),
         leaseMs: context.leaseMs,
+        maxStepLogBytes: context.maxStepLogBytes,
         secrets: { ...secrets },
       };
     }),

@@ -159,6 +159,7 @@ describe('the per-step log limit', () => {
     const { client, agentId } = await setUp({ maxStepLogBytes: 2048 });
     const run = await client.createRun('shop');
     const build = await claimOne(client, agentId);
+    expect(build.maxStepLogBytes, 'agents are told the limit with each attempt').toBe(2048);
     const line = `${'x'.repeat(999)}\n`;
     let seq = 0;
     const chunk = (step: number, text: string) => ({
