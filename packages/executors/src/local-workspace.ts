@@ -2,7 +2,6 @@ import { constants, mkdirSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { MAX_REPORT_SIZE, UserError, UserErrorKind, type TaskWorkspace } from '@slipway/core';
-import { glob } from 'tinyglobby';
 
 /** Results are small values; anything bigger belongs in an artifact. */
 export const MAX_RESULT_BYTES = 4096;
@@ -124,6 +123,9 @@ export class LocalWorkspace implements TaskWorkspace {
   ): Promise<{ file: string; real: string }[]> {
     for (const pattern of globs) checkPattern(pattern, what);
     if (globs.length === 0) return [];
+    // Loaded here: most tasks keep no reports or artifacts, and loading it costs
+    // milliseconds at every start.
+    const { glob } = await import('tinyglobby');
     const matches = await glob([...globs], { cwd: this.root, onlyFiles: true });
     matches.sort();
     this.realRoot ??= realpath(this.root);

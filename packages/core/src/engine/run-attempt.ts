@@ -5,12 +5,7 @@ import type { Plan, PlanStep, PlanTask } from '../plan/plan.js';
 import type { Clock } from '../ports/clock.js';
 import { StepEnd, type Executor, type StepOutcome } from '../ports/executor.js';
 import type { TaskWorkspace } from '../ports/task-workspace.js';
-import {
-  mergeReports,
-  parseJUnitXml,
-  type ReportTotals,
-  type TestReport,
-} from '../reports/index.js';
+import { mergeReports, type ReportTotals, type TestReport } from '../reports/index.js';
 import { AttemptOutcome } from '../scheduler/events.js';
 import type { SecretMasker } from '../secrets/index.js';
 import { MaskedStepOutput } from './masked-step-output.js';
@@ -263,6 +258,7 @@ async function readReports(
     return null;
   }
   const reports: TestReport[] = [];
+  const { parseJUnitXml } = await import('../reports/parse-junit-xml.js');
   for (const { file, text } of files) {
     try {
       reports.push(parseJUnitXml(text, file));

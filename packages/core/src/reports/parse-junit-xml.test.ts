@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors/user-error.js';
 import type { TestReport } from './index.js';
-import {
-  MAX_REPORT_SIZE,
-  ReportError,
-  TestCaseStatus,
-  mergeReports,
-  parseJUnitXml,
-} from './index.js';
+import { MAX_REPORT_SIZE, ReportError, TestCaseStatus, mergeReports } from './index.js';
+import { parseJUnitXml } from './parse-junit-xml.js';
 
 const JEST_JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="jest tests" tests="4" failures="1" errors="0" time="1.234">

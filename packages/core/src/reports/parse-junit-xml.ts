@@ -1,11 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { MAX_REPORT_SIZE } from './max-report-size.js';
 import { ReportError } from './report-error.js';
 import type { TestCase, TestReport, TestSuite } from './test-report.js';
 import { TestCaseStatus, reportOf, roundMs } from './test-report.js';
 import { decodeXmlText } from './xml-text.js';
-
-/** Largest report read, in characters. */
-export const MAX_REPORT_SIZE = 50 * 1024 * 1024;
 
 const ATTRIBUTES = '@';
 const TEXT = '#text';
