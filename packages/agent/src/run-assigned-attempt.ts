@@ -28,7 +28,7 @@ export interface AgentExecutors {
 
 /** What {@link runAssignedAttempt} needs besides the attempt. */
 export interface AssignedAttemptContext {
-  readonly checkouts: GitCheckouts;
+  readonly checkouts: Pick<GitCheckouts, 'checkout'>;
   /** Each attempt gets a folder here (checkout, results, artifacts), removed afterwards. */
   readonly attemptsDir: string;
   readonly executors: AgentExecutors;
@@ -74,21 +74,23 @@ export async function runAssignedAttempt(
   context: AssignedAttemptContext,
 ): Promise<AttemptEnd> {
   const masker = new SecretMasker(Object.values(work.secrets));
+  if (isStopped(stop)) return stopped(stop);
   const folder = join(context.attemptsDir, encodeURIComponent(work.attemptId));
-  await makeEmptyFolder(folder);
-  let checkout: Checkout | undefined;
+  const preparing = prepare(work, folder, context.checkouts, stop.kill.signal);
+  const prepared = await unlessStopped(preparing, stop);
+  if (prepared === STOPPED) {
+    // The attempt ends when it is told to, even if its folder or checkout never comes (a
+    // file system or a fetch that does not answer); whatever does come is removed then.
+    void preparing.then(
+      (made) => removeAll(folder, made),
+      () => removeAll(folder, undefined),
+    );
+    return stopped(stop);
+  }
   try {
-    try {
-      checkout = await context.checkouts.checkout(
-        work.project.source,
-        work.project.commit,
-        join(folder, 'src'),
-        stop.kill.signal,
-      );
-    } catch (error) {
-      if (stop.cancel.signal.aborted || stop.kill.signal.aborted) return stopped(stop);
-      const why = error instanceof Error ? error.message : String(error);
-      const message = `cannot check out ${work.project.commit} of ${redactSource(work.project.source)}: ${why}`;
+    if (prepared instanceof Error) {
+      if (isStopped(stop)) return stopped(stop);
+      const message = `cannot check out ${work.project.commit} of ${redactSource(work.project.source)}: ${prepared.message}`;
       return { outcome: FinishOutcome.Failed, results: {}, error: masker.mask(message) };
     }
     const executor = executorFor(work, context.executors);
@@ -104,7 +106,7 @@ export async function runAssignedAttempt(
       attempt: work.attempt,
       executor,
       workspace: new LocalWorkspace({
-        root: checkout.path,
+        root: prepared.path,
         scratch: folder,
         artifactsDir,
       }),
@@ -132,14 +134,58 @@ export async function runAssignedAttempt(
     if (problem === null || end.outcome !== FinishOutcome.Succeeded) return end;
     return { outcome: FinishOutcome.Failed, results: {}, error: masker.mask(problem) };
   } finally {
-    const made = checkout;
-    const remove = async (): Promise<void> => {
-      await made?.remove().catch(() => undefined);
-      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
-    };
+    const remove = (): Promise<void> => removeAll(folder, prepared);
     if (context.removeLater) context.removeLater(remove);
     else await remove();
   }
+}
+
+/** Makes the attempt's folder and checks the commit out in it; a checkout that fails is its error. */
+async function prepare(
+  work: AssignedAttempt,
+  folder: string,
+  checkouts: Pick<GitCheckouts, 'checkout'>,
+  signal: AbortSignal,
+): Promise<Checkout | Error> {
+  await makeEmptyFolder(folder);
+  try {
+    return await checkouts.checkout(
+      work.project.source,
+      work.project.commit,
+      join(folder, 'src'),
+      signal,
+    );
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+const STOPPED = Symbol('stopped');
+
+/** What `work` resolves to, or {@link STOPPED} as soon as the attempt is told to stop. */
+async function unlessStopped<T>(work: Promise<T>, stop: AttemptStop): Promise<T | typeof STOPPED> {
+  const signals = [stop.cancel.signal, stop.kill.signal];
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<typeof STOPPED>((resolve) => {
+    onAbort = () => {
+      resolve(STOPPED);
+    };
+  });
+  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    for (const signal of signals) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function isStopped(stop: AttemptStop): boolean {
+  return stop.cancel.signal.aborted || stop.kill.signal.aborted;
+}
+
+async function removeAll(folder: string, made: Checkout | Error | undefined): Promise<void> {
+  if (made !== undefined && !(made instanceof Error)) await made.remove().catch(() => undefined);
+  await rm(folder, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /**
