@@ -38,6 +38,7 @@ const newStop = (): AttemptStop => ({
 });
 
 const unusedExecutor: Executor = {
+  name: 'process',
   runStep: () => Promise.reject(new Error('no step should run')),
 };
 
