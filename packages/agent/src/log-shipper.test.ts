@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -214,6 +214,37 @@ describe('LogShipper', () => {
     expect(text.endsWith(DROPPED_OUTPUT_MARKER)).toBe(true);
     expect(text.length).toBeLessThan(200 + 3000);
     expect(text.length).toBeGreaterThan(200 + 800 + 500);
+  });
+
+  it('says output was lost when its spool cannot be read back, and goes on', async () => {
+    const path = join(spoolDir, 'truncated');
+    let release: () => void = () => undefined;
+    const sent: LogChunk[] = [];
+    const { logs } = shipper({
+      maxPendingChars: 100,
+      flushChars: 10,
+      spool: new LogSpool(path, 1024 * 1024),
+      send: async (chunks) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        sent.push(...chunks);
+      },
+    });
+    logs.append('a', 0, 'stdout', 'x'.repeat(100));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    logs.append('a', 0, 'stdout', 'y'.repeat(100));
+    truncateSync(path, 0);
+    const done = logs.delivered('a');
+    for (let i = 0; i < 10; i++) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await done;
+    expect(textOf([sent], 'a')).toBe(`${'x'.repeat(100)}${DROPPED_OUTPUT_MARKER}`);
+    logs.append('a', 0, 'stdout', 'later');
+    const later = logs.delivered('a');
+    release();
+    await later;
+    expect(textOf([sent], 'a').endsWith('later')).toBe(true);
   });
 
   it('deletes its spool file when closed', async () => {

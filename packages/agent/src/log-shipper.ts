@@ -57,6 +57,8 @@ interface AttemptLog {
   outstanding: number;
   /** Outputs waiting in the spool. */
   spooled: number;
+  /** The step whose output came last. */
+  lastStep: number;
   waiters: (() => void)[];
   dropped: boolean;
   /** Output is being dropped for lack of room; cleared when room is back. */
@@ -115,6 +117,7 @@ export class LogShipper {
     if (text === '' || this.closing.signal.aborted) return;
     const log = this.attemptLog(attemptId);
     if (log.dropped || this.pastStepLimit(log, step, text)) return;
+    log.lastStep = step;
     const output = { attemptId, step, stream, text, at: Math.round(this.options.clock.now()) };
     const { spool } = this.options;
     if (spool && (this.spilling || this.pendingChars + text.length > this.maxPendingChars)) {
@@ -227,6 +230,7 @@ export class LogShipper {
         open: undefined,
         outstanding: 0,
         spooled: 0,
+        lastStep: 0,
         waiters: [],
         dropped: false,
         overflowing: false,
@@ -278,13 +282,36 @@ export class LogShipper {
     if (!this.spilling || !spool) return;
     const room = this.maxPendingChars / 2 - this.pendingChars;
     if (room <= 0) return;
-    for (const output of spool.take(room)) {
+    let taken: SpooledOutput[];
+    try {
+      taken = spool.take(room);
+    } catch {
+      this.loseSpool(spool);
+      return;
+    }
+    for (const output of taken) {
       const log = this.attempts.get(output.attemptId);
       if (!log || log.dropped) continue;
       log.spooled--;
       this.appendText(log, output);
     }
     if (spool.bytes === 0) this.spilling = false;
+  }
+
+  /**
+   * The spool could not be read back (its file was changed behind the agent's back, say):
+   * what waited there is lost, and the log of each attempt that had output there says so.
+   */
+  private loseSpool(spool: LogSpool): void {
+    spool.close();
+    this.spilling = false;
+    const at = Math.round(this.options.clock.now());
+    for (const [attemptId, log] of this.attempts) {
+      if (log.spooled === 0 || log.dropped) continue;
+      log.spooled = 0;
+      const marker = { attemptId, step: log.lastStep, at, text: DROPPED_OUTPUT_MARKER };
+      this.appendText(log, { ...marker, stream: 'stderr' });
+    }
   }
 
   private appendText(log: AttemptLog, output: SpooledOutput): void {
