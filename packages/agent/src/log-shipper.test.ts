@@ -49,6 +49,39 @@ const textOf = (batches: LogChunk[][], attemptId: string) =>
     .map((c) => c.text)
     .join('');
 
+/**
+ * A shipper whose every send waits for `release`; what was sent is in `sent`.
+ * `releaseUntil` keeps releasing sends until `done` settles.
+ */
+function gatedShipper(overrides: Partial<LogShipperOptions> = {}) {
+  let release: () => void = () => undefined;
+  const sent: LogChunk[] = [];
+  const { logs } = shipper({
+    ...overrides,
+    send: async (chunks) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      sent.push(...chunks);
+    },
+  });
+  const releaseUntil = async (done: Promise<unknown>): Promise<void> => {
+    const state = { settled: false };
+    void done.finally(() => (state.settled = true));
+    for (let i = 0; i < 100 && !state.settled; i++) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await done;
+  };
+  return {
+    logs,
+    sent,
+    release: () => {
+      release();
+    },
+    releaseUntil,
+  };
+}
+
 describe('LogShipper', () => {
   it('joins output of a step and stream into few chunks numbered from 1 per attempt', async () => {
     const { logs, batches } = shipper();
@@ -130,52 +163,28 @@ describe('LogShipper', () => {
   });
 
   it('drops output beyond its memory bound and says so', async () => {
-    let release: () => void = () => undefined;
-    const sent: LogChunk[] = [];
-    const { logs } = shipper({
-      maxPendingChars: 1000,
-      flushChars: 100,
-      send: async (chunks) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        sent.push(...chunks);
-      },
-    });
+    const { logs, sent, releaseUntil } = gatedShipper({ maxPendingChars: 1000, flushChars: 100 });
     logs.append('a', 0, 'stdout', 'x'.repeat(200));
     await new Promise((resolve) => setTimeout(resolve, 5));
     for (let i = 0; i < 20; i++) logs.append('a', 0, 'stdout', 'y'.repeat(100));
-    release();
-    const done = logs.delivered('a');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    release();
-    await done;
+    await releaseUntil(logs.delivered('a'));
     const text = sent.map((c) => c.text).join('');
     expect(text).toBe(`${'x'.repeat(200)}${'y'.repeat(800)}${DROPPED_OUTPUT_MARKER}`);
   });
 
   it('keeps output beyond its memory bound in its spool and delivers all of it in order', async () => {
-    let release: () => void = () => undefined;
-    const sent: LogChunk[] = [];
     const spool = newSpool();
-    const { logs } = shipper({
+    const { logs, sent, release, releaseUntil } = gatedShipper({
       maxPendingChars: 1000,
       flushChars: 100,
       spool,
-      send: async (chunks) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        sent.push(...chunks);
-      },
     });
     logs.append('a', 0, 'stdout', 'x'.repeat(200));
     await new Promise((resolve) => setTimeout(resolve, 5));
     for (let i = 0; i < 20; i++) logs.append('a', i % 2, 'stdout', `${i}`.repeat(100));
     logs.append('b', 0, 'stderr', 'b'.repeat(50));
     expect(spool.bytes).toBeGreaterThan(0);
-    const done = Promise.all([logs.delivered('a'), logs.delivered('b')]);
-    for (let i = 0; i < 20 && sent.length < 22; i++) {
-      release();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    await done;
+    await releaseUntil(Promise.all([logs.delivered('a'), logs.delivered('b')]));
     expect(textOf([sent], 'a')).toBe(
       'x'.repeat(200) + Array.from({ length: 20 }, (_, i) => `${i}`.repeat(100)).join(''),
     );
@@ -189,26 +198,15 @@ describe('LogShipper', () => {
   });
 
   it('drops what its spool cannot hold either and says so', async () => {
-    let release: () => void = () => undefined;
-    const sent: LogChunk[] = [];
-    const { logs } = shipper({
+    const { logs, sent, releaseUntil } = gatedShipper({
       maxPendingChars: 1000,
       flushChars: 100,
       spool: newSpool(2000),
-      send: async (chunks) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        sent.push(...chunks);
-      },
     });
     logs.append('a', 0, 'stdout', 'x'.repeat(200));
     await new Promise((resolve) => setTimeout(resolve, 5));
     for (let i = 0; i < 30; i++) logs.append('a', 0, 'stdout', 'y'.repeat(100));
-    const done = logs.delivered('a');
-    for (let i = 0; i < 20; i++) {
-      release();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    await done;
+    await releaseUntil(logs.delivered('a'));
     const text = textOf([sent], 'a');
     expect(text.startsWith(`${'x'.repeat(200)}${'y'.repeat(800)}`)).toBe(true);
     expect(text.endsWith(DROPPED_OUTPUT_MARKER)).toBe(true);
@@ -218,32 +216,19 @@ describe('LogShipper', () => {
 
   it('says output was lost when its spool cannot be read back, and goes on', async () => {
     const path = join(spoolDir, 'truncated');
-    let release: () => void = () => undefined;
-    const sent: LogChunk[] = [];
-    const { logs } = shipper({
+    const { logs, sent, releaseUntil } = gatedShipper({
       maxPendingChars: 100,
       flushChars: 10,
       spool: new LogSpool(path, 1024 * 1024),
-      send: async (chunks) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        sent.push(...chunks);
-      },
     });
     logs.append('a', 0, 'stdout', 'x'.repeat(100));
     await new Promise((resolve) => setTimeout(resolve, 5));
     logs.append('a', 0, 'stdout', 'y'.repeat(100));
     truncateSync(path, 0);
-    const done = logs.delivered('a');
-    for (let i = 0; i < 10; i++) {
-      release();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    await done;
+    await releaseUntil(logs.delivered('a'));
     expect(textOf([sent], 'a')).toBe(`${'x'.repeat(100)}${DROPPED_OUTPUT_MARKER}`);
     logs.append('a', 0, 'stdout', 'later');
-    const later = logs.delivered('a');
-    release();
-    await later;
+    await releaseUntil(logs.delivered('a'));
     expect(textOf([sent], 'a').endsWith('later')).toBe(true);
   });
 
