@@ -103,6 +103,44 @@ export function describeControlStoreTriggerEventsContract(
       });
     });
 
+    it('settles a batch of events, each with its own outcome, and only those still pending', async () => {
+      const project = await newProject(store(), 'settle-batch');
+      const [a, b, c, d] = (
+        await store().recordTriggerEvents(
+          ['a', 'b', 'c', 'd'].map((id) => event(project.id, id, T0)),
+        )
+      ).map((answer) => answer.event.id);
+      const ignored = {
+        status: TriggerEventStatus.Ignored,
+        outcome: 'no pipeline matches',
+        runIds: [],
+        processedAt: T0 + 10,
+      } as const;
+      expect(await store().settleTriggerEvents([{ id: d ?? '', ...ignored }])).toEqual([d]);
+      const settled = await store().settleTriggerEvents([
+        { id: a ?? '', ...ignored },
+        {
+          id: b ?? '',
+          status: TriggerEventStatus.Processed,
+          outcome: 'created run 1 of ci',
+          runIds: ['run-1'],
+          processedAt: T0 + 10,
+        },
+        { id: c ?? '', ...ignored },
+        { id: d ?? '', ...ignored, outcome: 'late' },
+      ]);
+      expect(settled).toEqual([a, b, c]);
+      const stored = await store().listTriggerEvents({ projectId: project.id, limit: 10 });
+      expect(
+        Object.fromEntries(stored.map((e) => [e.deliveryId, [e.status, e.outcome, e.runIds]])),
+      ).toEqual({
+        a: ['ignored', 'no pipeline matches', []],
+        b: ['processed', 'created run 1 of ci', ['run-1']],
+        c: ['ignored', 'no pipeline matches', []],
+        d: ['ignored', 'no pipeline matches', []],
+      });
+    });
+
     it('lists a project’s events newest first, by page and status', async () => {
       const project = await newProject(store(), 'pages');
       const other = await newProject(store(), 'elsewhere');
