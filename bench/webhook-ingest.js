@@ -1,9 +1,12 @@
 // Webhook intake: signed GitHub deliveries posted with CONCURRENCY requests in flight to
 // `slipway up` (SQLite, no agent), each verified over the raw body, stored and answered
 // 202; against a bare node:http server in another process that reads the same bodies and
-// answers 202, measured in the same run with the same client. The payload is the real
-// GitHub push example of a deleted branch (from @octokit/webhooks-examples): its handling
-// in the background is cheap (it starts nothing), so the figure is the intake's.
+// answers 202, measured in the same run with the same client. A third server, the
+// durable floor (bench/durable-webhook-server.js), does only what any intake that
+// answers after storing must: check the signature, read the JSON, commit the deliveries
+// that arrive together to SQLite with a sync, answer. The payload is the real GitHub push
+// example of a deleted branch (from @octokit/webhooks-examples): its handling in the
+// background is cheap (it starts nothing), so the figure is mostly the intake's.
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -25,6 +28,7 @@ const SECRET = 'bench-webhook-secret-0123456789';
 export async function run({ root, log }) {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-webhook-'));
   const bare = await startBareServer();
+  const durable = await startDurableServer(root, join(dir, 'durable.db'));
   let slipway;
   try {
     await makeRepository(join(dir, 'repo'), {
@@ -44,6 +48,7 @@ export async function run({ root, log }) {
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const slipwayUrl = new URL('/api/projects/bench/hooks/github', slipway.url);
     const bareUrl = new URL('/hook', bare.url);
+    const durableUrl = new URL('/hook', durable.url);
     const post = (url) => (agent) =>
       send(agent, url, body, {
         'content-type': 'application/json',
@@ -54,14 +59,18 @@ export async function run({ root, log }) {
 
     const slipwayRates = [];
     const bareRates = [];
+    const durableRates = [];
     await rate(post(slipwayUrl), WARM_UP);
     await rate(post(bareUrl), WARM_UP);
+    await rate(post(durableUrl), WARM_UP);
     for (let i = 0; i < ROUNDS; i++) {
       slipwayRates.push(await rate(post(slipwayUrl), DELIVERIES));
       bareRates.push(await rate(post(bareUrl), DELIVERIES));
+      durableRates.push(await rate(post(durableUrl), DELIVERIES));
     }
     const best = Math.max(...slipwayRates);
     const bareBest = Math.max(...bareRates);
+    const durableBest = Math.max(...durableRates);
     const figure = {
       name: 'webhook-ingest/github-sqlite',
       deliveries: DELIVERIES,
@@ -71,10 +80,13 @@ export async function run({ root, log }) {
       bestOf: ROUNDS,
       barePerSecond: Math.round(bareBest),
       ratio: Math.round((best / bareBest) * 100) / 100,
+      durableFloorPerSecond: Math.round(durableBest),
+      durableFloorRatio: Math.round((durableBest / bareBest) * 100) / 100,
       target: { perSecond: TARGET_PER_SECOND, ratio: TARGET_RATIO },
     };
     log(
-      `  ${figure.name}: ${figure.perSecond}/s (bare node:http ${figure.barePerSecond}/s, ratio ${figure.ratio}); ` +
+      `  ${figure.name}: ${figure.perSecond}/s (bare node:http ${figure.barePerSecond}/s, ratio ${figure.ratio}; ` +
+        `durable floor ${figure.durableFloorPerSecond}/s, ratio ${figure.durableFloorRatio}); ` +
         `target ≥ ${TARGET_PER_SECOND}/s and ≥ ${TARGET_RATIO}`,
     );
     return [figure];
@@ -84,6 +96,7 @@ export async function run({ root, log }) {
   } finally {
     await slipway?.stop();
     await bare.stop();
+    await durable.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -133,16 +146,27 @@ function send(agent, url, body, headers) {
 }
 
 /** A bare node:http server in a process of its own that reads a body and answers 202 with JSON. */
-async function startBareServer() {
+function startBareServer() {
   const code =
     "require('node:http').createServer((q, s) => { const parts = []; q.on('data', (c) => parts.push(c)); " +
     "q.on('end', () => { JSON.parse(Buffer.concat(parts).toString('utf8')); s.statusCode = 202; " +
     's.setHeader(\'content-type\', \'application/json\'); s.end(\'{"event":"x","duplicate":false}\'); }); })' +
     ".listen(0, '127.0.0.1', function () { console.log(this.address().port); });";
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return startServerProcess('the bare HTTP server', ['-e', code]);
+}
+
+/** The durable floor (bench/durable-webhook-server.js) storing into the SQLite file `path`. */
+function startDurableServer(root, path) {
+  const script = join(root, 'bench/durable-webhook-server.js');
+  return startServerProcess('the durable floor server', [script, path, SECRET]);
+}
+
+/** Starts `node ARGS` and resolves with its URL once it printed its port. */
+async function startServerProcess(what, args) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').once('data', (line) => resolve(Number(line.trim())));
-    child.once('exit', (exit) => reject(new Error(`the bare HTTP server exited with ${exit}`)));
+    child.once('exit', (exit) => reject(new Error(`${what} exited with ${exit}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
