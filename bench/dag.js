@@ -89,7 +89,7 @@ export function timed(command, args, cwd) {
 }
 
 export async function run({ root, log }) {
-  const cli = join(root, 'packages/cli/dist/main.js');
+  const cli = join(root, 'packages/cli/bin/slipway.js');
   const results = [];
   for (const graph of GRAPHS) {
     const tasks = graph.build();

@@ -10,8 +10,8 @@ const execFileAsync = promisify(execFile);
 
 /** Root of the Slipway checkout. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The built command; `npm run build` (or `npx tsc -b`) makes it. */
-export const CLI = join(REPO_ROOT, 'packages/cli/dist/main.js');
+/** The command as users run it; `npm run build` makes what it loads. */
+export const CLI = join(REPO_ROOT, 'packages/cli/bin/slipway.js');
 export const EXAMPLES = join(REPO_ROOT, 'examples');
 
 /** How one `slipway` invocation ended. */

@@ -1,0 +1,20 @@
+// Bundles the `slipway` command and the step runner it forks into dist/bundle (run by
+// `npm run build` after `tsc -b`; bin/slipway.js loads it). A few files load far faster
+// than the hundreds of modules in the packages' dist folders, and calls between Slipway's
+// packages become plain calls. Packages with native parts, or optional native peers, stay
+// outside and load from node_modules. Source maps sit beside each file.
+import { build } from 'rolldown';
+import { fileURLToPath } from 'node:url';
+
+const at = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+await build({
+  input: {
+    main: at('./dist/main.js'),
+    'step-runner-main': at('../executors/dist/step-runner-main.js'),
+  },
+  platform: 'node',
+  external: ['better-sqlite3', 'pg', 'pg-native'],
+  logLevel: 'warn',
+  output: { dir: at('./dist/bundle'), format: 'esm', sourcemap: true, cleanDir: true },
+});
