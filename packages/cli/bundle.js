@@ -1,8 +1,11 @@
 // Bundles the `slipway` command and the step runner it forks into dist/bundle (run by
-// `npm run build` after `tsc -b`; bin/slipway.js loads it). A few files load far faster
+// `npm run build` after `tsc -b`; bin/slipway.js loads it). A few files load faster
 // than the hundreds of modules in the packages' dist folders, and calls between Slipway's
 // packages become plain calls. Packages with native parts, or optional native peers, stay
-// outside and load from node_modules. Source maps sit beside each file.
+// outside and load from node_modules. Source maps sit beside each file. The bundle lies
+// two folders below its package, as the modules it takes in do (cli/dist/commands,
+// server/dist/web): the paths they find from import.meta.url (bin/slipway.js, examples/,
+// web/dist) resolve the same from it.
 import { build } from 'rolldown';
 import { fileURLToPath } from 'node:url';
 
