@@ -152,4 +152,15 @@ describe('slipway validate', () => {
     expect(result.stderr).toMatch(/\.slipway\.yml/);
     expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
   });
+
+  it('says that a -C folder does not exist, as exit code 2, for every command that reads it', async () => {
+    const missing = join(await repos.withFiles({}), 'no-such-folder');
+    for (const command of ['validate', 'plan', 'run']) {
+      const result = await runCli([command, '-C', missing]);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toContain(`the repository folder ${missing} does not exist`);
+      expect(result.stderr, command).not.toMatch(/internal error/);
+      expect(result.stderr, command).not.toMatch(STACK_TRACE_LINE);
+    }
+  });
 });

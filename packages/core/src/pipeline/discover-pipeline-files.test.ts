@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/config-error.js';
+import { UserError, UserErrorKind } from '../errors/user-error.js';
 import { discoverPipelineFiles } from './discover-pipeline-files.js';
 import { MAX_DOCUMENT_BYTES } from './limits.js';
 import { parsePipelineDocument } from './parse-pipeline-document.js';
@@ -29,6 +30,19 @@ describe('discoverPipelineFiles', () => {
   it('finds nothing in a repository without pipeline files', async () => {
     await write('Makefile', 'test:\n\ttrue\n');
     expect(await discoverPipelineFiles(root)).toEqual([]);
+  });
+
+  it('says so when the repository folder is missing or is a file', async () => {
+    await expect(discoverPipelineFiles(join(root, 'missing'))).rejects.toThrow(
+      new UserError(
+        UserErrorKind.Usage,
+        `the repository folder ${join(root, 'missing')} does not exist; give the folder that holds the repository`,
+      ),
+    );
+    await write('Makefile', 'test:\n\ttrue\n');
+    await expect(discoverPipelineFiles(join(root, 'Makefile'))).rejects.toThrow(
+      `${join(root, 'Makefile')} is a file, not a folder`,
+    );
   });
 
   it('finds .slipway.yml', async () => {

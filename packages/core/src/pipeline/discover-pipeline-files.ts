@@ -24,10 +24,10 @@ const YAML_FILE = /\.ya?ml$/;
  * then every `.slipway/*.yml` and `.slipway/*.yaml`, sorted by name; each file holds one
  * pipeline. An empty list means the repository has none (the Makefile convention may apply).
  * Throws a {@link ConfigError} for a file that links outside the repository and a
- * {@link UserError} when a file exists but cannot be read.
+ * {@link UserError} when `root` is not a folder or a file exists but cannot be read.
  */
 export async function discoverPipelineFiles(root: string): Promise<PipelineFile[]> {
-  const rootReal = await realpath(root);
+  const rootReal = await repositoryFolder(root);
   const names = [...ROOT_FILES, ...(await folderEntries(root)).map((name) => `${FOLDER}/${name}`)];
   const found: PipelineFile[] = [];
   for (const name of names) {
@@ -35,6 +35,29 @@ export async function discoverPipelineFiles(root: string): Promise<PipelineFile[
     if (text !== undefined) found.push({ file: name, text });
   }
   return found;
+}
+
+/** The real path of the folder `root`, or a {@link UserError} that says what it is instead. */
+async function repositoryFolder(root: string): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(root);
+  } catch (error) {
+    if (isMissing(error)) {
+      throw new UserError(
+        UserErrorKind.Usage,
+        `the repository folder ${root} does not exist; give the folder that holds the repository`,
+      );
+    }
+    throw unreadable(root, error);
+  }
+  if (!(await stat(real)).isDirectory()) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `${root} is a file, not a folder; give the folder that holds the repository`,
+    );
+  }
+  return real;
 }
 
 async function folderEntries(root: string): Promise<string[]> {
