@@ -196,6 +196,26 @@ tasks:
         '.slipway.yml:10:5: tasks.a.steps: must list at least one item',
       ]);
     });
+
+    it('keep reports and artifacts inside the repository', () => {
+      expect(
+        problems(`tasks:
+  a:
+    steps: [make test]
+    reports: [/etc/passwd, 'C:\\reports\\*.xml', build/*.xml]
+    artifacts: [../outside/*, dist/../../up, dist/**]
+`),
+      ).toEqual([
+        '.slipway.yml:4:15: tasks.a.reports[0]: use a path relative to the repository, not an ' +
+          'absolute one (got "/etc/passwd")',
+        '.slipway.yml:4:28: tasks.a.reports[1]: use a path relative to the repository, not an ' +
+          'absolute one (got "C:\\\\reports\\\\*.xml")',
+        '.slipway.yml:5:17: tasks.a.artifacts[0]: remove the ".." parts: reports and artifacts are ' +
+          'files inside the repository (got "../outside/*")',
+        '.slipway.yml:5:31: tasks.a.artifacts[1]: remove the ".." parts: reports and artifacts are ' +
+          'files inside the repository (got "dist/../../up")',
+      ]);
+    });
   });
 
   it('reports in the order of the file, with the key as a dotted path', () => {

@@ -52,6 +52,19 @@ export const EnvSchema = z
 
 const globs = oneOrMany(z.string().min(1));
 
+/** Globs of files in the workspace: relative, and never out of it through "..". */
+const workspaceGlobs = oneOrMany(
+  z
+    .string()
+    .min(1)
+    .refine((glob) => !/^(?:[\\/]|[A-Za-z]:[\\/])/.test(glob), {
+      error: 'use a path relative to the repository, not an absolute one',
+    })
+    .refine((glob) => !glob.split(/[\\/]/).includes('..'), {
+      error: 'remove the ".." parts: reports and artifacts are files inside the repository',
+    }),
+);
+
 const PushFilterSchema = z.strictObject({
   branches: globs.optional().describe('Run only for pushes to branches matching these globs.'),
   'branches-ignore': globs.optional().describe('Skip pushes to branches matching these globs.'),
@@ -290,8 +303,12 @@ const taskBodyShape = {
     .array(name('result'))
     .optional()
     .describe('Names of values the task writes to files under $SLIPWAY_RESULTS.'),
-  reports: globs.optional().describe('JUnit XML files, as globs relative to the workspace.'),
-  artifacts: globs.optional().describe('Files to keep after the run, as globs.'),
+  reports: workspaceGlobs
+    .optional()
+    .describe('JUnit XML files, as globs relative to the workspace.'),
+  artifacts: workspaceGlobs
+    .optional()
+    .describe('Files to keep after the run, as globs relative to the workspace.'),
   steps: z
     .array(StepSchema, {
       // Zod also passes the issues of the array's checks (`min`) to this map.
