@@ -45,6 +45,27 @@ describe('discoverPipelineFiles', () => {
     );
   });
 
+  it('refuses a pipeline file that is a folder, and a .slipway that is a file', async () => {
+    await mkdir(join(root, '.slipway.yml'));
+    const folder: unknown = await discoverPipelineFiles(root).catch((e: unknown) => e);
+    expect((folder as ConfigError).diagnostics).toEqual([
+      {
+        file: '.slipway.yml',
+        line: 0,
+        column: 0,
+        key: '',
+        message: 'this is a folder or a special file, not a file; a pipeline file holds YAML',
+      },
+    ]);
+    await rm(join(root, '.slipway.yml'), { recursive: true });
+    await write('.slipway', 'tasks: {}\n');
+    const file: unknown = await discoverPipelineFiles(root).catch((e: unknown) => e);
+    expect(file).toBeInstanceOf(ConfigError);
+    expect((file as ConfigError).diagnostics[0]?.message).toBe(
+      '.slipway is a file; put pipeline files in a folder named .slipway, or name a single one .slipway.yml',
+    );
+  });
+
   it('finds .slipway.yml', async () => {
     await write('.slipway.yml', 'tasks: {}\n');
     expect(await discoverPipelineFiles(root)).toEqual([

@@ -65,9 +65,19 @@ async function folderEntries(root: string): Promise<string[]> {
     const entries = await readdir(join(root, FOLDER));
     return entries.filter((name) => YAML_FILE.test(name)).sort();
   } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'ENOTDIR') {
+      throw notAFile(
+        FOLDER,
+        `${FOLDER} is a file; put pipeline files in a folder named ${FOLDER}, or name a single one .slipway.yml`,
+      );
+    }
     if (isMissing(error)) return [];
     throw unreadable(FOLDER, error);
   }
+}
+
+function notAFile(file: string, message: string): ConfigError {
+  return new ConfigError([{ file, line: 0, column: 0, key: '', message }]);
 }
 
 async function readPipelineFile(
@@ -78,7 +88,14 @@ async function readPipelineFile(
   const path = join(root, ...file.split('/'));
   try {
     const info = await stat(path);
-    if (!info.isFile()) return undefined;
+    if (!info.isFile()) {
+      // Folders among the entries of .slipway/ are passed over; a root file must be a file.
+      if (!(ROOT_FILES as readonly string[]).includes(file)) return undefined;
+      throw notAFile(
+        file,
+        'this is a folder or a special file, not a file; a pipeline file holds YAML',
+      );
+    }
     const target = await realpath(path);
     const inside = relative(rootReal, target);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
