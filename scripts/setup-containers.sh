@@ -94,7 +94,9 @@ else
   say "starting podman system service on unix://$SOCKET (log: $SOCKET_DIR/service.log)"
   mkdir -p "$SOCKET_DIR"
   rm -f "$SOCKET"
-  setsid nohup podman system service --time=0 "unix://$SOCKET" \
+  # From /, not the folder this script runs in: the service outlives it, and conmon
+  # cannot start containers once the service's working directory is removed.
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCKET") \
     >"$SOCKET_DIR/service.log" 2>&1 </dev/null &
   for _ in $(seq 1 50); do
     if answers; then break; fi
