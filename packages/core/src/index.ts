@@ -18,6 +18,7 @@ export * from './makefile/index.js';
 export * from './templates/index.js';
 export * from './project/index.js';
 export * from './ports/clock.js';
+export * from './ports/commit-sync.js';
 export * from './ports/task-workspace.js';
 export * from './scheduler/index.js';
 export * from './engine/index.js';

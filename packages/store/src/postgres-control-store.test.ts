@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '@slipway/core';
+import { CommitSync, UserError } from '@slipway/core';
 import { describeControlStoreContract } from '@slipway/testing';
 import { sql } from 'kysely';
-import { CommitSync } from './dialect/store-dialect.js';
 import { postgresDialect } from './dialect/postgres-dialect.js';
 import { openControlStore } from './open-control-store.js';
 import { PostgresControlStore } from './postgres-control-store.js';

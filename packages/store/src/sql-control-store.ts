@@ -24,6 +24,7 @@ import type {
   RunFilter,
   RunRecord,
   RunSnapshot,
+  CommitSync,
   RunUpdate,
   SecretInfo,
   StoredSecret,
@@ -236,8 +237,12 @@ export class SqlControlStore implements ControlStore {
     return listTasks(this.ctx, runId, taskIds);
   }
 
-  updateRun<T>(runId: string, change: (current: RunSnapshot) => RunUpdate<T>): Promise<T> {
-    return updateRun(this.ctx, runId, change);
+  updateRun<T>(
+    runId: string,
+    change: (current: RunSnapshot) => RunUpdate<T>,
+    sync?: CommitSync,
+  ): Promise<T> {
+    return updateRun(this.ctx, runId, change, sync);
   }
 
   listApprovals(runId: string): Promise<ApprovalRecord[]> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeControlStoreContract } from '@slipway/testing';
-import { CommitSync } from './dialect/store-dialect.js';
+import { CommitSync } from '@slipway/core';
 import { sqliteDialect } from './dialect/sqlite-dialect.js';
 import { openControlStore } from './open-control-store.js';
 import { SqliteControlStore, SqliteSync } from './sqlite-control-store.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './database.js';
-import type { CommitSync } from './dialect/store-dialect.js';
+import type { CommitSync } from '@slipway/core';
 import { retryTransient } from './retry-transient.js';
 import type { StoreContext } from './store-context.js';
 

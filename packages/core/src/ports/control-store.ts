@@ -26,6 +26,7 @@ import type { CommitStatusStore } from './commit-statuses.js';
 import type { PullRequestStore } from './pull-requests.js';
 import type { TriggerEventStore } from './trigger-events.js';
 import type { AgentStore } from './agent-store.js';
+import type { CommitSync } from './commit-sync.js';
 
 /**
  * The control plane's durable state: projects, runs, task attempts and their leases, and
@@ -80,9 +81,17 @@ export interface ControlStore
    * Reads a run's scheduler state, lets `change` decide what happens, and stores the
    * outcome in the same transaction: the new state, task rows, attempts to queue and
    * stop requests. `change` must be pure; it may be called again if a conflicting
-   * writer forces a retry. Returns what `change` returned.
+   * writer forces a retry. Returns what `change` returned. `sync` says when the change
+   * must be on disk ({@link CommitSync.Now} by default); a change that reacts to what the
+   * store already holds (outcomes recorded but not yet applied, a due wake-up) may be
+   * `Later`, because a power loss that undoes it leaves that cause in place, and the same
+   * change is made again.
    */
-  updateRun<T>(runId: string, change: (current: RunSnapshot) => RunUpdate<T>): Promise<T>;
+  updateRun<T>(
+    runId: string,
+    change: (current: RunSnapshot) => RunUpdate<T>,
+    sync?: CommitSync,
+  ): Promise<T>;
   /** Decisions about a run's approval tasks (see {@link RunUpdate.approvals}), oldest first. */
   listApprovals(runId: string): Promise<ApprovalRecord[]>;
 

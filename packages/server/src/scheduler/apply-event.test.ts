@@ -1,4 +1,10 @@
-import { createRunState, type ControlStore, type Plan, type Project } from '@slipway/core';
+import {
+  CommitSync,
+  createRunState,
+  type ControlStore,
+  type Plan,
+  type Project,
+} from '@slipway/core';
 import { openControlStore } from '@slipway/store';
 import { planTask, testPlan } from '@slipway/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -128,6 +134,47 @@ describe('applyEvent', () => {
       (await store.listTasks(runId)).map((t) => [t.taskId, t.status, t.attempt, t.startedAt]);
     expect(await rows(together.id)).toEqual(await rows(apart.id));
     expect((await store.getRun(together.id))?.status).toBe('running');
+  });
+
+  it('syncs the changes someone asked for, and leaves the changes stored outcomes call for to the next sync', async () => {
+    const syncs: (CommitSync | undefined)[] = [];
+    const recording = Object.create(store) as ControlStore;
+    recording.updateRun = (runId, change, sync) => {
+      syncs.push(sync);
+      return store.updateRun(runId, change, sync);
+    };
+    const driver = new RunDriver(recording, new WorkSignal(), () => now);
+    const run = await newRun(testPlan([planTask('build'), planTask('ship', { needs: ['build'] })]));
+    await driver.apply(run.id, { type: 'run_started' });
+    const [claimed] = await store.claimAttempts({
+      agentId: 'a',
+      labels: [],
+      max: 1,
+      now,
+      leaseUntil: now + 1000,
+    });
+    await store.finishAttempts([
+      {
+        attemptId: claimed?.attemptId ?? '',
+        agentId: 'a',
+        outcome: 'succeeded',
+        results: {},
+        error: null,
+        now,
+      },
+    ]);
+    const [outcome] = await store.unappliedOutcomes(10);
+    expect(outcome?.taskId).toBe('build');
+    await driver.applyOutcomes(run.id, outcome ? [outcome] : []);
+    await driver.wake(run.id);
+    expect(await store.unappliedOutcomes(10)).toEqual([]);
+    expect((await store.listTasks(run.id)).map((t) => [t.taskId, t.status])).toEqual([
+      ['build', 'succeeded'],
+      ['ship', 'running'],
+    ]);
+    await driver.apply(run.id, { type: 'cancel_requested' });
+
+    expect(syncs).toEqual([undefined, CommitSync.Later, CommitSync.Later, undefined]);
   });
 
   it('lets the scheduler loop start a run left queued by a crash', async () => {

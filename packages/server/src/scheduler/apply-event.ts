@@ -1,4 +1,5 @@
 import {
+  CommitSync,
   decide,
   isRunFinished,
   RunStatus,
@@ -36,6 +37,11 @@ export interface AppliedEvent {
 export interface ApplyOptions {
   /** Ids of the recorded attempt outcomes this event applies. */
   readonly applied?: readonly string[];
+  /**
+   * When the change must be on disk (see `ControlStore.updateRun`): `Later` for changes
+   * the store's own rows call for, which the scheduler loop makes again if they are lost.
+   */
+  readonly sync?: CommitSync;
 }
 
 /**
@@ -67,8 +73,10 @@ export function applyEvents(
   now: number,
   options: ApplyOptions = {},
 ): Promise<AppliedEvent> {
-  return store.updateRun(runId, (snapshot) =>
-    transition(snapshot, () => events, now, options.applied ?? []),
+  return store.updateRun(
+    runId,
+    (snapshot) => transition(snapshot, () => events, now, options.applied ?? []),
+    options.sync,
   );
 }
 
@@ -91,18 +99,22 @@ export async function createStartedRun(
 /**
  * Applies whatever a run's wake-up time was for: its timeout once the deadline has
  * passed, otherwise a `tick` that starts attempts whose retry backoff is over and fails
- * approvals whose timeout has passed.
+ * approvals whose timeout has passed. Committed {@link CommitSync.Later}: the wake-up
+ * time stays stored until this change is, so a lost change is made again.
  */
 export function applyWake(store: ControlStore, runId: string, now: number): Promise<AppliedEvent> {
-  return store.updateRun(runId, (snapshot) =>
-    transition(
-      snapshot,
-      (deadline) => [
-        deadline !== null && now >= deadline ? { type: 'run_timed_out' } : { type: 'tick' },
-      ],
-      now,
-      [],
-    ),
+  return store.updateRun(
+    runId,
+    (snapshot) =>
+      transition(
+        snapshot,
+        (deadline) => [
+          deadline !== null && now >= deadline ? { type: 'run_timed_out' } : { type: 'tick' },
+        ],
+        now,
+        [],
+      ),
+    CommitSync.Later,
   );
 }
 

@@ -1,4 +1,5 @@
 import {
+  CommitSync,
   RunStatus,
   TaskStatus,
   type ConcurrencyGroupRef,
@@ -93,7 +94,12 @@ export class RunDriver {
 
   /**
    * Applies outcomes the store recorded for attempts of one run, in their order, in one
-   * change of the run, and marks them applied.
+   * change of the run, and marks them applied. The change is committed
+   * {@link CommitSync.Later}: the outcomes were stored with a sync when the agent reported
+   * them, and until this change is on disk they stay unapplied there, so the scheduler
+   * loop applies them again after a power loss undid it. Anything the change let others
+   * see that syncs (an agent's claim of an attempt it queued, an approval) takes it to the
+   * disk first.
    */
   async applyOutcomes(runId: string, outcomes: readonly RecordedOutcome[]): Promise<AppliedEvent> {
     const events = outcomes.map((outcome): SchedulerEvent => ({
@@ -107,6 +113,7 @@ export class RunDriver {
     return this.settled(
       await applyEvents(this.store, runId, events, this.now(), {
         applied: outcomes.map((outcome) => outcome.attemptId),
+        sync: CommitSync.Later,
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDatabase } from '../database.js';
-import { CommitSync, type StoreDialect } from './store-dialect.js';
+import { CommitSync } from '@slipway/core';
+import type { StoreDialect } from './store-dialect.js';
 
 /** `serialization_failure` and `deadlock_detected`: the transaction may run again. */
 const TRANSIENT_CODES = new Set(['40001', '40P01']);

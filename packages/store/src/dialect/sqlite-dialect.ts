@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDatabase } from '../database.js';
-import { CommitSync, type StoreDialect } from './store-dialect.js';
+import { CommitSync } from '@slipway/core';
+import type { StoreDialect } from './store-dialect.js';
 
 /**
  * SQLite: one writer at a time, taken at `BEGIN IMMEDIATE`. `syncsEveryCommit` says

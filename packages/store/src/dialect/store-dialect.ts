@@ -1,19 +1,6 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { CommitSync } from '@slipway/core';
 import type { StoreDatabase } from '../database.js';
-
-/**
- * When a write transaction's commit reaches the disk. `Now`: before the commit returns
- * (as the database is configured to sync). `Later`: with the next commit that syncs,
- * which takes every earlier commit along; an operating system crash or power loss before
- * then may undo it, a crash of Slipway's process cannot. Log chunks are committed `Later`:
- * an agent reports an attempt's end only after its logs, so the end's commit makes them
- * durable.
- */
-export const CommitSync = {
-  Now: 'now',
-  Later: 'later',
-} as const;
-export type CommitSync = (typeof CommitSync)[keyof typeof CommitSync];
 
 /** What differs between the SQL databases the store runs on; every query shares the rest. */
 export interface StoreDialect {

@@ -1,9 +1,8 @@
-import type { LogChunk, LogLimit } from '@slipway/core';
+import { CommitSync, type LogChunk, type LogLimit } from '@slipway/core';
 import type { LogStepsTable } from '../database.js';
 import { chunks } from '../rows/chunks.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
-import { CommitSync } from '../dialect/store-dialect.js';
 
 interface StepCount {
   readonly attemptId: string;

@@ -1,5 +1,4 @@
-import type { LogChunk, LogLimit } from '@slipway/core';
-import { CommitSync } from '../dialect/store-dialect.js';
+import { CommitSync, type LogChunk, type LogLimit } from '@slipway/core';
 import { chunks } from '../rows/chunks.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';

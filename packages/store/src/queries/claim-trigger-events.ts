@@ -1,6 +1,5 @@
-import { TriggerEventStatus, type ClaimedTriggerEvent } from '@slipway/core';
+import { CommitSync, TriggerEventStatus, type ClaimedTriggerEvent } from '@slipway/core';
 import { TRIGGER_EVENT_COLUMNS, toTriggerEvent } from '../rows/trigger-event.js';
-import { CommitSync } from '../dialect/store-dialect.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 

@@ -1,5 +1,4 @@
-import { TriggerEventStatus, type TriggerEventSettlement } from '@slipway/core';
-import { CommitSync } from '../dialect/store-dialect.js';
+import { CommitSync, TriggerEventStatus, type TriggerEventSettlement } from '@slipway/core';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 

@@ -1,5 +1,6 @@
 import {
   RunStatus,
+  type CommitSync,
   UserError,
   UserErrorKind,
   isRunFinished,
@@ -22,14 +23,16 @@ import { writeTaskChanges } from './write-task-changes.js';
 /**
  * Reads a run and its state while holding it (the row lock on PostgreSQL, the write lock
  * on SQLite), lets `change` decide, and writes everything `change` returned in the same
- * transaction. `change` runs again when a conflict forces the transaction to restart.
+ * transaction, committed as `sync` says. `change` runs again when a conflict forces the
+ * transaction to restart.
  */
 export function updateRun<T>(
   ctx: StoreContext,
   runId: string,
   change: (current: RunSnapshot) => RunUpdate<T>,
+  sync?: CommitSync,
 ): Promise<T> {
-  return writeTransaction(ctx, (trx) => updateRunWithin(ctx, trx, runId, change));
+  return writeTransaction(ctx, (trx) => updateRunWithin(ctx, trx, runId, change), sync);
 }
 
 /** {@link updateRun} inside the write transaction `trx`. */
