@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDatabase } from '../database.js';
 import { CommitSync } from '@slipway/core';
+import type { StoreDatabase } from '../database.js';
 import type { StoreDialect } from './store-dialect.js';
 
 /**
