@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type {
-  AttemptFinish,
-  ControlStore,
-  ClaimedTriggerEvent,
-  NewTriggerEvent,
+import {
+  TriggerEventStatus,
+  type AttemptFinish,
+  type ControlStore,
+  type ClaimedTriggerEvent,
+  type NewTriggerEvent,
+  type TriggerEventRecord,
 } from '@slipway/core';
 import { GroupCommit } from './loops/group-commit.js';
 import { StepRunnerExecutor } from '@slipway/executors/step-runner';
@@ -382,17 +384,21 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     startWaiting: (event) => handleEvent(event, true),
     runsStarted: (project, commit, runIds) => recordStatuses(project.id, commit, runIds, []),
   });
+  const reportSettled = (
+    event: TriggerEventRecord,
+    result: Pick<TriggerEventResult, 'status' | 'outcome' | 'event' | 'runIds'>,
+  ): void => {
+    metrics.triggerEventSettled(result.status, result.event, result.runIds.length);
+    app.log.info(
+      { event: event.id, status: result.status },
+      `trigger event ${event.source} ${event.kind}: ${result.outcome}`,
+    );
+  };
   const triggers = new TriggerLoop(store, {
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     now,
     process: (event) => handleEvent(event, false),
-    onSettled: (event, result) => {
-      metrics.triggerEventSettled(result.status, result.event, result.runIds.length);
-      app.log.info(
-        { event: event.id, status: result.status },
-        `trigger event ${event.source} ${event.kind}: ${result.outcome}`,
-      );
-    },
+    onSettled: reportSettled,
     onError: (error) => {
       app.log.error({ err: error }, 'triggers: could not handle an event; it is retried later');
     },
@@ -455,8 +461,12 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
     ),
     metrics,
     now,
-    onStored: () => {
-      triggers.wake();
+    onStored: (event) => {
+      if (event.status === TriggerEventStatus.Pending) triggers.wake();
+      else {
+        const { status, outcome, runIds } = event;
+        reportSettled(event, { status, outcome: outcome ?? '', event: null, runIds });
+      }
     },
     onSecretError: (error, project) => {
       app.log.error({ err: error }, `webhook of project ${project}: the secret cannot be opened`);

@@ -55,10 +55,16 @@ export interface NewTriggerEvent {
   /** The payload, as JSON text. */
   readonly payload: string;
   readonly receivedAt: number;
+  /**
+   * Why the event starts nothing, when that is known on arrival (a push deleting a
+   * branch, a kind of event no pipeline listens to): it is stored `ignored` with this
+   * outcome, already settled, and never handled in the background.
+   */
+  readonly ignored?: string;
 }
 
 /** A stored trigger event, without its payload. */
-export interface TriggerEventRecord extends Omit<NewTriggerEvent, 'payload'> {
+export interface TriggerEventRecord extends Omit<NewTriggerEvent, 'payload' | 'ignored'> {
   /** Ids sort by arrival. */
   readonly id: string;
   readonly status: TriggerEventStatus;

@@ -6,6 +6,7 @@ import {
   type NewTriggerEvent,
   type Project,
   type RecordedTriggerEvent,
+  type TriggerEventRecord,
 } from '@slipway/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.js';
@@ -15,6 +16,7 @@ import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { header, verifySignature, type Headers } from './verify-signature.js';
 import type { GroupCommit } from '../loops/group-commit.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
+import { normalizeEvent } from './normalize-event.js';
 
 /** Largest webhook body. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -39,8 +41,11 @@ export interface WebhookRouteContext {
   readonly writer: GroupCommit<NewTriggerEvent, RecordedTriggerEvent>;
   readonly metrics: ServerMetrics;
   readonly now: () => number;
-  /** Called once a new event is stored, to wake whoever handles events. */
-  readonly onStored: () => void;
+  /**
+   * Called once a new event is stored: a pending one wakes whoever handles events, one
+   * stored `ignored` is settled already.
+   */
+  readonly onStored: (event: TriggerEventRecord) => void;
   /** Called when a stored secret cannot be opened (another server key). */
   readonly onSecretError: (error: unknown, project: string) => void;
 }
@@ -50,7 +55,9 @@ export interface WebhookRouteContext {
  * Fastify scope of its own, so no other route changes): the signature is checked over
  * exactly what was sent, before the JSON is read. The delivery is answered 202 only
  * once it is stored; a delivery id seen before is answered 202 with `duplicate` and
- * stores nothing. No secret set, a secret this server cannot open, a missing or wrong
+ * stores nothing. A delivery whose payload alone shows that it starts nothing (a push
+ * deleting a branch, a kind of event no trigger reads) is stored settled as `ignored`,
+ * so the background handling never claims it. No secret set, a secret this server cannot open, a missing or wrong
  * signature: all 401 with one message. An unknown project is answered the same way, so
  * that project names cannot be probed.
  */
@@ -133,6 +140,7 @@ async function receive(
       `the delivery has no ${missing} header: send the ${forge} webhook as the forge sends it`,
     );
   }
+  const ignored = ignoredOnArrival(forge, kind, payload);
   const recorded = await context.writer.add({
     projectId: project.id,
     source: forge,
@@ -140,10 +148,25 @@ async function receive(
     kind: kind.slice(0, 100),
     payload: body,
     receivedAt: context.now(),
+    ...(ignored !== undefined ? { ignored } : {}),
   });
   metrics.webhookReceived(forge, recorded.duplicate);
-  if (!recorded.duplicate) context.onStored();
+  if (!recorded.duplicate) context.onStored(recorded.event);
   return { event: recorded.event.id, duplicate: recorded.duplicate };
+}
+
+/**
+ * Why a delivery starts nothing, when its payload alone shows it; undefined when the
+ * background handling must decide. A payload the reading fails on for any other reason
+ * is left to that handling too, which reports the failure and keeps the event.
+ */
+function ignoredOnArrival(forge: Forge, kind: string, payload: object): string | undefined {
+  try {
+    const normalized = normalizeEvent(forge, kind, payload);
+    return 'ignored' in normalized ? normalized.ignored : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Projects by id or name, kept once found: a project's id, name and source never change. */

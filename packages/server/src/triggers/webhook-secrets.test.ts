@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { openControlStore } from '@slipway/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretBox } from '../secrets/secret-box.js';
-import { WebhookSecrets } from './webhook-secrets.js';
+import { WEBHOOK_SETTINGS_FRESH_MS, WebhookSecrets } from './webhook-secrets.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 describe('WebhookSecrets', () => {
-  it('opens the secret last set, also when another server replaced it', async () => {
+  it('opens the secret last set: at once when set here, within a second when another server replaced it', async () => {
     const store = await openControlStore(':memory:');
     closers.push(() => store.close());
     const box = new SecretBox(randomBytes(32));
@@ -19,8 +19,9 @@ describe('WebhookSecrets', () => {
       source: '/repo',
       defaultBranch: 'main',
     });
-    const here = new WebhookSecrets(store, box, () => 1);
-    const elsewhere = new WebhookSecrets(store, box, () => 2);
+    let clock = 1;
+    const here = new WebhookSecrets(store, box, () => clock);
+    const elsewhere = new WebhookSecrets(store, box, () => clock);
     expect(await here.open(project.id)).toBeNull();
 
     await here.put(project.id, 'github', 'first-secret-0123456789');
@@ -35,8 +36,19 @@ describe('WebhookSecrets', () => {
 
     await elsewhere.put(project.id, 'gitea', 'second-secret-0123456789');
     expect(await here.open(project.id)).toEqual({
+      forge: 'github',
+      secret: 'first-secret-0123456789',
+    });
+    clock += WEBHOOK_SETTINGS_FRESH_MS;
+    expect(await here.open(project.id)).toEqual({
       forge: 'gitea',
       secret: 'second-secret-0123456789',
+    });
+
+    await here.put(project.id, 'gitlab', 'third-secret-0123456789');
+    expect(await here.open(project.id)).toEqual({
+      forge: 'gitlab',
+      secret: 'third-secret-0123456789',
     });
   });
 });

@@ -226,6 +226,26 @@ describe('GitHub webhooks, end to end', () => {
     );
   });
 
+  it('settles on arrival a delivery that starts nothing: a deleted branch, a star', async () => {
+    const { server, client, base } = await setUp();
+    await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });
+    await server.triggers.stop();
+    const deleted = githubExample('push', (p) => p.deleted === true);
+    expect(await deliver(base, 'push', deleted)).toMatchObject({ status: 202 });
+    expect(await deliver(base, 'star', githubExample('star'))).toMatchObject({ status: 202 });
+
+    const { events } = await client.listTriggerEvents('shop');
+    expect(events.map((e) => [e.kind, e.status, e.outcome])).toEqual([
+      ['star', 'ignored', 'GitHub star events start no runs'],
+      ['push', 'ignored', `${String(deleted.ref)} was deleted`],
+    ]);
+    expect(events.every((e) => e.processedAt !== null)).toBe(true);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(
+      /slipway_trigger_events_processed_total\{[^}]*status="ignored"[^}]*\} 2/,
+    );
+  });
+
   it('answers malformed JSON 400 and a body over 1 MiB 413', async () => {
     const { client, base } = await setUp();
     await client.putProjectWebhook('shop', { forge: 'github', secret: SECRET });

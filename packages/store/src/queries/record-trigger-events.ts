@@ -10,7 +10,8 @@ import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 
 /**
- * Stores trigger events `pending` in one transaction (one commit, however many events:
+ * Stores trigger events `pending`, or `ignored` and settled when their
+ * {@link NewTriggerEvent.ignored} says why, in one transaction (one commit, however many events:
  * the webhook intake groups concurrent deliveries this way), with one insert of the
  * events and one of their payloads. An event whose (project, source, delivery id) exists
  * already, stored before or earlier in this call, is not stored again and is answered
@@ -36,10 +37,13 @@ export function recordTriggerEvents(
               delivery_id: event.deliveryId,
               kind: event.kind,
               received_at: event.receivedAt,
-              status: TriggerEventStatus.Pending,
-              outcome: null,
+              status:
+                event.ignored === undefined
+                  ? TriggerEventStatus.Pending
+                  : TriggerEventStatus.Ignored,
+              outcome: event.ignored ?? null,
               run_ids: '[]',
-              processed_at: null,
+              processed_at: event.ignored === undefined ? null : event.receivedAt,
               claimed_by: null,
               claimed_until: null,
             })),
