@@ -75,6 +75,23 @@ describe('GroupCommit, as webhook intake uses it', () => {
     expect(batches.length).toBeLessThanOrEqual(8);
   });
 
+  it('groups with the deliveries of one turn those that arrive in the next', async () => {
+    const { batches, project, writer } = await intake();
+    const deliver = (id: string) =>
+      writer.add({
+        projectId: project.id,
+        source: 'github',
+        deliveryId: id,
+        kind: 'push',
+        payload: '{}',
+        receivedAt: 1,
+      });
+    const first = deliver('first');
+    const next = new Promise((resolve) => setImmediate(() => resolve(deliver('next'))));
+    await Promise.all([first, next]);
+    expect(batches).toEqual([2]);
+  });
+
   it('fails every delivery of a write that fails, and goes on with the next', async () => {
     const { project, writer } = await intake();
     const unknown: NewTriggerEvent = {

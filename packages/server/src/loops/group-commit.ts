@@ -13,12 +13,16 @@ interface Waiting<In, Out> {
  * Each caller's promise settles only once the write holding its item has committed, so a
  * request is still answered only after what it brought is stored.
  *
- * The first item of a group waits for `setImmediate`, not for a timer: SQLite's driver is
- * synchronous, so a write started at once would run to its commit before the other
- * requests read in the same turn got to `add` theirs, and every group would hold one
- * item. Waiting for the check phase lets the whole turn's items join; an idle server adds
- * no delay beyond that turn. A busy server makes one commit (one fsync on SQLite) per
- * group instead of one per item. A failed write fails every item of its group.
+ * The first item of a group waits for the check phase of the next turn of the event loop
+ * (`setImmediate` twice), not for a timer. SQLite's driver is synchronous, so a write
+ * started at once would run to its commit before the other requests read in the same
+ * turn got to `add` theirs, and every group would hold one item; and the turn in between
+ * reads the requests that arrived while this turn's were handled (on a busy server, those
+ * the clients sent on getting the previous group's answers), so one group takes both
+ * instead of each going to its own commit. Neither wait blocks on I/O: an idle server
+ * adds no delay beyond the two turns. A busy server makes one commit (one fsync on
+ * SQLite) per group instead of one per item. A failed write fails every item of its
+ * group.
  */
 export class GroupCommit<In, Out> {
   private queue: Waiting<In, Out>[] = [];
@@ -35,8 +39,10 @@ export class GroupCommit<In, Out> {
       if (this.writing || this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => {
-        this.scheduled = false;
-        void this.flush();
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
       });
     });
   }
