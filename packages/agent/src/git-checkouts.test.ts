@@ -1,11 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
 import { StepRunnerExecutor } from '@slipway/executors/step-runner';
-import { GitCheckouts } from './git-checkouts.js';
+import { GitCheckouts, type Checkout } from './git-checkouts.js';
 import { launchHere, type CommandLauncher } from '@slipway/executors';
 
 const git = (cwd: string, ...args: string[]) =>
@@ -153,9 +163,47 @@ describe('GitCheckouts', () => {
     );
     const lookups = (started: string[]) => started.filter((command) => command !== 'read-tree');
     expect(lookups(together.started)).toEqual(lookups(alone.started));
-    expect(together.started.filter((command) => command === 'read-tree')).toHaveLength(5);
+    // One for the first checkout, one for the template the other four copy.
+    expect(together.started.filter((command) => command === 'read-tree')).toHaveLength(2);
     expect(many.map((checkout) => checkout.commit)).toEqual(Array(5).fill(first));
     await Promise.all([single, ...many].map((checkout) => checkout.remove()));
+  });
+
+  it('copies further checkouts of a commit from a template: as git would check them out, each its own', async () => {
+    await mkdir(join(repo, 'bin'));
+    await writeFile(join(repo, 'bin', 'build.sh'), '#!/bin/sh\necho built\n', { mode: 0o755 });
+    await symlink('bin/build.sh', join(repo, 'build'));
+    await writeFile(join(repo, '.gitattributes'), '*.bat text eol=crlf\n');
+    await writeFile(join(repo, 'run.bat'), 'echo one\necho two\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'more files');
+    const head = git(repo, 'rev-parse', 'HEAD');
+    const { checkouts: recording, started } = recordingCheckouts('template-cache');
+
+    const made = await Promise.all(
+      [1, 2, 3, 4].map((n) => recording.checkout(repo, head, join(temp, `t${n}`))),
+    );
+    expect(started.filter((command) => command === 'read-tree')).toHaveLength(2);
+    for (const { path } of made) {
+      expect(git(path, 'status', '--porcelain')).toBe('');
+      git(path, 'diff-index', '--quiet', 'HEAD');
+      expect((await stat(join(path, 'bin', 'build.sh'))).mode & 0o111).not.toBe(0);
+      expect(await readlink(join(path, 'build'))).toBe('bin/build.sh');
+      expect(await readFile(join(path, 'run.bat'), 'utf8')).toBe('echo one\r\necho two\r\n');
+    }
+
+    const [changed, untouched] = made as [Checkout, Checkout];
+    await writeFile(join(changed.path, 'app.txt'), 'changed\n');
+    expect(() => git(changed.path, 'diff-index', '--quiet', 'HEAD')).toThrow();
+    git(untouched.path, 'diff-index', '--quiet', 'HEAD');
+    expect(await readFile(join(untouched.path, 'app.txt'), 'utf8')).toBe('two\n');
+
+    await rm(join(temp, 'template-cache', 'templates'), { recursive: true, force: true });
+    started.length = 0;
+    const afterLoss = await recording.checkout(repo, head, join(temp, 't5'));
+    expect(started).toEqual(['read-tree']);
+    expect(git(afterLoss.path, 'status', '--porcelain')).toBe('');
+    await Promise.all([...made, afterLoss].map((checkout) => checkout.remove()));
   });
 
   it('checks out branches and tags by name', async () => {

@@ -3,10 +3,32 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CommandLauncher } from '@slipway/executors';
 import { borrowLocalObjects, FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
+import { CheckoutTemplate } from './checkout-template.js';
 import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
+
+/** Templates kept at once; the oldest goes first. */
+const MAX_TEMPLATES = 8;
+
+/**
+ * Settings of the index `read-tree` writes: the plain format {@link CheckoutTemplate}
+ * copies, whatever the machine's git configuration prefers.
+ */
+const PLAIN_INDEX = ['-c', 'index.version=2', '-c', 'core.splitIndex=false'];
 
 /** Runs one git command (see {@link runGit}) the way the checkouts were told to. */
 type Git = (args: readonly string[], options?: Omit<GitOptions, 'launch'>) => Promise<string>;
+
+/** A template of a commit and the removal of its files. */
+interface Template {
+  readonly template: CheckoutTemplate;
+  remove(): Promise<void>;
+}
+
+/** A checkout as made here: where its index is, and whether it was copied from a template. */
+interface WorktreeCheckout extends Checkout {
+  readonly indexPath: string;
+  readonly copied: boolean;
+}
 
 /** A checked-out commit; {@link Checkout.remove} deletes it. */
 export interface Checkout {
@@ -38,6 +60,11 @@ export class GitCheckouts {
   private readonly maintenance = new FetchMaintenance();
   /** Caches whose worktrees of earlier processes were pruned. */
   private readonly pruned = new Set<string>();
+  /** Commits checked out once, by cache and commit id. */
+  private readonly checkedOut = new Set<string>();
+  /** Templates of commits checked out more than once, oldest first; null where git must do. */
+  private readonly templates = new Map<string, Promise<Template | null>>();
+  private templatesCleared: Promise<void> | undefined;
 
   private readonly git: Git;
 
@@ -77,7 +104,7 @@ export class GitCheckouts {
       (isFullCommitId(commit) && this.pruned.has(repo) ? commit.toLowerCase() : undefined);
     if (direct !== undefined) {
       try {
-        const checkout = await addWorktree(this.git, repo, into, direct);
+        const checkout = await this.addWorktree(repo, into, direct);
         this.remember(key, direct);
         return checkout;
       } catch (error) {
@@ -105,7 +132,76 @@ export class GitCheckouts {
       });
     });
     if (isHexCommit(commit)) this.remember(key, found);
-    return await addWorktree(this.git, repo, into, found);
+    return await this.addWorktree(repo, into, found);
+  }
+
+  /**
+   * A new worktree of `commit` in `into`. The first checkout of a commit runs `git
+   * read-tree`; one asked for while an earlier one is made or after it makes a template
+   * of the commit (see {@link CheckoutTemplate}), which it and every later one copy with
+   * no git process. A template that cannot be copied any more (the cache was deleted) is
+   * dropped, and git makes the checkout.
+   */
+  private async addWorktree(repo: string, into: string, commit: string): Promise<Checkout> {
+    const key = `${repo}\0${commit}`;
+    let template = this.templates.get(key);
+    if (template === undefined) {
+      if (!this.checkedOut.has(key)) {
+        if (this.checkedOut.size >= 10_000) this.checkedOut.clear();
+        this.checkedOut.add(key);
+        try {
+          return await addWorktree(this.git, repo, into, commit);
+        } catch (error) {
+          this.checkedOut.delete(key);
+          throw error;
+        }
+      }
+      template = this.makeTemplate(repo, commit);
+      this.templates.set(key, template);
+      for (const [old, made] of this.templates) {
+        if (this.templates.size <= MAX_TEMPLATES) break;
+        this.templates.delete(old);
+        void made.then(
+          (dropped) => dropped?.remove(),
+          () => undefined,
+        );
+      }
+    }
+    const made = await template.catch(() => {
+      if (this.templates.get(key) === template) this.templates.delete(key);
+      return null;
+    });
+    const checkout = await addWorktree(this.git, repo, into, commit, made?.template);
+    if (made !== null && !checkout.copied && this.templates.get(key) === template) {
+      this.templates.delete(key);
+      void made.remove();
+    }
+    return checkout;
+  }
+
+  /**
+   * A template of `commit`, or null when its index is not one a template copies. Rejects
+   * when git cannot check the commit out.
+   */
+  private async makeTemplate(repo: string, commit: string): Promise<Template | null> {
+    const folder = join(this.cacheDir, 'templates');
+    // Templates of earlier processes are left over: the first template clears them.
+    this.templatesCleared ??= rm(folder, { recursive: true, force: true });
+    await this.templatesCleared;
+    const into = join(
+      folder,
+      `${basename(repo, '.git')}-${commit}-${randomBytes(4).toString('hex')}`,
+    );
+    await mkdir(folder, { recursive: true });
+    const made = await addWorktree(this.git, repo, into, commit);
+    const template = await CheckoutTemplate.read(into, made.indexPath, commit.length / 2).catch(
+      () => null,
+    );
+    if (template === null) {
+      await made.remove();
+      return null;
+    }
+    return { template, remove: () => made.remove() };
   }
 
   /*
@@ -271,8 +367,10 @@ async function addWorktree(
   repo: string,
   into: string,
   commit: string,
-): Promise<Checkout> {
+  template?: CheckoutTemplate,
+): Promise<WorktreeCheckout> {
   const admin = join(repo, 'worktrees', `${worktreeName(into)}-${randomBytes(6).toString('hex')}`);
+  const indexPath = join(admin, 'index');
   const remove = async (): Promise<void> => {
     await rm(into, { recursive: true, force: true });
     await rm(admin, { recursive: true, force: true });
@@ -285,6 +383,7 @@ async function addWorktree(
     await rm(admin, { recursive: true, force: true });
     throw intoMade.reason;
   }
+  let copied = false;
   try {
     if (adminMade.status === 'rejected') throw adminMade.reason;
     await Promise.all([
@@ -293,12 +392,13 @@ async function addWorktree(
       writeFile(join(admin, 'commondir'), '../..\n'),
       writeFile(join(admin, 'HEAD'), `${commit}\n`),
     ]);
-    await git(['read-tree', '--reset', '-u', commit], { cwd: into });
+    copied = template !== undefined && (await template.copyTo(into, indexPath));
+    if (!copied) await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();
     throw error;
   }
-  return { path: into, commit, remove };
+  return { path: into, commit, remove, indexPath, copied };
 }
 
 function worktreeName(path: string): string {
