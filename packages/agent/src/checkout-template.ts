@@ -82,7 +82,7 @@ export class CheckoutTemplate {
       const folder = dirname(entry.path);
       if (folder !== '.') folders.add(folder);
     }
-    for (const folder of [...folders].sort()) await mkdir(join(into, folder), { recursive: true });
+    await Promise.all([...folders].map((folder) => mkdir(join(into, folder), { recursive: true })));
     await Promise.all(
       this.entries.map(async (entry) => {
         const from = join(this.root, entry.path);

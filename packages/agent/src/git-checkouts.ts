@@ -386,13 +386,13 @@ async function addWorktree(
   let copied = false;
   try {
     if (adminMade.status === 'rejected') throw adminMade.reason;
-    await Promise.all([
+    [copied] = await Promise.all([
+      template?.copyTo(into, indexPath) ?? false,
       writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
       writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),
       writeFile(join(admin, 'commondir'), '../..\n'),
       writeFile(join(admin, 'HEAD'), `${commit}\n`),
     ]);
-    copied = template !== undefined && (await template.copyTo(into, indexPath));
     if (!copied) await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();
