@@ -42,7 +42,11 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
 
 describe('the control plane end to end', () => {
   it('runs a two-task pipeline for an agent speaking the protocol', async () => {
-    const { repo, client } = await setUp();
+    const testReadsBuild = TWO_TASKS.replace(
+      '    needs: [build]\n',
+      '    needs: [build]\n    env:\n      BUILD_STATUS: ${{ tasks.build.status }}\n',
+    );
+    const { repo, client } = await setUp({}, {}, testReadsBuild);
     await client.createProject({ name: 'shop', source: repo.dir });
     const run = await client.createRun('shop');
     expect(run.status).toBe('running');
@@ -98,7 +102,9 @@ describe('the control plane end to end', () => {
     expect(finished).toEqual({ accepted: true });
     const test = await waiting;
     expect(test).toMatchObject({ taskId: 'test', attempt: 1 });
-    expect(test.context.tasks).toEqual({ build: { status: 'succeeded', results: {} } });
+    // Only a task whose env holds an expression gets the context its expressions read.
+    expect(build.context).toBeUndefined();
+    expect(test.context?.tasks).toEqual({ build: { status: 'succeeded', results: {} } });
 
     await client.sendLogs({
       agentId,

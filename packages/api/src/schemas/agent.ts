@@ -116,7 +116,9 @@ export const ClaimedAttempt = z.object({
   project: z
     .object({ source: z.string(), commit: z.string() })
     .describe("Where to check the workspace out: the project's source at exactly this commit."),
-  context: ExpressionContext,
+  context: ExpressionContext.optional().describe(
+    "What the task's env expressions read; absent when no env value of the task or its steps holds an expression.",
+  ),
   leaseMs: z
     .number()
     .int()

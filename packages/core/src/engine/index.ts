@@ -9,3 +9,4 @@ export {
   type AttemptStop,
 } from './run-attempt.js';
 export type { ApprovalAnswer, ApprovalPrompter } from './approval-prompter.js';
+export { readsExpressionContext } from './step-environment.js';

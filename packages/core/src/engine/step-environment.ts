@@ -22,6 +22,16 @@ export interface EnvironmentInput {
 }
 
 /**
+ * Whether {@link stepEnvironments} reads the expression context for `task`: only when an
+ * env value of the task or of one of its steps holds an expression.
+ */
+export function readsExpressionContext(task: PlanTask): boolean {
+  const holdsExpressions = (env: Readonly<Record<string, string>>): boolean =>
+    Object.values(env).some(hasExpressions);
+  return holdsExpressions(task.env) || task.steps.some((step) => holdsExpressions(step.env));
+}
+
+/**
  * The complete environment of each step of an attempt. Later sources win: the base
  * environment, `CI=true`, the `SLIPWAY_*` facts, `MATRIX_<AXIS>`, the task's env, the
  * step's env, then the secrets. Env values holding `${{ }}` are evaluated now, at the

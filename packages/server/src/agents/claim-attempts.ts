@@ -1,5 +1,6 @@
 import type { ClaimedAttempt, ClaimRequest } from '@slipway/api';
 import {
+  readsExpressionContext,
   tasksReadBy,
   type ClaimedAttempt as StoredClaim,
   type ControlStore,
@@ -89,7 +90,10 @@ async function describe(
       loaded = (async () => {
         const [run, tasks] = await Promise.all([
           store.getRun(runId),
-          store.listTasks(runId, tasksReadByAny(claimed.filter((c) => c.runId === runId))),
+          store.listTasks(
+            runId,
+            tasksReadByAny(claimed.filter((c) => c.runId === runId && readsContext(c))),
+          ),
         ]);
         if (!run) throw new Error(`claimed an attempt of run ${runId}, which does not exist`);
         const project = await store.findProject(run.projectId);
@@ -116,13 +120,27 @@ async function describe(
         task,
         run: { pipeline: attempt.plan.pipeline, params: attempt.plan.params, trigger: run.trigger },
         project: { source: project.source, commit: run.trigger.commit ?? '' },
-        context: attemptContext(attempt.plan, run.status, records, attempt.taskId),
+        ...(readsContext(attempt)
+          ? { context: attemptContext(attempt.plan, run.status, records, attempt.taskId) }
+          : {}),
         leaseMs: context.leaseMs,
         maxStepLogBytes: context.maxStepLogBytes,
         secrets: { ...secrets },
       };
     }),
   );
+}
+
+/**
+ * Whether the agent reads the attempt's expression context: a task whose env holds no
+ * expression gets none, and the rows of the tasks it needs are not read for it (in a
+ * long chain, a task sees every task before it).
+ */
+function readsContext(attempt: StoredClaim): boolean {
+  const graph = graphOf(attempt.plan);
+  const index = graph.indexOf.get(attempt.taskId);
+  const task = index === undefined ? undefined : attempt.plan.tasks[index];
+  return task === undefined || readsExpressionContext(task);
 }
 
 /**
