@@ -26,6 +26,8 @@ tasks:
         run: echo linting
   test:
     needs: [build]
+    env:
+      VERSION: \${{ tasks.build.results.version }}
     steps:
       - name: unit
         run: echo testing
@@ -163,7 +165,7 @@ describe('rerun and retry', () => {
       [retry.id, 'lint'],
       [retry.id, 'test'],
     ]);
-    expect(again[1]?.context.tasks?.build).toEqual({
+    expect(again[1]?.context?.tasks?.build).toEqual({
       status: 'succeeded',
       results: { version: '1.2.3' },
     });
