@@ -87,7 +87,11 @@ describe('GroupCommit, as webhook intake uses it', () => {
         receivedAt: 1,
       });
     const first = deliver('first');
-    const next = new Promise((resolve) => setImmediate(() => resolve(deliver('next'))));
+    const next = new Promise((resolve) =>
+      setImmediate(() => {
+        resolve(deliver('next'));
+      }),
+    );
     await Promise.all([first, next]);
     expect(batches).toEqual([2]);
   });
