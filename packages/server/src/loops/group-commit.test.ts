@@ -30,19 +30,23 @@ async function intake() {
   return { store: counting, batches, project, writer };
 }
 
+/** A delivery to project `projectId` with delivery id `id`. */
+function delivery(projectId: string, id: string): NewTriggerEvent {
+  return {
+    projectId,
+    source: 'github',
+    deliveryId: id,
+    kind: 'push',
+    payload: '{}',
+    receivedAt: 1,
+  };
+}
+
 describe('GroupCommit, as webhook intake uses it', () => {
   it('stores concurrent deliveries in a few writes, answering each once stored', async () => {
     const { store: counting, batches, project, writer } = await intake();
-    const event = (id: string): NewTriggerEvent => ({
-      projectId: project.id,
-      source: 'github',
-      deliveryId: id,
-      kind: 'push',
-      payload: '{}',
-      receivedAt: 1,
-    });
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => writer.add(event(`d${i % 40}`))),
+      Array.from({ length: 50 }, (_, i) => writer.add(delivery(project.id, `d${i % 40}`))),
     );
     expect(answers.filter((a) => !a.duplicate)).toHaveLength(40);
     expect(answers.filter((a) => a.duplicate)).toHaveLength(10);
@@ -60,14 +64,7 @@ describe('GroupCommit, as webhook intake uses it', () => {
     // finish in separate callbacks, then each request records its delivery.
     const deliver = async (i: number) => {
       await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(`body ${i}`));
-      return await writer.add({
-        projectId: project.id,
-        source: 'github',
-        deliveryId: `d${i}`,
-        kind: 'push',
-        payload: '{}',
-        receivedAt: 1,
-      });
+      return await writer.add(delivery(project.id, `d${i}`));
     };
     const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => deliver(i)));
     expect(answers.every((a) => !a.duplicate)).toBe(true);
@@ -77,15 +74,7 @@ describe('GroupCommit, as webhook intake uses it', () => {
 
   it('groups with the deliveries of one turn those that arrive in the next', async () => {
     const { batches, project, writer } = await intake();
-    const deliver = (id: string) =>
-      writer.add({
-        projectId: project.id,
-        source: 'github',
-        deliveryId: id,
-        kind: 'push',
-        payload: '{}',
-        receivedAt: 1,
-      });
+    const deliver = (id: string) => writer.add(delivery(project.id, id));
     const first = deliver('first');
     const next = new Promise((resolve) =>
       setImmediate(() => {
@@ -98,16 +87,8 @@ describe('GroupCommit, as webhook intake uses it', () => {
 
   it('fails every delivery of a write that fails, and goes on with the next', async () => {
     const { project, writer } = await intake();
-    const unknown: NewTriggerEvent = {
-      projectId: 'no-such-project',
-      source: 'github',
-      deliveryId: 'x',
-      kind: 'push',
-      payload: '{}',
-      receivedAt: 1,
-    };
-    await expect(writer.add(unknown)).rejects.toThrow();
-    const stored = await writer.add({ ...unknown, projectId: project.id });
+    await expect(writer.add(delivery('no-such-project', 'x'))).rejects.toThrow();
+    const stored = await writer.add(delivery(project.id, 'x'));
     expect(stored.duplicate).toBe(false);
   });
 });
