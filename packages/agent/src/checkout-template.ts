@@ -13,7 +13,7 @@ import {
 import { dirname, join } from 'node:path';
 
 /** Trees with more entries are checked out by git itself. */
-export const MAX_TEMPLATE_ENTRIES = 5000;
+const MAX_TEMPLATE_ENTRIES = 5000;
 
 /** Size of an index entry's fixed fields before its object id (stat data and mode). */
 const STAT_BYTES = 40;
@@ -27,7 +27,7 @@ interface IndexEntry {
   readonly mode: number;
 }
 
-/*
+/**
  * A pristine checkout of one commit, made once by `git read-tree -u` (so that it went
  * through the repository's checkout filters and attributes), and the index git wrote for
  * it. Another checkout of the commit copies the template's files and writes the same
