@@ -63,6 +63,22 @@ export function describeControlStoreTriggerEventsContract(
       expect(await store().recordTriggerEvents([])).toEqual([]);
     });
 
+    it('stores an event it is told starts nothing settled as ignored, never to be claimed', async () => {
+      const project = await newProject(store(), 'ignored');
+      const [ignored, pending] = await store().recordTriggerEvents([
+        { ...event(project.id, 'gone', T0), ignored: 'refs/heads/old was deleted' },
+        event(project.id, 'kept', T0),
+      ]);
+      expect(ignored?.event).toMatchObject({
+        status: TriggerEventStatus.Ignored,
+        outcome: 'refs/heads/old was deleted',
+        processedAt: T0,
+      });
+      expect(pending?.event.status).toBe(TriggerEventStatus.Pending);
+      const claimed = await store().claimTriggerEvents('one', T0 + 1, T0 + 1000, 10);
+      expect(claimed.map((e) => e.deliveryId)).toEqual(['kept']);
+    });
+
     it('claims pending events once while the claim lasts, then again after it lapses', async () => {
       const project = await newProject(store(), 'claims');
       const a = (await record(store(), event(project.id, 'a', T0))).event;

@@ -4,6 +4,7 @@ import {
   tasksReadBy,
   type ClaimedAttempt as StoredClaim,
   type ControlStore,
+  type PlanTask,
   type Project,
   type RunRecord,
   type TaskRecord,
@@ -109,8 +110,7 @@ async function describe(
   return Promise.all(
     claimed.map(async (attempt) => {
       const { run, project, tasks: records, secrets } = await load(attempt.runId);
-      const index = graphOf(attempt.plan).indexOf.get(attempt.taskId);
-      const task = index === undefined ? undefined : attempt.plan.tasks[index];
+      const task = claimedTask(attempt);
       if (!task) throw new Error(`run ${run.id} has no task ${attempt.taskId}`);
       return {
         attemptId: attempt.attemptId,
@@ -120,7 +120,7 @@ async function describe(
         task,
         run: { pipeline: attempt.plan.pipeline, params: attempt.plan.params, trigger: run.trigger },
         project: { source: project.source, commit: run.trigger.commit ?? '' },
-        ...(readsContext(attempt)
+        ...(readsExpressionContext(task)
           ? { context: attemptContext(attempt.plan, run.status, records, attempt.taskId) }
           : {}),
         leaseMs: context.leaseMs,
@@ -137,10 +137,14 @@ async function describe(
  * long chain, a task sees every task before it).
  */
 function readsContext(attempt: StoredClaim): boolean {
-  const graph = graphOf(attempt.plan);
-  const index = graph.indexOf.get(attempt.taskId);
-  const task = index === undefined ? undefined : attempt.plan.tasks[index];
+  const task = claimedTask(attempt);
   return task === undefined || readsExpressionContext(task);
+}
+
+/** The plan task of a claimed attempt. */
+function claimedTask(attempt: StoredClaim): PlanTask | undefined {
+  const index = graphOf(attempt.plan).indexOf.get(attempt.taskId);
+  return index === undefined ? undefined : attempt.plan.tasks[index];
 }
 
 /**

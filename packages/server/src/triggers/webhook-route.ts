@@ -57,8 +57,8 @@ export interface WebhookRouteContext {
  * once it is stored; a delivery id seen before is answered 202 with `duplicate` and
  * stores nothing. A delivery whose payload alone shows that it starts nothing (a push
  * deleting a branch, a kind of event no trigger reads) is stored settled as `ignored`,
- * so the background handling never claims it. No secret set, a secret this server cannot open, a missing or wrong
- * signature: all 401 with one message. An unknown project is answered the same way, so
+ * so the background handling never claims it. No secret set, a secret this server
+ * cannot open, a missing or wrong signature: all 401 with one message. An unknown project is answered the same way, so
  * that project names cannot be probed.
  */
 export function webhookRoute(app: FastifyInstance, context: WebhookRouteContext): void {

@@ -11,9 +11,9 @@ import { writeTransaction } from '../write-transaction.js';
 
 /**
  * Stores trigger events `pending`, or `ignored` and settled when their
- * {@link NewTriggerEvent.ignored} says why, in one transaction (one commit, however many events:
- * the webhook intake groups concurrent deliveries this way), with one insert of the
- * events and one of their payloads. An event whose (project, source, delivery id) exists
+ * {@link NewTriggerEvent.ignored} says why, in one transaction (one commit, however many
+ * events: the webhook intake groups concurrent deliveries this way), with one insert of
+ * the events and one of their payloads. An event whose (project, source, delivery id) exists
  * already, stored before or earlier in this call, is not stored again and is answered
  * with the earlier event as a duplicate. Ids start with the arrival time, so they sort
  * by it.
