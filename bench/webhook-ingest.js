@@ -32,7 +32,7 @@ export async function run({ root, log }) {
   let slipway;
   try {
     await makeRepository(join(dir, 'repo'), {
-      '.slipway.yml': 'name: ci\ntasks:\n  t:\n    steps: [true]\n',
+      '.slipway.yml': 'name: ci\ntasks:\n  t:\n    steps: ["true"]\n',
     });
     slipway = await startSlipway({
       root,
@@ -79,9 +79,9 @@ export async function run({ root, log }) {
       perSecond: Math.round(best),
       bestOf: ROUNDS,
       barePerSecond: Math.round(bareBest),
-      ratio: Math.round((best / bareBest) * 100) / 100,
+      ratio: Math.round((best / bareBest) * 1000) / 1000,
       durableFloorPerSecond: Math.round(durableBest),
-      durableFloorRatio: Math.round((durableBest / bareBest) * 100) / 100,
+      durableFloorRatio: Math.round((durableBest / bareBest) * 1000) / 1000,
       target: { perSecond: TARGET_PER_SECOND, ratio: TARGET_RATIO },
     };
     log(

@@ -74,7 +74,10 @@ export function compileForRun(
   return result.plan;
 }
 
-/** Facts of a run started by hand here: the checkout's branch and commit, and the user. */
+/**
+ * Facts of a run started by hand here: the checkout's branch and commit, and the user.
+ * Never rejects: a fact that cannot be found out is left undefined.
+ */
 export async function localTrigger(dir: string): Promise<TriggerFacts> {
   const git = async (...args: string[]) => {
     try {

@@ -50,9 +50,11 @@ export interface RunOptions {
 
 /** Runs a pipeline of the repository on this machine and returns the exit code for its outcome. */
 export async function runCommand(options: RunOptions): Promise<ExitCode> {
+  // Git tells the branch and commit while the secrets and pipelines are read.
+  const trigger = localTrigger(options.dir);
   const secrets = { ...(await readSecretsFile(options.secretsFile)), ...options.secrets };
   const source = choosePipeline(await loadProject(options.dir), options.pipeline);
-  let plan = compileForRun(source, options.params, await localTrigger(options.dir));
+  let plan = compileForRun(source, options.params, await trigger);
   if (options.only.length) plan = selectTasks(plan, options.only);
   checkApproveFlags(plan, options.approve);
   const containers = await containerExecutorFor(plan);
