@@ -358,7 +358,7 @@ describe('Agent', () => {
     ).toBe(false);
   });
 
-  it('delivers 5 MB of output complete and in order, in requests of at most 1 MiB', async () => {
+  it('delivers 5 MB of output complete and in order, over several requests within the limit', async () => {
     const lines = 800_000;
     const work = attempt(planTask('noisy', { steps: planSteps(`seq 1 ${lines}`) }));
     connection.offer(work);
@@ -372,7 +372,7 @@ describe('Agent', () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     const requests = connection.calls.flatMap((c) => (c.type === 'logs' ? [c.bytes] : []));
     expect(Math.max(...requests)).toBeLessThanOrEqual(MAX_LOG_REQUEST_BYTES);
-    expect(requests.length).toBeGreaterThanOrEqual(5);
+    expect(requests.length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('masks secrets in uploaded logs and results', async () => {

@@ -137,6 +137,25 @@ describe('LogShipper', () => {
     expect(out.map((c) => c.text).join('')).toBe(`x${emoji}`);
   });
 
+  it('fills batches by counting characters, within the limit even for text JSON escapes', async () => {
+    const limit = 6 * MAX_CHUNK_CHARS + 4096;
+    const { logs, batches } = shipper({ maxBatchBytes: limit });
+    // A full chunk of escapes takes nearly the whole limit as JSON: whatever joins it passes.
+    const escapes = '\u001b'.repeat(MAX_CHUNK_CHARS);
+    const attempts = ['c', 'd', 'e'];
+    logs.append('a', 0, 'stdout', escapes);
+    logs.append('b', 0, 'stdout', escapes.slice(0, 1000));
+    for (const attempt of attempts) logs.append(attempt, 0, 'stdout', 'y'.repeat(1000));
+    await Promise.all(['a', 'b', ...attempts].map((attempt) => logs.delivered(attempt)));
+
+    for (const batch of batches) {
+      expect(Buffer.byteLength(JSON.stringify(batch))).toBeLessThanOrEqual(limit);
+    }
+    expect(textOf(batches, 'a')).toBe(escapes);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeGreaterThan(1);
+    await logs.close();
+  });
+
   it('forgets the output of a dropped attempt', async () => {
     let release: () => void = () => undefined;
     const sent: LogChunk[] = [];

@@ -3,7 +3,7 @@ import { isRetriable } from './agent-connection.js';
 import type { LogSpool, SpooledOutput } from './log-spool.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 
-/** The longest text of one chunk, in UTF-16 code units; as JSON it stays well under 1 MiB. */
+/** The longest text of one chunk, in UTF-16 code units; as JSON it takes at most 6 times as many bytes. */
 export const MAX_CHUNK_CHARS = 64 * 1024;
 
 /**
@@ -22,7 +22,11 @@ export interface LogShipperOptions {
   readonly flushMs: number;
   /** Output is sent without waiting once this many characters are queued. */
   readonly flushChars?: number;
-  /** The largest batch: the JSON of its chunks array, in bytes. */
+  /**
+   * The largest batch: the JSON of its chunks array, in bytes, counted from above (each
+   * character of text as 6 bytes, the most JSON takes for one). A batch takes at least
+   * one chunk, so this should exceed `6 * MAX_CHUNK_CHARS` and the chunk's other fields.
+   */
   readonly maxBatchBytes: number;
   /** The most chunks in one batch. */
   readonly maxBatchChunks: number;
@@ -388,7 +392,7 @@ export class LogShipper {
     while (this.head < this.queue.length) {
       const chunk = this.queue[this.head];
       if (!chunk) break;
-      const cost = jsonBytes(chunk) + (batch.length > 0 ? 1 : 0);
+      const cost = jsonBytesAtMost(chunk) + (batch.length > 0 ? 1 : 0);
       if (batch.length >= this.options.maxBatchChunks) break;
       if (batch.length > 0 && size + cost > this.options.maxBatchBytes) break;
       chunk.sealed = true;
@@ -456,8 +460,14 @@ function toLogChunk(chunk: PendingChunk): LogChunk {
   };
 }
 
-function jsonBytes(chunk: PendingChunk): number {
-  return Buffer.byteLength(JSON.stringify(toLogChunk(chunk)), 'utf8');
+/**
+ * The most bytes the chunk's JSON takes, without serializing its text: a UTF-16 code unit
+ * takes at most 6 bytes in JSON (`\u001b`, a lone surrogate), every other field exactly
+ * what it takes.
+ */
+function jsonBytesAtMost(chunk: PendingChunk): number {
+  const fields = Buffer.byteLength(JSON.stringify({ ...toLogChunk(chunk), text: '' }), 'utf8');
+  return fields + 6 * chunk.text.length;
 }
 
 function isHighSurrogate(code: number): boolean {

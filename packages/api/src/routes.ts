@@ -399,7 +399,7 @@ export const routes = {
     operationId: 'sendLogs',
     method: 'POST',
     path: '/api/agent/logs',
-    summary: 'Append log chunks (at most 1 MiB per request)',
+    summary: 'Append log chunks (at most 8 MiB per request)',
     tag: 'agents',
     auth: true,
     requires: 'agent',

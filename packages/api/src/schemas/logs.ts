@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 
-/** Largest body of one `POST /api/agent/logs`. */
-export const LOG_BATCH_MAX_BYTES = 1024 * 1024;
+/**
+ * Largest body of one `POST /api/agent/logs`. Large enough that an agent can fill a batch
+ * by counting characters (each takes at most 6 bytes as JSON) instead of serializing
+ * every chunk to measure it.
+ */
+export const LOG_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 
 export const LogStream = z.enum(['stdout', 'stderr']);
 export type LogStream = z.infer<typeof LogStream>;

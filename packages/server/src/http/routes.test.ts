@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOG_BATCH_MAX_BYTES } from '@slipway/api';
 import {
   gitRepository,
   serverFixture,
@@ -254,8 +255,8 @@ describe('HTTP routes', () => {
     expect(response.json<{ error: { code: string } }>().error.code).toBe('invalid_pipeline');
   });
 
-  it('refuses log batches over 1 MiB with 413', async () => {
-    const text = 'x'.repeat(1024 * 1024);
+  it('refuses log batches over 8 MiB with 413', async () => {
+    const text = 'x'.repeat(LOG_BATCH_MAX_BYTES);
     const response = await inject('POST', '/api/agent/logs', {
       agentId: 'a',
       chunks: [{ attemptId: 'x', step: 0, seq: 0, stream: 'stdout', text, at: 0 }],
