@@ -11,17 +11,24 @@ export interface SpooledOutput {
   readonly at: number;
 }
 
-/** A record starts with its length and the length of its header, 4 bytes each. */
-const PREFIX_BYTES = 8;
+/**
+ * A record starts with its length and the length of its header, 4 bytes each, and one
+ * byte saying how its text is encoded.
+ */
+const PREFIX_BYTES = 9;
+
+/** How a record's text is stored: each character as one byte when all are ASCII. */
+const TextEncoding = { Utf16: 0, Ascii: 1 } as const;
 
 /**
  * Output waiting on disk, first in first out: a {@link LogShipper} keeps here what
  * arrives while its memory bound is reached, instead of dropping it, and takes it back as
  * memory frees up. One file, written and read with synchronous calls (each is one
  * `write` or `read` of the page cache). A record is its length and its header's length
- * (4 bytes each, big-endian), the header (the output without its text, as JSON) and the
- * text in UTF-16: copied as it is, with no encoding to check, so every string comes back
- * exactly as it went in. The file is emptied whenever everything in it has been taken, and
+ * (4 bytes each, big-endian), how its text is encoded (one byte), the header (the output
+ * without its text, as JSON) and the text: one byte per character when all of them are
+ * ASCII, as most output is, else in UTF-16, copied as it is with no encoding to check;
+ * either way every string comes back exactly as it went in. The file is emptied whenever everything in it has been taken, and
  * deleted by {@link LogSpool.close}. A write that fails (the disk is full, say) counts as
  * the spool being full.
  */
@@ -47,13 +54,15 @@ export class LogSpool {
     const { text, ...rest } = output;
     const header = JSON.stringify(rest);
     const headerBytes = Buffer.byteLength(header, 'utf8');
-    const length = PREFIX_BYTES + headerBytes + text.length * 2;
+    const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+    const length = PREFIX_BYTES + headerBytes + text.length * (ascii ? 1 : 2);
     if (!force && this.bytes + length > this.maxBytes) return false;
     const record = Buffer.allocUnsafe(length);
     record.writeUInt32BE(length, 0);
     record.writeUInt32BE(headerBytes, 4);
+    record.writeUInt8(ascii ? TextEncoding.Ascii : TextEncoding.Utf16, 8);
     record.write(header, PREFIX_BYTES, 'utf8');
-    record.write(text, PREFIX_BYTES + headerBytes, 'utf16le');
+    record.write(text, PREFIX_BYTES + headerBytes, ascii ? 'latin1' : 'utf16le');
     try {
       this.fd ??= openSync(this.path, 'w+', 0o600);
       let written = 0;
@@ -88,7 +97,8 @@ export class LogSpool {
         SpooledOutput,
         'text'
       >;
-      const text = record.toString('utf16le', textAt);
+      const ascii = record.readUInt8(8) === TextEncoding.Ascii;
+      const text = record.toString(ascii ? 'latin1' : 'utf16le', textAt);
       taken.push({ ...header, text });
       chars += text.length;
     }
