@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeLogBatch, LOG_BATCH_FRAME_TYPE } from '@slipway/api';
 import { AgentRequestError } from './agent-connection.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
 
@@ -21,12 +22,12 @@ async function serve(
     const parts: Buffer[] = [];
     req.on('data', (part: Buffer) => parts.push(part));
     req.on('end', () => {
-      const text = Buffer.concat(parts).toString('utf8');
+      const bytes = Buffer.concat(parts);
       const request: Received = {
         method: req.method ?? '',
         url: req.url ?? '',
         authorization: req.headers.authorization,
-        body: text ? (JSON.parse(text) as unknown) : undefined,
+        body: readBody(req.headers['content-type'], bytes),
       };
       received.push(request);
       handler(request, res);
@@ -35,6 +36,13 @@ async function serve(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, received, server };
+}
+
+function readBody(type: string | undefined, bytes: Buffer): unknown {
+  if (bytes.length === 0) return undefined;
+  if (type !== LOG_BATCH_FRAME_TYPE) return JSON.parse(bytes.toString('utf8')) as unknown;
+  const decoded = decodeLogBatch(bytes);
+  return decoded.ok ? decoded.request : decoded.problem;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

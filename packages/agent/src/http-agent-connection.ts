@@ -29,8 +29,9 @@ export interface HttpAgentConnectionOptions {
 }
 
 /**
- * The agent protocol over HTTP, through the API's {@link SlipwayClient} (JSON bodies
- * posted to `/api/agent/*` with a bearer token, answers checked against the API schemas).
+ * The agent protocol over HTTP, through the API's {@link SlipwayClient} (JSON bodies, and
+ * log batches as frames, posted to `/api/agent/*` with a bearer token, answers checked
+ * against the API schemas).
  * Every call has a time limit. Failures become {@link AgentRequestError}s: network
  * errors, timeouts, answers that break the protocol, 408, 429 and 5xx are retriable;
  * other 4xx answers (a refused token, a malformed request) are not.

@@ -40,7 +40,16 @@ async function controlPlane(work: AssignedAttempt) {
         res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'unknown token' } }));
         return;
       }
-      const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>;
+      const bytes = Buffer.concat(parts);
+      const frame =
+        req.headers['content-type'] === api.LOG_BATCH_FRAME_TYPE ? api.decodeLogBatch(bytes) : null;
+      const body = (
+        frame === null
+          ? JSON.parse(bytes.toString('utf8'))
+          : frame.ok
+            ? frame.request
+            : { problem: frame.problem }
+      ) as Record<string, unknown>;
       const schema = requestSchemas[req.url ?? ''];
       const checked = schema?.safeParse(body);
       if (checked && !checked.success)

@@ -6,6 +6,7 @@ export * from './schemas/projects.js';
 export * from './schemas/pipelines.js';
 export * from './schemas/runs.js';
 export * from './schemas/logs.js';
+export * from './schemas/log-batch-frame.js';
 export * from './schemas/agent.js';
 export * from './schemas/secrets.js';
 export * from './schemas/reports.js';

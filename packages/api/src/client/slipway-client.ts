@@ -16,6 +16,7 @@ import type {
 import { ErrorBody, ErrorCode } from '../schemas/error-body.js';
 import type { Health, Readiness } from '../schemas/health.js';
 import type { LogChunk, LogStreamEnd, ReadLogsQuery, TaskLogs } from '../schemas/logs.js';
+import { encodeLogBatch, LOG_BATCH_FRAME_TYPE } from '../schemas/log-batch-frame.js';
 import type { CreateProjectRequest, Project } from '../schemas/projects.js';
 import type { PipelineList } from '../schemas/pipelines.js';
 import type {
@@ -90,7 +91,10 @@ export interface CallOptions {
 interface Request {
   readonly params?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as it is, instead of a JSON body. */
+  readonly raw?: { readonly type: string; readonly bytes: Uint8Array };
 }
 
 /**
@@ -194,8 +198,10 @@ export class SlipwayClient {
     return this.call(routes.heartbeat, { body }, call);
   }
 
+  /** Sends a log batch as a frame ({@link encodeLogBatch}), not as JSON. */
   async sendLogs(body: AgentLogsRequest, call?: CallOptions): Promise<void> {
-    await this.call(routes.sendLogs, { body }, call);
+    const raw = { type: LOG_BATCH_FRAME_TYPE, bytes: encodeLogBatch(body) };
+    await this.call(routes.sendLogs, { raw }, call);
   }
 
   finish(body: FinishRequest, call?: CallOptions): Promise<FinishResponse> {
@@ -533,8 +539,11 @@ export class SlipwayClient {
   ): Promise<R['response'] extends z.ZodType ? z.infer<R['response']> : undefined> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
-    let body: string | undefined;
-    if (request.body !== undefined) {
+    let body: string | Uint8Array | undefined;
+    if (request.raw !== undefined) {
+      headers['content-type'] = request.raw.type;
+      body = request.raw.bytes;
+    } else if (request.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.body);
     }

@@ -1,7 +1,15 @@
-import { LOG_BATCH_MAX_BYTES, routes, type LeaseAnswer } from '@slipway/api';
+import {
+  decodeLogBatch,
+  ErrorCode,
+  LOG_BATCH_FRAME_TYPE,
+  LOG_BATCH_MAX_BYTES,
+  routes,
+  type LeaseAnswer,
+} from '@slipway/api';
 import type { AttemptFinish } from '@slipway/core';
 import type { FastifyInstance } from 'fastify';
 import { defineRoute } from '../http/define-route.js';
+import { HttpError } from '../http/http-error.js';
 import type { LogIntake } from '../logs/log-intake.js';
 import type { GroupCommit } from '../loops/group-commit.js';
 import type { LogNotifier } from '../logs/log-notifier.js';
@@ -73,16 +81,31 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
     return { answers };
   });
 
-  defineRoute(
-    app,
-    routes.sendLogs,
-    async ({ body }) => {
-      agents.seen(body.agentId, now());
-      await context.logs.append(body.chunks);
-      return null;
-    },
-    { bodyLimit: LOG_BATCH_MAX_BYTES },
-  );
+  // A batch comes as a frame (see encodeLogBatch) or as JSON; the frame's parser is
+  // this route's alone.
+  void app.register((scope, _options, done) => {
+    scope.addContentTypeParser(
+      LOG_BATCH_FRAME_TYPE,
+      { parseAs: 'buffer', bodyLimit: LOG_BATCH_MAX_BYTES },
+      (_request, frame, parsed) => {
+        const decoded = decodeLogBatch(frame as Buffer);
+        if (decoded.ok) parsed(null, decoded.request);
+        else
+          parsed(new HttpError(ErrorCode.InvalidRequest, `invalid log batch: ${decoded.problem}`));
+      },
+    );
+    defineRoute(
+      scope,
+      routes.sendLogs,
+      async ({ body }) => {
+        agents.seen(body.agentId, now());
+        await context.logs.append(body.chunks);
+        return null;
+      },
+      { bodyLimit: LOG_BATCH_MAX_BYTES },
+    );
+    done();
+  });
 
   defineRoute(app, routes.finish, async ({ body }) => {
     const at = now();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOG_BATCH_MAX_BYTES } from '@slipway/api';
+import { encodeLogBatch, LOG_BATCH_FRAME_TYPE, LOG_BATCH_MAX_BYTES } from '@slipway/api';
 import {
   gitRepository,
   serverFixture,
@@ -263,6 +263,23 @@ describe('HTTP routes', () => {
     });
     expect(response.statusCode).toBe(413);
     expect(response.json<{ error: { code: string } }>().error.code).toBe('payload_too_large');
+  });
+
+  it('refuses a malformed log batch frame with 400, saying what is wrong', async () => {
+    const frame = encodeLogBatch({
+      agentId: 'a',
+      chunks: [{ attemptId: 'x', step: 0, seq: 0, stream: 'stdout', text: 'hello', at: 0 }],
+    });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/agent/logs',
+      headers: { ...auth, 'content-type': LOG_BATCH_FRAME_TYPE },
+      payload: Buffer.from(frame.subarray(0, frame.length - 2)),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ error: { message: string } }>().error.message).toBe(
+      'invalid log batch: its texts are shorter than its first line says',
+    );
   });
 
   it('cancels a run, and leaves a finished run as it is', async () => {
