@@ -28,8 +28,8 @@ export interface AgentConnection {
   /** Renews the leases of running attempts; says per attempt whether it may go on. */
   heartbeat(request: HeartbeatRequest): Promise<{ answers: Record<string, LeaseAnswer> }>;
   /**
-   * Stores log chunks; one request carries at most {@link MAX_LOG_REQUEST_BYTES} of JSON
-   * and {@link MAX_LOG_REQUEST_CHUNKS} chunks.
+   * Stores log chunks; one request carries at most {@link MAX_LOG_REQUEST_CHUNKS} chunks
+   * and at most {@link MAX_LOG_REQUEST_BYTES}, as JSON or as a frame.
    */
   sendLogs(request: LogsRequest): Promise<void>;
   /** Reports how an attempt ended; `accepted` is false when it was settled or reassigned. */
@@ -47,7 +47,7 @@ export interface AgentConnection {
   uploadArtifact(request: ArtifactUploadRequest): Promise<void>;
 }
 
-/** The largest body of one `sendLogs` request, as JSON. */
+/** The largest body of one `sendLogs` request, as JSON or as a frame. */
 export const MAX_LOG_REQUEST_BYTES = LOG_BATCH_MAX_BYTES;
 
 /** The most chunks one `sendLogs` request may carry. */

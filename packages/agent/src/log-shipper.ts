@@ -463,7 +463,8 @@ function toLogChunk(chunk: PendingChunk): LogChunk {
 /**
  * The most bytes the chunk's JSON takes, without serializing its text: a UTF-16 code unit
  * takes at most 6 bytes in JSON (`\u001b`, a lone surrogate), every other field exactly
- * what it takes.
+ * what it takes. It bounds the chunk in a log batch frame too, where a code unit takes at
+ * most 3 bytes of UTF-8 and the text's length in bytes replaces `"text":""`.
  */
 function jsonBytesAtMost(chunk: PendingChunk): number {
   const fields = Buffer.byteLength(JSON.stringify({ ...toLogChunk(chunk), text: '' }), 'utf8');
