@@ -31,6 +31,7 @@ import {
 } from './schemas/agent.js';
 import { Health, Readiness } from './schemas/health.js';
 import { FollowLogsQuery, LogChunk, ReadLogsQuery, TaskLogs } from './schemas/logs.js';
+import { LOG_BATCH_FRAME_TYPE } from './schemas/log-batch-frame.js';
 import {
   CreateProjectRequest,
   Project,
@@ -131,6 +132,8 @@ export interface ApiRoute {
    * `Content-Length`) instead of JSON; `body` is then absent.
    */
   readonly rawBody?: boolean;
+  /** Another form the JSON `body` may come in, in bytes of this media type. */
+  readonly bodyAlternative?: { readonly contentType: string; readonly description: string };
   /**
    * The last path parameter, which takes the rest of the path, `/` included (an artifact's
    * path); each of its segments is encoded on its own.
@@ -404,6 +407,11 @@ export const routes = {
     auth: true,
     requires: 'agent',
     body: AgentLogsRequest,
+    bodyAlternative: {
+      contentType: LOG_BATCH_FRAME_TYPE,
+      description:
+        "The batch as JSON, or as a frame as agents send it: a line of JSON, the request with each chunk's `text` replaced by `bytes`, its length in UTF-8; then the texts in UTF-8, one after the other (docs/agent-protocol.md).",
+    },
     status: 204,
     response: null,
     errors: [400, 413],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '../routes.js';
+import { LOG_BATCH_FRAME_TYPE } from '../schemas/log-batch-frame.js';
 import { openApiDocument } from './openapi-document.js';
 
 type Json = Record<string, unknown>;
@@ -37,6 +38,11 @@ describe('openApiDocument', () => {
       expect(schemas[ref.slice('#/components/schemas/'.length)]).toBeDefined();
     }
     expect(JSON.stringify(document)).not.toMatch(/"\$(schema|id)"/);
+  });
+
+  it('lists the log batch frame beside JSON as a form of the logs body', () => {
+    const content = (paths['/api/agent/logs']?.post?.requestBody as { content: Json }).content;
+    expect(Object.keys(content)).toEqual(['application/json', LOG_BATCH_FRAME_TYPE]);
   });
 
   it('describes request bodies, parameters, errors and security from the schemas', () => {

@@ -198,7 +198,17 @@ function operation(route: ApiRoute, ref: (schema: z.ZodType) => JsonObject): Jso
       ? {
           requestBody: {
             required: route.bodyOptional !== true,
-            content: { 'application/json': { schema: ref(route.body) } },
+            ...(route.bodyAlternative ? { description: route.bodyAlternative.description } : {}),
+            content: {
+              'application/json': { schema: ref(route.body) },
+              ...(route.bodyAlternative
+                ? {
+                    [route.bodyAlternative.contentType]: {
+                      schema: { type: 'string', format: 'binary' },
+                    },
+                  }
+                : {}),
+            },
           },
         }
       : {}),
