@@ -3,7 +3,10 @@ import { isRetriable } from './agent-connection.js';
 import type { LogSpool, SpooledOutput } from './log-spool.js';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 
-/** The longest text of one chunk, in UTF-16 code units; as JSON it takes at most 6 times as many bytes. */
+/**
+ * The longest text of one chunk, in UTF-16 code units; as JSON it takes at most 6 times
+ * as many bytes.
+ */
 export const MAX_CHUNK_CHARS = 64 * 1024;
 
 /**

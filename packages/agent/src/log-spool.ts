@@ -16,6 +16,7 @@ export interface SpooledOutput {
  * byte saying how its text is encoded.
  */
 const PREFIX_BYTES = 9;
+const ENCODING_AT = 8;
 
 /** How a record's text is stored: each character as one byte when all are ASCII. */
 const TextEncoding = { Utf16: 0, Ascii: 1 } as const;
@@ -28,9 +29,9 @@ const TextEncoding = { Utf16: 0, Ascii: 1 } as const;
  * (4 bytes each, big-endian), how its text is encoded (one byte), the header (the output
  * without its text, as JSON) and the text: one byte per character when all of them are
  * ASCII, as most output is, else in UTF-16, copied as it is with no encoding to check;
- * either way every string comes back exactly as it went in. The file is emptied whenever everything in it has been taken, and
- * deleted by {@link LogSpool.close}. A write that fails (the disk is full, say) counts as
- * the spool being full.
+ * either way every string comes back exactly as it went in. The file is emptied whenever
+ * everything in it has been taken, and deleted by {@link LogSpool.close}. A write that
+ * fails (the disk is full, say) counts as the spool being full.
  */
 export class LogSpool {
   private fd: number | undefined;
@@ -60,7 +61,7 @@ export class LogSpool {
     const record = Buffer.allocUnsafe(length);
     record.writeUInt32BE(length, 0);
     record.writeUInt32BE(headerBytes, 4);
-    record.writeUInt8(ascii ? TextEncoding.Ascii : TextEncoding.Utf16, 8);
+    record.writeUInt8(ascii ? TextEncoding.Ascii : TextEncoding.Utf16, ENCODING_AT);
     record.write(header, PREFIX_BYTES, 'utf8');
     record.write(text, PREFIX_BYTES + headerBytes, ascii ? 'latin1' : 'utf16le');
     try {
@@ -97,7 +98,7 @@ export class LogSpool {
         SpooledOutput,
         'text'
       >;
-      const ascii = record.readUInt8(8) === TextEncoding.Ascii;
+      const ascii = record.readUInt8(ENCODING_AT) === TextEncoding.Ascii;
       const text = record.toString(ascii ? 'latin1' : 'utf16le', textAt);
       taken.push({ ...header, text });
       chars += text.length;
