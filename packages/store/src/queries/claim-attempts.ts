@@ -1,6 +1,6 @@
 import type { AttemptClaim, ClaimedAttempt } from '@slipway/core';
 import { AttemptStatus } from '../attempt-status.js';
-import { planOf } from '../rows/run-record.js';
+import { plansOf } from '../rows/run-plans.js';
 import type { StoreContext } from '../store-context.js';
 import { writeTransaction } from '../write-transaction.js';
 
@@ -51,11 +51,9 @@ export function claimAttempts(ctx: StoreContext, claim: AttemptClaim): Promise<C
         a.position - b.position ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
-    const runIds = [...new Set(claimed.map((row) => row.run_id))];
-    const plans = new Map(
-      (await trx.selectFrom('runs').select(['id', 'plan']).where('id', 'in', runIds).execute()).map(
-        (row) => [row.id, planOf(row.id, row.plan)],
-      ),
+    const plans = await plansOf(
+      trx,
+      claimed.map((row) => row.run_id),
     );
     return claimed.map((row) => {
       const plan = plans.get(row.run_id);

@@ -1,5 +1,5 @@
 import type { RunRecord } from '@slipway/core';
-import { RUN_COLUMNS, toRunRecord } from '../rows/run-record.js';
+import { RUN_COLUMNS, toRunRecords } from '../rows/run-record.js';
 import type { StoreContext } from '../store-context.js';
 
 /** A run by id, or null. */
@@ -9,5 +9,7 @@ export async function getRun(ctx: StoreContext, runId: string): Promise<RunRecor
     .select(RUN_COLUMNS)
     .where('id', '=', runId)
     .executeTakeFirst();
-  return row === undefined ? null : toRunRecord(row);
+  if (row === undefined) return null;
+  const [run] = await toRunRecords(ctx.db, [row]);
+  return run ?? null;
 }

@@ -1,5 +1,5 @@
 import type { RunFilter, RunRecord } from '@slipway/core';
-import { RUN_COLUMNS, toRunRecord } from '../rows/run-record.js';
+import { RUN_COLUMNS, toRunRecords } from '../rows/run-record.js';
 import type { StoreContext } from '../store-context.js';
 
 /**
@@ -25,5 +25,5 @@ export async function listRuns(ctx: StoreContext, filter: RunFilter): Promise<Ru
     .$if(projectId === undefined, (q) => q.orderBy('created_at', 'desc').orderBy('id', 'desc'))
     .limit(limit)
     .execute();
-  return rows.map(toRunRecord);
+  return toRunRecords(ctx.db, rows);
 }

@@ -9,7 +9,7 @@ import {
 } from '@slipway/core';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from '../database.js';
-import { RUN_COLUMNS, toRunRecord } from '../rows/run-record.js';
+import { RUN_COLUMNS, toRunRecords } from '../rows/run-record.js';
 import { statusToStore } from '../rows/concurrency-columns.js';
 import { parseJson } from '../rows/json.js';
 import type { StoreContext } from '../store-context.js';
@@ -49,7 +49,8 @@ export async function updateRunWithin<T>(
     .$if(ctx.dialect.locksRows, (q) => q.forUpdate())
     .executeTakeFirst();
   if (row === undefined) throw new UserError(UserErrorKind.NotFound, `There is no run ${runId}.`);
-  const run = toRunRecord(row);
+  const [run] = await toRunRecords(trx, [row]);
+  if (run === undefined) throw new Error(`run ${runId} has no plan`);
   const update = change({ run, state: parseJson(row.state) });
   if (isRunFinished(run.status) && update.status !== run.status) {
     throw new Error(`run ${runId} is ${run.status} and cannot become ${update.status}`);
