@@ -1,19 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import {
-  copyFile,
-  lstat,
-  mkdir,
-  readFile,
-  readlink,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  type BigIntStats,
+} from 'node:fs';
+import { copyFile, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { TimeSlices } from './time-slices.js';
 
 /** Trees with more entries are checked out by git itself. */
 const MAX_TEMPLATE_ENTRIES = 5000;
+
+/** Larger files are copied through the thread pool, so that one copy cannot hold the event loop. */
+const MAX_SYNC_COPY_BYTES = 1024 * 1024;
 
 /** Size of an index entry's fixed fields before its object id (stat data and mode). */
 const STAT_BYTES = 40;
@@ -70,41 +74,46 @@ export class CheckoutTemplate {
       await this.copyFiles(into, indexPath);
       return true;
     } catch {
-      await rm(indexPath, { force: true });
+      rmSync(indexPath, { force: true });
       return false;
     }
   }
 
+  /** Synchronous file operations in time slices (see {@link TimeSlices}). */
   private async copyFiles(into: string, indexPath: string): Promise<void> {
+    const slices = new TimeSlices();
     const index = Buffer.from(this.index.subarray(0, this.index.length - this.hashLength));
     const folders = new Set<string>();
     for (const entry of this.entries) {
       const folder = dirname(entry.path);
       if (folder !== '.') folders.add(folder);
     }
-    await Promise.all([...folders].map((folder) => mkdir(join(into, folder), { recursive: true })));
-    await Promise.all(
-      this.entries.map(async (entry) => {
-        const from = join(this.root, entry.path);
-        const to = join(into, entry.path);
-        switch (entry.mode & 0o170000) {
-          case 0o120000:
-            await symlink(await readlink(from), to);
-            break;
-          case 0o160000:
-            // A submodule: read-tree leaves an empty folder, and its entry has no stat data.
-            await mkdir(to, { recursive: true });
-            return;
-          default:
-            await copyFile(from, to);
-        }
-        writeStatData(index, entry.offset, await lstat(to, { bigint: true }));
-      }),
-    );
+    for (const folder of folders) {
+      mkdirSync(join(into, folder), { recursive: true });
+      await slices.pause();
+    }
+    for (const entry of this.entries) {
+      const from = join(this.root, entry.path);
+      const to = join(into, entry.path);
+      switch (entry.mode & 0o170000) {
+        case 0o120000:
+          symlinkSync(readlinkSync(from), to);
+          break;
+        case 0o160000:
+          // A submodule: read-tree leaves an empty folder, and its entry has no stat data.
+          mkdirSync(to, { recursive: true });
+          continue;
+        default:
+          if (lstatSync(from).size > MAX_SYNC_COPY_BYTES) await copyFile(from, to);
+          else copyFileSync(from, to);
+      }
+      writeStatData(index, entry.offset, lstatSync(to, { bigint: true }));
+      await slices.pause();
+    }
     const checksum = createHash(this.hashLength === 32 ? 'sha256' : 'sha1')
       .update(index)
       .digest();
-    await writeFile(indexPath, Buffer.concat([index, checksum]));
+    writeFileSync(indexPath, Buffer.concat([index, checksum]));
   }
 }
 

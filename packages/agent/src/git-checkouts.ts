@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CommandLauncher } from '@slipway/executors';
 import { borrowLocalObjects, FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import { CheckoutTemplate } from './checkout-template.js';
+import { removeTree } from './remove-tree.js';
 import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
 
 /** Templates kept at once; the oldest goes first. */
@@ -360,7 +362,8 @@ async function resolveCommit(git: Git, repo: string, name: string): Promise<stri
  * to four times as long (it starts more git processes) and takes a lock on the repository.
  * Here the files are written directly and one `git read-tree` fills the folder and the
  * index; the name of the administrative folder is unique, so concurrent checkouts never
- * meet. Removing a checkout deletes both folders, with no git command at all.
+ * meet. Removing a checkout deletes both folders, with no git command at all. The folders
+ * and small files are made synchronously (see `TimeSlices`).
  */
 async function addWorktree(
   git: Git,
@@ -372,27 +375,18 @@ async function addWorktree(
   const admin = join(repo, 'worktrees', `${worktreeName(into)}-${randomBytes(6).toString('hex')}`);
   const indexPath = join(admin, 'index');
   const remove = async (): Promise<void> => {
-    await rm(into, { recursive: true, force: true });
-    await rm(admin, { recursive: true, force: true });
+    await removeTree(into);
+    await removeTree(admin);
   };
-  const [intoMade, adminMade] = await Promise.allSettled([
-    mkdir(into),
-    mkdir(admin, { recursive: true }),
-  ]);
-  if (intoMade.status === 'rejected') {
-    await rm(admin, { recursive: true, force: true });
-    throw intoMade.reason;
-  }
+  mkdirSync(into);
   let copied = false;
   try {
-    if (adminMade.status === 'rejected') throw adminMade.reason;
-    [copied] = await Promise.all([
-      template?.copyTo(into, indexPath) ?? false,
-      writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
-      writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),
-      writeFile(join(admin, 'commondir'), '../..\n'),
-      writeFile(join(admin, 'HEAD'), `${commit}\n`),
-    ]);
+    mkdirSync(admin, { recursive: true });
+    writeFileSync(join(into, '.git'), `gitdir: ${admin}\n`);
+    writeFileSync(join(admin, 'gitdir'), `${join(into, '.git')}\n`);
+    writeFileSync(join(admin, 'commondir'), '../..\n');
+    writeFileSync(join(admin, 'HEAD'), `${commit}\n`);
+    copied = (await template?.copyTo(into, indexPath)) ?? false;
     if (!copied) await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();

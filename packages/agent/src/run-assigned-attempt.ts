@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AttemptOutcome,
@@ -16,6 +16,7 @@ import { LocalWorkspace } from '@slipway/executors';
 import { FinishOutcome, type AssignedAttempt } from './agent-connection.js';
 import type { Checkout, GitCheckouts } from './git-checkouts.js';
 import type { AttemptOutputs } from './publish-outputs.js';
+import { removeTree } from './remove-tree.js';
 import { redactSource } from './run-git.js';
 
 /** The executors an agent runs steps with. */
@@ -185,19 +186,20 @@ function isStopped(stop: AttemptStop): boolean {
 
 async function removeAll(folder: string, made: Checkout | Error | undefined): Promise<void> {
   if (made !== undefined && !(made instanceof Error)) await made.remove().catch(() => undefined);
-  await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  await removeTree(folder).catch(() => undefined);
 }
 
 /**
- * Attempt ids are new to this agent, so the folder is usually new: one `mkdir`. One left
- * over is emptied, and missing parent folders are made.
+ * Attempt ids are new to this agent, so the folder is usually new: one `mkdir` (made
+ * synchronously, see `TimeSlices`). One left over is emptied, and missing parent folders
+ * are made.
  */
 async function makeEmptyFolder(folder: string): Promise<void> {
   try {
-    await mkdir(folder);
+    mkdirSync(folder);
   } catch {
-    await rm(folder, { recursive: true, force: true });
-    await mkdir(folder, { recursive: true });
+    await removeTree(folder);
+    mkdirSync(folder, { recursive: true });
   }
 }
 

@@ -29,8 +29,8 @@ export class LocalWorkspace implements TaskWorkspace {
   private readonly scratch: string;
   private readonly artifactsDir: string;
   private realRoot: Promise<string> | undefined;
-  private resultsRoot: Promise<unknown> | undefined;
-  private unreadResults: Promise<unknown> | undefined;
+  private resultsRoot = false;
+  private unreadResults = false;
 
   constructor(options: LocalWorkspaceOptions) {
     this.root = resolve(options.root);
@@ -46,14 +46,18 @@ export class LocalWorkspace implements TaskWorkspace {
     if (resultNames.length === 0) {
       // Creating a folder can cost a millisecond of kernel time on some file systems,
       // more than the rest of a trivial task's bookkeeping: tasks that declare no results
-      // share one folder, made once, whose files nobody reads.
+      // share one folder, made once (synchronously, see below), whose files nobody reads.
       const unread = join(this.scratch, 'unread-results');
-      this.unreadResults ??= mkdir(unread, { recursive: true });
-      await this.unreadResults;
+      if (!this.unreadResults) {
+        mkdirSync(unread, { recursive: true });
+        this.unreadResults = true;
+      }
       return { workingDirectory: this.root, resultsDirectory: unread };
     }
-    this.resultsRoot ??= mkdir(join(this.scratch, 'results'), { recursive: true });
-    await this.resultsRoot;
+    if (!this.resultsRoot) {
+      mkdirSync(join(this.scratch, 'results'), { recursive: true });
+      this.resultsRoot = true;
+    }
     const resultsDirectory = join(this.scratch, 'results', `${folderName(taskId)}.${attempt}`);
     // Synchronous on purpose: creating an empty folder takes microseconds on most file
     // systems, while a trip through the thread pool costs more than that.
