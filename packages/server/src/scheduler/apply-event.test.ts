@@ -201,4 +201,26 @@ describe('applyEvent', () => {
     });
     expect(await other.runOnce()).toMatchObject({ leader: false, started: 0 });
   });
+
+  it('leaves recovery to a pass that comes at least an interval after the last one that did it', async () => {
+    let clock = now;
+    const loop = new SchedulerLoop(store, new RunDriver(store, new WorkSignal(), () => clock), {
+      intervalMs: 1000,
+      holder: 'one',
+      now: () => clock,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const woken = { recoveryAtMostEvery: 1000 };
+    expect(await loop.runOnce(woken)).toMatchObject({ leader: true, started: 0 });
+
+    const run = await newRun(testPlan([planTask('build')]));
+    clock += 999;
+    expect(await loop.runOnce(woken)).toMatchObject({ started: 0 });
+    expect((await store.getRun(run.id))?.status).toBe('queued');
+    clock += 1;
+    expect(await loop.runOnce(woken)).toMatchObject({ started: 1 });
+    expect((await store.getRun(run.id))?.status).toBe('running');
+  });
 });

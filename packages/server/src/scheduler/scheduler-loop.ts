@@ -54,7 +54,10 @@ const MAX_OUTCOME_BATCHES = 20;
  *   lost) and applies due wake-ups (retry backoffs, run timeouts).
  *
  * The lease is renewed only once half of it has passed (see `LeaseKeeper`): passes come
- * with every reported outcome, and a renewal is a commit.
+ * with every reported outcome, and a renewal is a commit. For the same reason a pass
+ * that a wake-up started (an outcome reported, say) leaves the leader's recovery work
+ * (lapsed leases, task timeouts, runs left queued, groups to admit) alone when it was
+ * done less than `intervalMs` before: it is about seconds, not about the outcome.
  *
  * Passes never overlap: a wake-up during a pass schedules one more pass right after it.
  */
@@ -62,6 +65,7 @@ export class SchedulerLoop {
   private readonly loop: PeriodicLoop;
   private readonly batch: number;
   private readonly lease: LeaseKeeper;
+  private recoveredAt = -Infinity;
 
   constructor(
     private readonly store: ControlStore,
@@ -72,7 +76,7 @@ export class SchedulerLoop {
     this.lease = new LeaseKeeper(store, LEASE_NAME, options.holder);
     this.loop = new PeriodicLoop({
       intervalMs: options.intervalMs,
-      pass: () => this.runOnce(),
+      pass: () => this.runOnce({ recoveryAtMostEvery: options.intervalMs }),
       onError: (error) => {
         options.onError(error, 'scheduler pass');
       },
@@ -93,8 +97,11 @@ export class SchedulerLoop {
     return this.loop.stop();
   }
 
-  /** One pass; see the comment above the class. */
-  async runOnce(): Promise<PassReport> {
+  /**
+   * One pass; see the comment above the class. The leader's recovery work is done unless
+   * it was done less than `recoveryAtMostEvery` ms before (by default it is always done).
+   */
+  async runOnce(pass: { readonly recoveryAtMostEvery?: number } = {}): Promise<PassReport> {
     const { store, driver, options } = this;
     const now = options.now();
     const leaseMs = Math.max(3 * options.intervalMs, 5_000);
@@ -103,7 +110,9 @@ export class SchedulerLoop {
     let timedOut = 0;
     let started = 0;
     let admitted = 0;
-    if (leader) {
+    const recover = leader && now - this.recoveredAt >= (pass.recoveryAtMostEvery ?? 0);
+    if (recover) {
+      this.recoveredAt = now;
       expired = (await store.expireLeases(now)).length;
       options.onAttemptsLost?.(expired);
       if (options.deadlines) timedOut = (await options.deadlines.enforce(now)).length;
