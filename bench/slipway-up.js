@@ -29,7 +29,9 @@ export const SETTLED = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']
  * $SLIPWAY_BENCH_TRACE_GIT names a file, every git command the server and the agent run
  * appends a line to it (see {@link gitTracer}); then the process ids are told to `log`. `env` adds environment variables (`SLIPWAY_*` settings).
  * Without `database`, $SLIPWAY_BENCH_SQLITE_SYNC (`normal` or `full`) sets how the
- * SQLite store in DIR syncs its commits (the store URL's `?synchronous=`).
+ * SQLite store in DIR syncs its commits (the store URL's `?synchronous=`), and
+ * $SLIPWAY_BENCH_AGENT_WORK_DIR names a folder (on another file system, say) where the
+ * embedded agent gets a work folder of its own (`--agent-work-dir`), removed by `stop()`.
  * Returns `{ url, token, pid, agentPid, client, stop }`; `stop()` sends
  * SIGTERM and waits for the process to end.
  */
@@ -62,6 +64,10 @@ export async function startSlipway({
     args.push('--database', `${join(dataDir, 'slipway.db')}?synchronous=${sqliteSync}`);
   if (!agent) args.push('--no-agent');
   if (agentCapacity) args.push('--agent-capacity', String(agentCapacity));
+  const agentWorkRoot = process.env.SLIPWAY_BENCH_AGENT_WORK_DIR;
+  const agentWorkDir =
+    agent && agentWorkRoot ? await mkdtemp(join(agentWorkRoot, 'slipway-bench-agent-')) : undefined;
+  if (agentWorkDir) args.push('--agent-work-dir', agentWorkDir);
   const trace = process.env.SLIPWAY_BENCH_TRACE_GIT;
   const tracer = trace ? await gitTracer(trace) : undefined;
   const path = tracer ? `${tracer}:${process.env.PATH ?? ''}` : process.env.PATH;
@@ -105,6 +111,7 @@ export async function startSlipway({
     await exited;
     clearTimeout(force);
     if (tracer) await rm(tracer, { recursive: true, force: true });
+    if (agentWorkDir) await rm(agentWorkDir, { recursive: true, force: true });
   };
   return {
     url: seen.url,

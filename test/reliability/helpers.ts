@@ -257,6 +257,8 @@ export interface UpOptions {
   /** Start the embedded agent (default true). */
   readonly agent?: boolean;
   readonly agentCapacity?: number;
+  /** `--agent-work-dir`; by default the agent works in the data folder. */
+  readonly agentWorkDir?: string;
   readonly graceSeconds?: number;
   /** Register and run the sample project (`--demo`). */
   readonly demo?: boolean;
@@ -273,6 +275,7 @@ export async function startUp(cleanup: Cleanup, options: UpOptions): Promise<UpP
   if (options.agentCapacity !== undefined) {
     args.push('--agent-capacity', String(options.agentCapacity));
   }
+  if (options.agentWorkDir !== undefined) args.push('--agent-work-dir', options.agentWorkDir);
   if (options.graceSeconds !== undefined) args.push('--grace', String(options.graceSeconds));
   if (options.demo === true) args.push('--demo');
   const proc = startSlipway(cleanup, args, { SLIPWAY_LOG_LEVEL: 'warn', ...options.env });

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunDetail, RunList } from '@slipway/api';
 import { expect, it } from 'vitest';
@@ -54,7 +55,8 @@ describeOnEachStore('slipway up, as a user runs it', (store) => {
     await mkdir(dataDir);
 
     const database = await store.database(cleanup);
-    const up = await startUp(cleanup, { dataDir, database });
+    const agentWorkDir = join(await cleanup.tempDir(), 'agent-work');
+    const up = await startUp(cleanup, { dataDir, database, agentWorkDir });
     expect(up.url).toBe(`http://127.0.0.1:${up.port}`);
     const token = await adminTokenOf(up);
     expect(token).toMatch(/^slw_/);
@@ -91,6 +93,8 @@ describeOnEachStore('slipway up, as a user runs it', (store) => {
 
     const listed = await slipwayJson<RunList>(access, ['runs', 'list']);
     expect(listed.runs.map((r) => r.id)).toEqual([runId]);
+    expect((await readdir(agentWorkDir)).sort()).toEqual(['attempts', 'git']);
+    expect(existsSync(join(dataDir, 'agent'))).toBe(false);
 
     const agentPid = up.agentPid ?? 0;
     const end = await up.terminate();

@@ -198,6 +198,10 @@ program
     availableParallelism(),
   )
   .option('--agent-labels <labels>', 'labels of the embedded agent, comma-separated', list, [])
+  .option(
+    '--agent-work-dir <path>',
+    "folder for the embedded agent's checkouts, fetch cache and waiting output (default DATA_DIR/agent)",
+  )
   .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
   .option('--demo', 'register the sample project examples/node-service and run its pipeline')
   .action(
@@ -212,6 +216,7 @@ program
       agent: boolean;
       agentCapacity: number;
       agentLabels: string[];
+      agentWorkDir?: string;
       grace: number;
       demo?: boolean;
     }) => {
@@ -229,6 +234,7 @@ program
         agent: options.agent,
         agentCapacity: options.agentCapacity,
         agentLabels: options.agentLabels,
+        ...(options.agentWorkDir !== undefined ? { agentWorkDir: options.agentWorkDir } : {}),
         graceMs: options.grace,
         demo: options.demo === true,
       });

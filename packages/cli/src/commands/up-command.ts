@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadServerConfig, startServer } from '@slipway/server';
 import { ExitCode } from '../exit-codes.js';
@@ -13,6 +13,8 @@ export interface UpOptions {
   readonly agent: boolean;
   readonly agentCapacity: number;
   readonly agentLabels: readonly string[];
+  /** The embedded agent's work folder; by default `agent` in the data folder. */
+  readonly agentWorkDir?: string;
   /** How long running steps may finish after SIGTERM before they are killed. */
   readonly graceMs: number;
   /** Register and run the sample project `examples/node-service` once up. */
@@ -47,7 +49,7 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
     ? startEmbeddedAgent(
         server.url,
         agentToken,
-        join(config.dataDir, 'agent'),
+        resolve(options.agentWorkDir ?? join(config.dataDir, 'agent')),
         config.leaseMs / 3,
         options,
       )
