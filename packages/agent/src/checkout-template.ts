@@ -1,23 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  lstatSync,
-  mkdirSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  type BigIntStats,
-} from 'node:fs';
-import { copyFile, readFile } from 'node:fs/promises';
+import { rmSync, type BigIntStats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TimeSlices } from './time-slices.js';
+import type { FileOps } from './file-ops.js';
 
 /** Trees with more entries are checked out by git itself. */
 const MAX_TEMPLATE_ENTRIES = 5000;
-
-/** Larger files are copied through the thread pool, so that one copy cannot hold the event loop. */
-const MAX_SYNC_COPY_BYTES = 1024 * 1024;
 
 /** Size of an index entry's fixed fields before its object id (stat data and mode). */
 const STAT_BYTES = 40;
@@ -65,13 +53,14 @@ export class CheckoutTemplate {
   }
 
   /**
-   * Copies the files into `into` (an empty folder) and writes their index to `indexPath`.
+   * Copies the files into `into` (an empty folder) and writes their index to `indexPath`,
+   * with the file operations `ops`.
    * False when the template could not be read (its files were deleted, say): what was
    * copied is left for `git read-tree --reset -u` to overwrite, and no index is left.
    */
-  async copyTo(into: string, indexPath: string): Promise<boolean> {
+  async copyTo(into: string, indexPath: string, ops: FileOps): Promise<boolean> {
     try {
-      await this.copyFiles(into, indexPath);
+      await this.copyFiles(into, indexPath, ops);
       return true;
     } catch {
       rmSync(indexPath, { force: true });
@@ -79,41 +68,38 @@ export class CheckoutTemplate {
     }
   }
 
-  /** Synchronous file operations in time slices (see {@link TimeSlices}). */
-  private async copyFiles(into: string, indexPath: string): Promise<void> {
-    const slices = new TimeSlices();
+  private async copyFiles(into: string, indexPath: string, ops: FileOps): Promise<void> {
     const index = Buffer.from(this.index.subarray(0, this.index.length - this.hashLength));
     const folders = new Set<string>();
     for (const entry of this.entries) {
       const folder = dirname(entry.path);
       if (folder !== '.') folders.add(folder);
     }
-    for (const folder of folders) {
-      mkdirSync(join(into, folder), { recursive: true });
-      await slices.pause();
-    }
-    for (const entry of this.entries) {
-      const from = join(this.root, entry.path);
-      const to = join(into, entry.path);
-      switch (entry.mode & 0o170000) {
-        case 0o120000:
-          symlinkSync(readlinkSync(from), to);
-          break;
-        case 0o160000:
-          // A submodule: read-tree leaves an empty folder, and its entry has no stat data.
-          mkdirSync(to, { recursive: true });
-          continue;
-        default:
-          if (lstatSync(from).size > MAX_SYNC_COPY_BYTES) await copyFile(from, to);
-          else copyFileSync(from, to);
-      }
-      writeStatData(index, entry.offset, lstatSync(to, { bigint: true }));
-      await slices.pause();
-    }
+    await Promise.all(
+      [...folders].map((folder) => ops.mkdir(join(into, folder), { recursive: true })),
+    );
+    await Promise.all(
+      this.entries.map(async (entry) => {
+        const from = join(this.root, entry.path);
+        const to = join(into, entry.path);
+        switch (entry.mode & 0o170000) {
+          case 0o120000:
+            await ops.symlink(await ops.readlink(from), to);
+            break;
+          case 0o160000:
+            // A submodule: read-tree leaves an empty folder, and its entry has no stat data.
+            await ops.mkdir(to, { recursive: true });
+            return;
+          default:
+            await ops.copyFile(from, to);
+        }
+        writeStatData(index, entry.offset, await ops.lstat(to));
+      }),
+    );
     const checksum = createHash(this.hashLength === 32 ? 'sha256' : 'sha1')
       .update(index)
       .digest();
-    writeFileSync(indexPath, Buffer.concat([index, checksum]));
+    await ops.writeFile(indexPath, Buffer.concat([index, checksum]));
   }
 }
 

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CommandLauncher } from '@slipway/executors';
 import { borrowLocalObjects, FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import { CheckoutTemplate } from './checkout-template.js';
+import { syncFileOps, threadPoolFileOps, type FileOps } from './file-ops.js';
 import { removeTree } from './remove-tree.js';
 import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
 
@@ -67,6 +67,8 @@ export class GitCheckouts {
   /** Templates of commits checked out more than once, oldest first; null where git must do. */
   private readonly templates = new Map<string, Promise<Template | null>>();
   private templatesCleared: Promise<void> | undefined;
+  /** Checkouts being made; one alone is made with synchronous calls (see `FileOps`). */
+  private making = 0;
 
   private readonly git: Git;
 
@@ -145,6 +147,25 @@ export class GitCheckouts {
    * dropped, and git makes the checkout.
    */
   private async addWorktree(repo: string, into: string, commit: string): Promise<Checkout> {
+    this.making++;
+    try {
+      return await this.addWorktreeWith(
+        this.making === 1 ? syncFileOps() : threadPoolFileOps,
+        repo,
+        into,
+        commit,
+      );
+    } finally {
+      this.making--;
+    }
+  }
+
+  private async addWorktreeWith(
+    ops: FileOps,
+    repo: string,
+    into: string,
+    commit: string,
+  ): Promise<Checkout> {
     const key = `${repo}\0${commit}`;
     let template = this.templates.get(key);
     if (template === undefined) {
@@ -152,7 +173,7 @@ export class GitCheckouts {
         if (this.checkedOut.size >= 10_000) this.checkedOut.clear();
         this.checkedOut.add(key);
         try {
-          return await addWorktree(this.git, repo, into, commit);
+          return await addWorktree(this.git, ops, repo, into, commit);
         } catch (error) {
           this.checkedOut.delete(key);
           throw error;
@@ -173,7 +194,7 @@ export class GitCheckouts {
       if (this.templates.get(key) === template) this.templates.delete(key);
       return null;
     });
-    const checkout = await addWorktree(this.git, repo, into, commit, made?.template);
+    const checkout = await addWorktree(this.git, ops, repo, into, commit, made?.template);
     if (made !== null && !checkout.copied && this.templates.get(key) === template) {
       this.templates.delete(key);
       void made.remove();
@@ -195,7 +216,7 @@ export class GitCheckouts {
       `${basename(repo, '.git')}-${commit}-${randomBytes(4).toString('hex')}`,
     );
     await mkdir(folder, { recursive: true });
-    const made = await addWorktree(this.git, repo, into, commit);
+    const made = await addWorktree(this.git, threadPoolFileOps, repo, into, commit);
     const template = await CheckoutTemplate.read(into, made.indexPath, commit.length / 2).catch(
       () => null,
     );
@@ -362,11 +383,11 @@ async function resolveCommit(git: Git, repo: string, name: string): Promise<stri
  * to four times as long (it starts more git processes) and takes a lock on the repository.
  * Here the files are written directly and one `git read-tree` fills the folder and the
  * index; the name of the administrative folder is unique, so concurrent checkouts never
- * meet. Removing a checkout deletes both folders, with no git command at all. The folders
- * and small files are made synchronously (see `TimeSlices`).
+ * meet. Removing a checkout deletes both folders, with no git command at all.
  */
 async function addWorktree(
   git: Git,
+  ops: FileOps,
   repo: string,
   into: string,
   commit: string,
@@ -378,15 +399,17 @@ async function addWorktree(
     await removeTree(into);
     await removeTree(admin);
   };
-  mkdirSync(into);
+  await ops.mkdir(into);
   let copied = false;
   try {
-    mkdirSync(admin, { recursive: true });
-    writeFileSync(join(into, '.git'), `gitdir: ${admin}\n`);
-    writeFileSync(join(admin, 'gitdir'), `${join(into, '.git')}\n`);
-    writeFileSync(join(admin, 'commondir'), '../..\n');
-    writeFileSync(join(admin, 'HEAD'), `${commit}\n`);
-    copied = (await template?.copyTo(into, indexPath)) ?? false;
+    await ops.mkdir(admin, { recursive: true });
+    await Promise.all([
+      ops.writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
+      ops.writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),
+      ops.writeFile(join(admin, 'commondir'), '../..\n'),
+      ops.writeFile(join(admin, 'HEAD'), `${commit}\n`),
+    ]);
+    copied = (await template?.copyTo(into, indexPath, ops)) ?? false;
     if (!copied) await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();

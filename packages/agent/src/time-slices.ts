@@ -4,12 +4,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 const SLICE_MS = 2;
 
 /*
- * An attempt's folder, checkout and removal are dozens of small file operations. Done
- * synchronously each takes microseconds; through the thread pool each costs a trip there
- * and back, which here is about twenty times as long and takes more processor time in
- * all. So the agent does them synchronously, and long runs of them (a large checkout,
- * the removal of a big build tree) give the event loop a turn every couple of
- * milliseconds, so that heartbeats, claims and log batches are not held up.
+ * Small file operations (an attempt's folder, its checkout, their removal) take
+ * microseconds as synchronous calls; through the thread pool each costs a trip there and
+ * back, here about twenty times as long, and more processor time in all. Long runs of
+ * synchronous calls (a large checkout, the removal of a big build tree) give the event
+ * loop a turn every couple of milliseconds, so that heartbeats, claims and log batches
+ * are not held up.
  */
 
 /** Lets the event loop in whenever the current slice of synchronous work has run long. */
