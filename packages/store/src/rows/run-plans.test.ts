@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunStatus, type ControlStore } from '@slipway/core';
-import { planStep, planTask, testPlan } from '@slipway/testing';
+import { contractPlan, contractProject, contractRun, contractUpdate } from '@slipway/testing';
 import { openControlStore } from '../open-control-store.js';
 
 let store: ControlStore;
@@ -15,28 +15,12 @@ afterEach(async () => {
 
 describe("a run's plan", () => {
   it('is read once and shared, frozen, by every reader of the run', async () => {
-    const project = await store.createProject({ name: 'p', source: '/p', defaultBranch: 'main' });
-    const plan = testPlan(
-      ['build', 'test'].map((id) => planTask(id, { steps: [planStep('run', { run: 'true' })] })),
-    );
-    const created = await store.createRun({
-      projectId: project.id,
-      plan,
-      trigger: plan.trigger,
-      state: {},
-      createdAt: 1,
-    });
-    await store.updateRun(created.id, (current) => ({
-      state: current.state,
-      status: RunStatus.Running,
-      tasks: [],
+    const project = await contractProject(store);
+    const plan = contractPlan(['build', 'test']);
+    const created = await contractRun(store, project.id, plan);
+    await contractUpdate(store, created.id, RunStatus.Running, {
       queue: [{ taskId: 'build', attempt: 1, labels: [] }],
-      stop: [],
-      applied: [],
-      wakeAt: null,
-      now: 1,
-      result: undefined,
-    }));
+    });
 
     const first = await store.getRun(created.id);
     const again = await store.getRun(created.id);
