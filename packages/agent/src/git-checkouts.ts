@@ -399,17 +399,24 @@ async function addWorktree(
     await removeTree(into);
     await removeTree(admin);
   };
-  await ops.mkdir(into);
+  const [intoMade, adminMade] = await Promise.allSettled([
+    ops.mkdir(into),
+    ops.mkdir(admin, { recursive: true }),
+  ]);
+  if (intoMade.status === 'rejected') {
+    await removeTree(admin);
+    throw intoMade.reason;
+  }
   let copied = false;
   try {
-    await ops.mkdir(admin, { recursive: true });
-    await Promise.all([
+    if (adminMade.status === 'rejected') throw adminMade.reason;
+    [copied] = await Promise.all([
+      template?.copyTo(into, indexPath, ops) ?? false,
       ops.writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
       ops.writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),
       ops.writeFile(join(admin, 'commondir'), '../..\n'),
       ops.writeFile(join(admin, 'HEAD'), `${commit}\n`),
     ]);
-    copied = (await template?.copyTo(into, indexPath, ops)) ?? false;
     if (!copied) await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
   } catch (error) {
     await remove();
