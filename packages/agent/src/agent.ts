@@ -1,4 +1,3 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   SecretMasker,
@@ -19,6 +18,7 @@ import { GitCheckouts } from './git-checkouts.js';
 import type { CommandLauncher } from '@slipway/executors';
 import { LogShipper } from './log-shipper.js';
 import { LogSpool } from './log-spool.js';
+import { prepareWorkFolder } from './work-folder.js';
 import { publishOutputs } from './publish-outputs.js';
 import { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './retry-delay.js';
 import {
@@ -174,16 +174,15 @@ export class Agent {
 
   /**
    * Prepares the work folder, registers with the control plane and starts claiming work.
-   * Resolves once registered (or stopped first); rejects when the control plane refuses
-   * the registration (a wrong token, say), which waiting would not fix.
+   * Resolves once registered (or stopped first); rejects when the work folder cannot be
+   * used or the control plane refuses the registration (a wrong token, say), which
+   * waiting would not fix.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error('the agent was already started');
     this.started = true;
     const { workDir, connection, name, labels, capacity } = this.options;
-    await rm(join(workDir, 'attempts'), { recursive: true, force: true });
-    await mkdir(join(workDir, 'attempts'), { recursive: true });
-    await mkdir(join(workDir, 'git'), { recursive: true });
+    prepareWorkFolder(workDir);
     for (let failures = 1; !this.stopping.signal.aborted; failures++) {
       try {
         this.agentId = (await connection.register({ name, labels, capacity })).agentId;

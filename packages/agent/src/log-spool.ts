@@ -113,7 +113,8 @@ export class LogSpool {
 
   /** Forgets everything kept and deletes the file. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
     this.fd = undefined;
     this.readAt = 0;
     this.writeAt = 0;

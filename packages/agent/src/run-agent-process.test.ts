@@ -199,4 +199,34 @@ describe('runAgentProcess', () => {
       }),
     ).rejects.toThrow(/could not register: register: the server refused the agent token/);
   });
+
+  it.each([
+    ['under a file', (temp: string) => join(temp, 'a-file', 'work'), /a-file is not a folder/],
+    [
+      'under /proc, where a recursive mkdir never returns',
+      () => '/proc/slipway-nope/work',
+      /ENOENT/,
+    ],
+  ])(
+    'fails at once naming the work folder when it cannot be made %s',
+    async (_, folder, reason) => {
+      temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-agent-process-')));
+      await writeFile(join(temp, 'a-file'), 'not a folder\n');
+      const plane = await controlPlane({} as AssignedAttempt);
+      server = plane.server;
+      const workDir = folder(temp);
+      const failure = runAgentProcess({
+        server: plane.url,
+        token: TOKEN,
+        labels: [],
+        capacity: 1,
+        workDir,
+        containers: false,
+        log: () => undefined,
+      });
+      await expect(failure).rejects.toThrow(`the agent cannot use ${workDir} as its work folder`);
+      await expect(failure).rejects.toThrow(reason);
+      await expect(failure).rejects.toThrow(/choose a folder this user can write to/);
+    },
+  );
 });

@@ -31,6 +31,12 @@ function seconds(value: string): number {
   return n * 1000;
 }
 
+function graceOption(): Option {
+  return new Option('--grace <seconds>', 'how long running steps may finish after SIGTERM')
+    .argParser(seconds)
+    .default(60_000, '60');
+}
+
 function positiveSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
@@ -202,7 +208,7 @@ program
     '--agent-work-dir <path>',
     "folder for the embedded agent's checkouts, fetch cache and waiting output (default DATA_DIR/agent)",
   )
-  .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
+  .addOption(graceOption())
   .option('--demo', 'register the sample project examples/node-service and run its pipeline')
   .action(
     async (options: {
@@ -250,7 +256,7 @@ program
   .option('--capacity <n>', 'tasks run at once', positiveInteger, availableParallelism())
   .option('--work-dir <path>', 'folder for checkouts and the fetch cache')
   .option('--name <name>', 'name shown on the server (default: host name)')
-  .option('--grace <seconds>', 'how long running steps may finish after SIGTERM', seconds, 60_000)
+  .addOption(graceOption())
   .option(
     '--heartbeat <seconds>',
     "how often leases are renewed; keep it under half the server's lease (default 10)",

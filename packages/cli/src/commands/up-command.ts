@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeWorkFolder } from '@slipway/agent';
 import { loadServerConfig, startServer } from '@slipway/server';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_SERVER } from './client/connect.js';
@@ -32,6 +33,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url)
  */
 export async function upCommand(options: UpOptions): Promise<ExitCode> {
   const config = await loadServerConfig({ flags: options.flags, env: process.env });
+  const agentWorkDir = resolve(options.agentWorkDir ?? join(config.dataDir, 'agent'));
+  if (options.agent) makeWorkFolder(agentWorkDir);
   const agentToken = randomBytes(32).toString('hex');
   const demoToken = randomBytes(32).toString('hex');
   const server = await startServer(config, {
@@ -46,13 +49,7 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
   }
 
   const agent = options.agent
-    ? startEmbeddedAgent(
-        server.url,
-        agentToken,
-        resolve(options.agentWorkDir ?? join(config.dataDir, 'agent')),
-        config.leaseMs / 3,
-        options,
-      )
+    ? startEmbeddedAgent(server.url, agentToken, agentWorkDir, config.leaseMs / 3, options)
     : null;
   if (agent)
     say(`embedded agent started (pid ${String(agent.pid)}, capacity ${options.agentCapacity})`);
