@@ -6,7 +6,7 @@ const SLICE_MS = 2;
 /*
  * Small file operations (an attempt's folder, its checkout, their removal) take
  * microseconds as synchronous calls; through the thread pool each costs a trip there and
- * back, here about twenty times as long, and more processor time in all. Long runs of
+ * back, many times as long, and more processor time in all. Long runs of
  * synchronous calls (a large checkout, the removal of a big build tree) give the event
  * loop a turn every couple of milliseconds, so that heartbeats, claims and log batches
  * are not held up.
