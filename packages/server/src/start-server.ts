@@ -1,4 +1,6 @@
+import { UserError, UserErrorKind, type ControlStore } from '@slipway/core';
 import { openControlStore } from '@slipway/store';
+import type { FastifyInstance } from 'fastify';
 import { databaseUrl, type ServerConfig } from './config/server-config.js';
 import { createServer, type ServerDeps } from './create-server.js';
 
@@ -21,25 +23,53 @@ export async function startServer(
   deps: Omit<ServerDeps, 'store'> = {},
 ): Promise<RunningServer> {
   const store = await openControlStore(databaseUrl(config));
+  let server: Awaited<ReturnType<typeof createServer>> | undefined;
   try {
-    const server = await createServer(config, { ...deps, store });
-    await server.app.listen({ host: config.host, port: config.port });
-    const address = server.app.server.address();
+    server = await createServer(config, { ...deps, store });
+    await listen(server.app, config);
+    const { app } = server;
+    const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       adminToken: server.adminToken,
-      close: async () => {
-        try {
-          await server.app.close();
-        } finally {
-          await store.close();
-        }
-      },
+      close: () => closeAll(app, store),
     };
   } catch (error) {
-    await store.close();
+    await closeAll(server?.app, store);
     throw error;
+  }
+}
+
+/** Stops the server's work (its loops started once it was ready), then closes the store. */
+async function closeAll(app: FastifyInstance | undefined, store: ControlStore): Promise<void> {
+  try {
+    await app?.close();
+  } finally {
+    await store.close();
+  }
+}
+
+async function listen(app: FastifyInstance, config: ServerConfig): Promise<void> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const problem = listenProblem((error as NodeJS.ErrnoException).code, config);
+    if (problem === undefined) throw error;
+    throw new UserError(UserErrorKind.Environment, problem);
+  }
+}
+
+function listenProblem(code: string | undefined, { host, port }: ServerConfig): string | undefined {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is in use by another program: stop it, or choose another port (--port)`;
+    case 'EACCES':
+      return `this user may not listen on port ${port} on ${host}: choose a port above 1023 (--port)`;
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine: choose one that is (--host), or 127.0.0.1`;
+    default:
+      return undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACK_TRACE_LINE, runCli, useTempRepos } from './helpers.js';
@@ -11,6 +12,27 @@ async function blockedFolder(): Promise<string> {
   await writeFile(join(dir, 'a-file'), 'not a folder\n');
   return join(dir, 'a-file', 'work');
 }
+
+describe('a port another program listens on', () => {
+  it('stops slipway up with a message naming the port, and nothing after it', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = taken.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const dir = await temps.create();
+      const result = await runCli(['up', '--port', String(port), '--data-dir', join(dir, 'data')], {
+        timeoutMs: 30_000,
+      });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is in use by another program`);
+      expect(result.stdout + result.stderr).not.toContain('destroyed');
+      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});
 
 describe('an agent work folder that cannot be made', () => {
   it('stops slipway up before it serves, naming the folder', async () => {
