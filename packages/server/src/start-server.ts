@@ -69,6 +69,7 @@ function listenProblem(code: string | undefined, { host, port }: ServerConfig): 
       return `this user may not listen on port ${port} on ${host}: choose a port above 1023 (--port)`;
     case 'EADDRNOTAVAIL':
       return `${host} is not an address of this machine: choose one that is (--host), or 127.0.0.1`;
+    case undefined:
     default:
       return undefined;
   }
