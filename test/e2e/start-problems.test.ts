@@ -34,6 +34,17 @@ describe('a port another program listens on', () => {
   });
 });
 
+describe('a data folder that cannot be made', () => {
+  it('stops slipway up at once, even under /proc', async () => {
+    const result = await runCli(['up', '--port', '0', '--no-agent', '--data-dir', '/proc/nope'], {
+      timeoutMs: 30_000,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Cannot open the SQLite database /proc/nope/slipway.db');
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+});
+
 describe('an agent work folder that cannot be made', () => {
   it('stops slipway up before it serves, naming the folder', async () => {
     const dir = await temps.create();

@@ -2,6 +2,7 @@ export * from './errors/user-error.js';
 export * from './errors/diagnostic.js';
 export * from './errors/config-error.js';
 export * from './errors/key-path.js';
+export * from './files/make-folders.js';
 export * from './ports/executor.js';
 export * from './spec/pipeline-schema.js';
 export * from './plan/plan.js';

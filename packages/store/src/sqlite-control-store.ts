@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { UserError, UserErrorKind } from '@slipway/core';
+import { UserError, UserErrorKind, makeFolders } from '@slipway/core';
 import type { StoreDatabase } from './database.js';
 import { sqliteDialect } from './dialect/sqlite-dialect.js';
 import { withStatementCache } from './dialect/statement-cache.js';
@@ -68,7 +67,7 @@ export class SqliteControlStore extends SqlControlStore {
     const synchronous = options.synchronous ?? SqliteSync.Full;
     let database: Database.Database;
     try {
-      if (path !== SQLITE_MEMORY) mkdirSync(dirname(path), { recursive: true });
+      if (path !== SQLITE_MEMORY) makeFolders(dirname(path));
       database = new Database(path);
       for (const pragma of pragmas(synchronous)) {
         database.pragma(pragma);
