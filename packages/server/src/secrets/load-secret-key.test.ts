@@ -52,4 +52,11 @@ describe('loadSecretKey', () => {
     await writeFile(join(dir, 'secret.key'), 'not base64 at all!');
     await expect(loadSecretKey({ dataDir: dir })).rejects.toBeInstanceOf(UserError);
   });
+
+  it('says which key file cannot be made, as a user error', async () => {
+    const file = '/proc/slipway-nope/slipway.key';
+    const failure = loadSecretKey({ dataDir: dir, secretKeyFile: file });
+    await expect(failure).rejects.toBeInstanceOf(UserError);
+    await expect(failure).rejects.toThrow(`cannot make the folder of the secret key file ${file}`);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { UserError, UserErrorKind } from '@slipway/core';
+import { UserError, UserErrorKind, makeFolders } from '@slipway/core';
 import { SECRET_KEY_BYTES } from './secret-box.js';
 
 /** Where {@link loadSecretKey} finds the key; the server configuration's keys. */
@@ -25,7 +25,14 @@ export async function loadSecretKey(source: SecretKeySource): Promise<Uint8Array
   const existing = await readKeyFile(file);
   if (existing !== null) return decodeKey(existing, `the secret key file ${file}`);
   const key = randomBytes(SECRET_KEY_BYTES);
-  await mkdir(dirname(file), { recursive: true });
+  try {
+    makeFolders(dirname(file));
+  } catch (error) {
+    throw new UserError(
+      UserErrorKind.Environment,
+      `cannot make the folder of the secret key file ${file} (${error instanceof Error ? error.message : String(error)}): give secretKeyFile (SLIPWAY_SECRET_KEY_FILE) a path this user can write to`,
+    );
+  }
   // Written whole under another name and then linked into place, so that a process
   // starting at the same time never reads a half-written file.
   const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;

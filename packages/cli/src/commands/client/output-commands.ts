@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { formatDuration, UserError, UserErrorKind } from '@slipway/core';
+import { formatDuration, makeFolders, UserError, UserErrorKind } from '@slipway/core';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { print, table } from './print.js';
@@ -80,7 +79,14 @@ export async function artifactsCommand(
       client.downloadArtifact(options.id, artifact.taskId, artifact.path),
     );
     if (!response.body) continue;
-    await mkdir(dirname(target), { recursive: true });
+    try {
+      makeFolders(dirname(target));
+    } catch (error) {
+      throw new UserError(
+        UserErrorKind.Environment,
+        `cannot write ${target} (${error instanceof Error ? error.message : String(error)}): choose a folder this user can write to`,
+      );
+    }
     await pipeline(Readable.fromWeb(response.body), createWriteStream(target));
     if (!options.json) process.stdout.write(`${target}\n`);
   }
