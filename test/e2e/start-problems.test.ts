@@ -34,6 +34,39 @@ describe('a port another program listens on', () => {
   });
 });
 
+describe('an address that is not of this machine', () => {
+  it('stops slipway up with a message naming the host', async () => {
+    const dir = await temps.create();
+    const result = await runCli(
+      [
+        'up',
+        '--port',
+        '0',
+        '--no-agent',
+        '--host',
+        'nosuchhost.invalid',
+        '--data-dir',
+        join(dir, 'data'),
+      ],
+      { timeoutMs: 30_000 },
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('nosuchhost.invalid is not an address of this machine');
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+});
+
+describe('a client given a server that is not a URL', () => {
+  it('says how a server URL looks, before sending anything', async () => {
+    const result = await runCli(['project', 'list', '--token', 't'], {
+      env: { SLIPWAY_SERVER: '127.0.0.1:7070' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"127.0.0.1:7070" is not a server URL: give one like http://');
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+});
+
 describe('a data folder that cannot be made', () => {
   it('stops slipway up at once, even under /proc', async () => {
     const result = await runCli(['up', '--port', '0', '--no-agent', '--data-dir', '/proc/nope'], {

@@ -68,6 +68,8 @@ function listenProblem(code: string | undefined, { host, port }: ServerConfig): 
     case 'EACCES':
       return `this user may not listen on port ${port} on ${host}: choose a port above 1023 (--port)`;
     case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
       return `${host} is not an address of this machine: choose one that is (--host), or 127.0.0.1`;
     case undefined:
     default:

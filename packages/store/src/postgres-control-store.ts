@@ -23,6 +23,8 @@ const typeParsers = new pg.TypeOverrides();
 typeParsers.setTypeParser(pg.types.builtins.INT8, 'text', Number);
 
 /** Error codes meaning the database cannot be reached or entered as configured. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 const CONNECT_ERRORS = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -51,9 +53,18 @@ export class PostgresControlStore extends SqlControlStore {
         `The PostgreSQL schema name "${schema}" may hold only lowercase letters, digits and underscores.`,
       );
     }
+    if (!URL.canParse(url)) {
+      throw new UserError(
+        UserErrorKind.Usage,
+        `"${url}" is not a PostgreSQL URL: write it like postgres://user:password@host:5432/database`,
+      );
+    }
     const pool = new pg.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
+      // Something that accepts connections but never answers as PostgreSQL would (another
+      // service on the port) must not hold the start forever.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       types: typeParsers,
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     });
@@ -79,7 +90,10 @@ export class PostgresControlStore extends SqlControlStore {
     } catch (error) {
       await db.destroy();
       const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code === 'string' && CONNECT_ERRORS.has(code)) {
+      if (
+        (typeof code === 'string' && CONNECT_ERRORS.has(code)) ||
+        (code === undefined && isLostConnection(error))
+      ) {
         throw new UserError(
           UserErrorKind.Environment,
           `Cannot connect to PostgreSQL at ${redact(url)}: ${(error as Error).message}`,
@@ -89,6 +103,14 @@ export class PostgresControlStore extends SqlControlStore {
     }
     return new PostgresControlStore(db, postgresDialect);
   }
+}
+
+/** pg's own errors when what answered is not PostgreSQL or went away while connecting. */
+function isLostConnection(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /^Connection terminated|^connection timeout|^timeout expired/i.test(error.message)
+  );
 }
 
 /** The URL without its password, for messages. */

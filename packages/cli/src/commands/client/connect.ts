@@ -16,6 +16,13 @@ export function connect(options: ServerOptions): {
 } {
   const baseUrl = options.server ?? process.env.SLIPWAY_SERVER ?? DEFAULT_SERVER;
   const token = options.token ?? process.env.SLIPWAY_TOKEN;
+  checkServerUrl(baseUrl);
+  if (token !== undefined && /[\s]/.test(token)) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      'the token holds a space or a line break: pass it as the server printed it (--token or SLIPWAY_TOKEN)',
+    );
+  }
   const client = new SlipwayClient({ baseUrl, ...(token ? { token } : {}) });
   const call = async <T>(request: () => Promise<T>): Promise<T> => {
     try {
@@ -25,6 +32,21 @@ export function connect(options: ServerOptions): {
     }
   };
   return { client, call };
+}
+
+function checkServerUrl(baseUrl: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `"${baseUrl}" is not a server URL: give one like ${DEFAULT_SERVER} (--server or SLIPWAY_SERVER)`,
+    );
+  }
 }
 
 function asUserError(error: unknown, baseUrl: string): unknown {
