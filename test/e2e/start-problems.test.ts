@@ -73,7 +73,8 @@ describe('a data folder that cannot be made', () => {
       timeoutMs: 30_000,
     });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('Cannot open the SQLite database /proc/nope/slipway.db');
+    expect(result.stderr).toContain('cannot use /proc/nope as the data folder');
+    expect(result.stderr).toContain('(--data-dir)');
     expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
   });
 });

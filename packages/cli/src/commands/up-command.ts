@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeWorkFolder } from '@slipway/agent';
+import { makeFolders, UserError, UserErrorKind } from '@slipway/core';
 import { loadServerConfig, startServer } from '@slipway/server';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_SERVER } from './client/connect.js';
@@ -33,6 +34,7 @@ const CLI_ENTRY = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url)
  */
 export async function upCommand(options: UpOptions): Promise<ExitCode> {
   const config = await loadServerConfig({ flags: options.flags, env: process.env });
+  makeDataFolder(config.dataDir);
   const agentWorkDir = resolve(options.agentWorkDir ?? join(config.dataDir, 'agent'));
   if (options.agent) makeWorkFolder(agentWorkDir);
   const agentToken = randomBytes(32).toString('hex');
@@ -117,6 +119,17 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
   await stopRequested;
   await shutdown();
   return ExitCode.Succeeded;
+}
+
+function makeDataFolder(dataDir: string): void {
+  try {
+    makeFolders(dataDir);
+  } catch (error) {
+    throw new UserError(
+      UserErrorKind.Environment,
+      `cannot use ${dataDir} as the data folder (${error instanceof Error ? error.message : String(error)}): choose a folder this user can write to (--data-dir)`,
+    );
+  }
 }
 
 function startEmbeddedAgent(

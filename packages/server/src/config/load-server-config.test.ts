@@ -114,6 +114,10 @@ describe('loadServerConfig', () => {
     ).rejects.toThrow(
       /invalid configuration:\n {2}port \(from SLIPWAY_PORT\): .*\n {2}leaseMs \(from .*c\.json\): .*\n {2}unknown setting colour/,
     );
+    await writeFile(file, JSON.stringify({ dataDri: 'x' }));
+    await expect(loadServerConfig({ flags: { config: file }, cwd: dir })).rejects.toThrow(
+      /unknown setting dataDri \(did you mean "dataDir"\?\); the settings are .*dataDir.*leaseMs/,
+    );
     await expect(
       loadServerConfig({ flags: { config: join(dir, 'missing.json') }, cwd: dir }),
     ).rejects.toThrow(/cannot read the config file/);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { formatKeyPath, UserError, UserErrorKind } from '@slipway/core';
+import { didYouMean, formatKeyPath, UserError, UserErrorKind } from '@slipway/core';
 import { ServerConfigSchema, type ServerConfig } from './server-config.js';
 
 /** Where {@link loadServerConfig} reads from. */
@@ -72,7 +72,8 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     const key = formatKeyPath(issue.path);
     const from = origin[String(issue.path[0])];
     if (issue.code === 'unrecognized_keys') {
-      return `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      const named = issue.keys.map((unknown) => `${unknown}${didYouMean(unknown, KEYS)}`);
+      return `unknown setting${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}; the settings are ${KEYS.join(', ')}`;
     }
     return `${key || 'config'}${from ? ` (from ${from})` : ''}: ${issue.message}`;
   });
