@@ -177,5 +177,13 @@ describe('LocalWorkspace', () => {
       );
       await expect(readdir(join(base, 'artifacts'))).rejects.toThrow();
     });
+
+    it('says which artifact it cannot keep when the artifact store is not a folder', async () => {
+      await put('dist/app.js', 'ok');
+      await writeFile(join(base, 'artifacts'), 'a file where the store should be');
+      expect(await userError(workspace.collectArtifacts('b', ['dist/*']))).toContain(
+        `cannot keep the artifact dist/app.js in ${join(base, 'artifacts', 'b')} (${join(base, 'artifacts')} is not a folder)`,
+      );
+    });
   });
 });

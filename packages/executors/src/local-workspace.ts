@@ -1,7 +1,13 @@
 import { constants, mkdirSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { MAX_REPORT_SIZE, UserError, UserErrorKind, type TaskWorkspace } from '@slipway/core';
+import {
+  MAX_REPORT_SIZE,
+  makeFolders,
+  UserError,
+  UserErrorKind,
+  type TaskWorkspace,
+} from '@slipway/core';
 
 /** Results are small values; anything bigger belongs in an artifact. */
 export const MAX_RESULT_BYTES = 4096;
@@ -109,10 +115,17 @@ export class LocalWorkspace implements TaskWorkspace {
     return await Promise.all(
       files.map(async ({ file, real }) => {
         const target = join(into, ...file.split('/'));
-        await mkdir(dirname(target), { recursive: true });
-        await copyFile(real, target);
-        const { size } = await stat(target);
-        return { path: file, size };
+        try {
+          makeFolders(dirname(target));
+          await copyFile(real, target);
+          const { size } = await stat(target);
+          return { path: file, size };
+        } catch (error) {
+          throw new UserError(
+            UserErrorKind.Environment,
+            `cannot keep the artifact ${file} in ${into} (${error instanceof Error ? error.message : String(error)}): make that folder writable, or free space on its disk`,
+          );
+        }
       }),
     );
   }
