@@ -24,6 +24,22 @@ function problems(yaml: string, options: CompileOptions = {}): string[] {
 }
 
 describe('compilePipeline', () => {
+  it('names a pipeline after its file, and refuses a file name that is no pipeline name', () => {
+    const yaml = 'tasks:\n  a:\n    steps: ["true"]\n';
+    const named = (file: string) => {
+      const parsed = parsePipelineDocument(file, yaml);
+      if (!parsed.ok) throw new Error('expected a valid document');
+      return compilePipeline(parsed.value);
+    };
+    const good = named('.slipway/deploy-prod.yml');
+    expect(good.ok && good.plan.pipeline).toBe('deploy-prod');
+    for (const file of ['.slipway/bad name.yml', '.slipway/1st.yaml']) {
+      const bad = named(file);
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(bad.diagnostics[0]?.message).toMatch(/rename the file or set `name`/);
+    }
+  });
+
   it('fills defaults and orders tasks after their needs', () => {
     const plan = compile(`
 tasks:

@@ -16,7 +16,12 @@ import {
   type RetryPolicy,
   type TriggerFacts,
 } from '../plan/plan.js';
-import type { PipelineSpec, StepSpec, TaskSpec } from '../spec/pipeline-schema.js';
+import {
+  NAME_PATTERN,
+  type PipelineSpec,
+  type StepSpec,
+  type TaskSpec,
+} from '../spec/pipeline-schema.js';
 import { didYouMean } from '../text/closest-match.js';
 import type { ResolvedTemplates } from '../templates/resolved-template.js';
 import { applyTemplate, type InlinedTask } from './apply-template.js';
@@ -83,6 +88,12 @@ export function compilePipeline(
   const trigger = options.trigger ?? { event: TriggerEvent.Manual };
   checkTriggers(spec.on, problems);
 
+  if (spec.name === undefined && !NAME_PATTERN.test(pipelineNameFromFile(pipeline.file))) {
+    problems.add(
+      [],
+      `the file name makes the pipeline's name "${pipelineNameFromFile(pipeline.file)}", but names start with a letter and use only letters, digits, "-" and "_": rename the file or set \`name\``,
+    );
+  }
   const entries = collectTasks(spec, options.templates ?? new Map(), problems);
   const byName = new Map(entries.map((e) => [e.name, e]));
   checkNeeds(entries, byName, problems);

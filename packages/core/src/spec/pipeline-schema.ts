@@ -7,13 +7,14 @@ import { z } from 'zod';
  * than one key at a time (needs, cycles, expressions) live in the compiler.
  */
 
-const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** What a pipeline, task, param or matrix axis may be named. */
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `90s`, `10m`, `1h30m`, `500ms`, or a number of seconds. */
 const DURATION = /^(\d+(ms|s|m|h|d))+$/;
 
 const name = (what: string) =>
-  z.string().regex(NAME, {
+  z.string().regex(NAME_PATTERN, {
     error: `${what} names start with a letter and use only letters, digits, "-" and "_"`,
   });
 
