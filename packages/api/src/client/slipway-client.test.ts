@@ -94,7 +94,9 @@ describe('SlipwayClient', () => {
     const error = (await client.health().catch((e: unknown) => e)) as ApiError;
     expect(error.status).toBe(502);
     expect(error.code).toBe('internal');
-    expect(error.message).toBe('HTTP 502: bad gateway');
+    expect(error.message).toBe(
+      'HTTP 502, answered not as a Slipway server does: is this the address of one? It said: bad gateway',
+    );
   });
 
   it('returns nothing for routes without a body and refuses malformed answers', async () => {

@@ -591,7 +591,9 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, {
     error: {
       code: response.status >= 500 ? ErrorCode.Internal : ErrorCode.InvalidRequest,
-      message: `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      message:
+        `HTTP ${response.status}, answered not as a Slipway server does: is this the address of one?` +
+        (text ? ` It said: ${text.slice(0, 200)}` : ''),
     },
   });
 }
