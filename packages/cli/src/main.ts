@@ -129,7 +129,7 @@ program
           pipeline: options.pipeline,
           params: parseAssignments(options.param, '--param'),
           only: options.only,
-          secrets: parseAssignments(options.secret, '--secret'),
+          secrets: parseAssignments(options.secret, '--secret', { secret: true }),
           secretsFile: options.secretsFile,
           parallelism: options.parallelism,
           json: options.json === true,

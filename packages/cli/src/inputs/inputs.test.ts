@@ -16,6 +16,18 @@ describe('parseAssignments', () => {
       '--param expects NAME=VALUE, got "=1"',
     );
   });
+
+  it('never repeats a malformed secret', () => {
+    expect(() => parseAssignments(['hunter2-token'], '--secret', { secret: true })).toThrow(
+      /^--secret expects NAME=VALUE, got something else \(not shown: it may be a secret\)$/,
+    );
+  });
+
+  it('refuses a name given twice rather than keeping one value', () => {
+    expect(() => parseAssignments(['a=1', 'b=2', 'a=3'], '--param')).toThrow(
+      '--param sets a twice: give it once',
+    );
+  });
 });
 
 describe('parseSecretsFile', () => {

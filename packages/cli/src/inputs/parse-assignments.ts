@@ -2,14 +2,25 @@ import { UserError, UserErrorKind } from '@slipway/core/ports';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-/** `['a=1', 'b=x=y']` from repeated flags → `{ a: '1', b: 'x=y' }`; bad input says what to write. */
-export function parseAssignments(values: readonly string[], flag: string): Record<string, string> {
+/**
+ * `['a=1', 'b=x=y']` from repeated flags → `{ a: '1', b: 'x=y' }`; bad input says what to
+ * write, quoting it unless the values are `secret`.
+ */
+export function parseAssignments(
+  values: readonly string[],
+  flag: string,
+  { secret = false }: { secret?: boolean } = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const value of values) {
     const at = value.indexOf('=');
     const name = at > 0 ? value.slice(0, at) : '';
     if (!NAME.test(name)) {
-      throw new UserError(UserErrorKind.Usage, `${flag} expects NAME=VALUE, got "${value}"`);
+      const got = secret ? 'got something else (not shown: it may be a secret)' : `got "${value}"`;
+      throw new UserError(UserErrorKind.Usage, `${flag} expects NAME=VALUE, ${got}`);
+    }
+    if (Object.hasOwn(out, name)) {
+      throw new UserError(UserErrorKind.Usage, `${flag} sets ${name} twice: give it once`);
     }
     out[name] = value.slice(at + 1);
   }
