@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { print, table } from './print.js';
@@ -15,7 +17,7 @@ export async function projectAddCommand(
   const project = await call(() =>
     client.createProject({
       name: options.name,
-      source: options.source,
+      source: localSource(options.source),
       ...(options.branch ? { defaultBranch: options.branch } : {}),
     }),
   );
@@ -23,6 +25,15 @@ export async function projectAddCommand(
     `project ${p.name} added (${p.source}, default branch ${p.defaultBranch})`,
   ]);
   return ExitCode.Succeeded;
+}
+
+/**
+ * A relative path to a folder here, made absolute as the server needs it (`./svc` from
+ * this folder); anything else (a URL, `git@host:repo`, an absolute path) as given.
+ */
+function localSource(source: string): string {
+  if (isAbsolute(source) || source.includes(':') || !existsSync(source)) return source;
+  return resolve(source);
 }
 
 /** Lists the projects. */
