@@ -1,8 +1,8 @@
 import { cp, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Run, RunDetail, Task } from '@slipway/api';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLES, gitInit } from '../e2e/helpers.js';
+import { EXAMPLES, REPO_ROOT, gitInit } from '../e2e/helpers.js';
 import { adminTokenOf, apiClient, slipway, slipwayJson, startUp, useCleanup } from './helpers.js';
 
 const cleanup = useCleanup();
@@ -29,7 +29,14 @@ describe('slipway approve and reject, as a user runs them', () => {
     const up = await startUp(cleanup, { dataDir });
     const access = { url: up.url, token: await adminTokenOf(up) };
     const client = apiClient(access);
-    expect((await slipway(access, ['project', 'add', 'demo', repo])).code).toBe(0);
+    // The command runs in REPO_ROOT; a relative path to the repository is made absolute.
+    const added = await slipwayJson<{ source: string }>(access, [
+      'project',
+      'add',
+      'demo',
+      relative(REPO_ROOT, repo),
+    ]);
+    expect(added.source).toBe(repo);
 
     const first = await slipwayJson<Run>(access, ['trigger', 'demo']);
     const waiting = await untilStatus(() => client.getRun(first.id), ['waiting']);
