@@ -46,7 +46,25 @@ class FakeConnection implements AgentConnection {
   private wakeClaim: (() => void) | undefined;
   private handedOut = 0;
   private finished = 0;
+  /** Answers of finish calls held back, while finishes are held. */
+  private heldFinishes: (() => void)[] | undefined;
   maxActive = 0;
+
+  /** Attempts handed out by claims so far. */
+  get claimed(): number {
+    return this.handedOut;
+  }
+
+  /** Finish calls wait for {@link releaseFinishes} from now on. */
+  holdFinishes(): void {
+    this.heldFinishes = [];
+  }
+
+  releaseFinishes(): void {
+    const held = this.heldFinishes ?? [];
+    this.heldFinishes = undefined;
+    for (const answer of held) answer();
+  }
 
   offer(...attempts: AssignedAttempt[]): void {
     this.work.push(...attempts);
@@ -104,10 +122,12 @@ class FakeConnection implements AgentConnection {
     return Promise.resolve();
   }
 
-  finish(request: FinishRequest): Promise<{ accepted: boolean }> {
+  async finish(request: FinishRequest): Promise<{ accepted: boolean }> {
     this.record({ type: 'finish', request });
+    const held = this.heldFinishes;
+    if (held) await new Promise<void>((resolve) => held.push(resolve));
     this.finished++;
-    return Promise.resolve({ accepted: true });
+    return { accepted: true };
   }
 
   sendReport(): Promise<{ accepted: boolean }> {
@@ -313,7 +333,7 @@ describe('Agent', () => {
     await connection.until(() => connection.finishes().length === 5);
 
     expect(connection.finishes().every((f) => f.outcome === 'succeeded')).toBe(true);
-    expect(connection.maxActive).toBe(2);
+    expect(connection.maxActive).toBeLessThanOrEqual(4);
     const claims = connection.calls.flatMap((c) => (c.type === 'claim' ? [c.request] : []));
     expect(claims.every((c) => c.free >= 1 && c.free <= 2)).toBe(true);
     let running = 0;
@@ -323,6 +343,22 @@ describe('Agent', () => {
       most = Math.max(most, running);
     }
     expect(most).toBe(2);
+  });
+
+  it('claims the next attempt while a result is delivered, with at most capacity results waiting', async () => {
+    connection.holdFinishes();
+    const works = [1, 2, 3].map(() => attempt(planTask('t', { steps: planSteps('true') })));
+    connection.offer(...works);
+    await startAgent({ capacity: 1 });
+    const finishCalls = () => connection.calls.filter((c) => c.type === 'finish').length;
+    await connection.until(() => finishCalls() === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(connection.claimed).toBe(2);
+
+    connection.releaseFinishes();
+    await connection.until(() => connection.finishes().length === 3);
+    expect(connection.claimed).toBe(3);
+    expect(connection.finishes().every((f) => f.outcome === 'succeeded')).toBe(true);
   });
 
   it('cancels an attempt when a heartbeat answers stop, ending its process group', async () => {

@@ -98,7 +98,11 @@ interface ActiveAttempt {
  *   not taken yet waits in memory, then in a file of the work folder).
  *
  * An attempt is active from its claim until its result was delivered (or dropped), so a
- * result waiting for the network keeps its lease alive and its capacity slot taken. Its
+ * result waiting for the network keeps its lease alive. It takes a capacity slot while
+ * its steps run; once they have ended, the next claim may take its slot while its logs
+ * and result are delivered (which overlaps the two round trips), but no more than
+ * `capacity` attempts wait for delivery at once, so a control plane that is slow to take
+ * results slows the claims instead of letting unsent results pile up. Its
  * test report and artifact files are sent when its steps end, while its checkout still
  * exists, and its logs are always delivered before its result. Its folder and checkout
  * are removed once it is no longer active, so that the removal does not delay the next
@@ -249,7 +253,7 @@ export class Agent {
     const agentId = this.agentId ?? '';
     let failures = 0;
     while (!this.stopping.signal.aborted) {
-      const free = capacity - this.active.size;
+      const free = this.freeSlots(capacity);
       if (free <= 0) {
         await new Promise<void>((resolve) => {
           this.slotFreed = resolve;
@@ -283,6 +287,14 @@ export class Agent {
     }
   }
 
+  /** Slots for new attempts: see the life of an attempt above. */
+  private freeSlots(capacity: number): number {
+    let running = 0;
+    for (const attempt of this.active.values()) if (!attempt.ran) running++;
+    const delivering = this.active.size - running;
+    return capacity - running - Math.max(0, delivering - capacity);
+  }
+
   private begin(work: AssignedAttempt): void {
     if (this.active.has(work.attemptId)) return;
     this.checkLease(work.leaseMs);
@@ -308,7 +320,10 @@ export class Agent {
     }
     attempt.running = this.run(attempt);
     attempt.settled = attempt.running
-      .then((end) => this.deliver(attempt, end))
+      .then((end) => {
+        this.slotFreed?.();
+        return this.deliver(attempt, end);
+      })
       .catch((error: unknown) => {
         this.say(`attempt ${work.attemptId}: ${describe(error)}`);
       })
