@@ -14,6 +14,7 @@ import {
   type AgentConnection,
   type AssignedAttempt,
 } from './agent-connection.js';
+import { AttemptFolders } from './attempt-folders.js';
 import { GitCheckouts } from './git-checkouts.js';
 import type { CommandLauncher } from '@slipway/executors';
 import { LogShipper } from './log-shipper.js';
@@ -79,8 +80,8 @@ interface ActiveAttempt {
   ran: boolean;
   /** Resolves when its steps have ended. */
   running: Promise<AttemptEnd>;
-  /** Removes its folder and checkout; run once its result is delivered. */
-  remove: () => Promise<void>;
+  /** Gives its folder back (for reuse, or removal); run once its result is delivered. */
+  giveBack: () => Promise<void>;
   /** Resolves when its result was delivered or given up. */
   settled: Promise<void>;
 }
@@ -105,8 +106,8 @@ interface ActiveAttempt {
  * results slows the claims instead of letting unsent results pile up. Its
  * test report and artifact files are sent when its steps end, while its checkout still
  * exists, and its logs are always delivered before its result. Its folder and checkout
- * are removed once it is no longer active, so that the removal does not delay the next
- * task. Calls that fail are retried with backoff; nothing the control plane does ends
+ * are given back (see `AttemptFolders`) once it is no longer active, so that removing
+ * them does not delay the next task. Calls that fail are retried with backoff; nothing the control plane does ends
  * the loops.
  *
  * `stop` ends claiming at once, lets running attempts go on for the grace period, then
@@ -124,7 +125,7 @@ export class Agent {
   private readonly delivery = new AbortController();
   private readonly heartbeatsOver = new AbortController();
   private readonly logs: LogShipper;
-  private readonly checkouts: GitCheckouts;
+  private readonly folders: AttemptFolders;
   private readonly retry: RetryPolicy;
   private claimLoop: Promise<void> = Promise.resolve();
   private heartbeatLoop: Promise<void> = Promise.resolve();
@@ -141,7 +142,11 @@ export class Agent {
       throw new Error(`agent capacity must be a positive integer, not ${options.capacity}`);
     }
     this.retry = options.retry ?? defaultRetryPolicy;
-    this.checkouts = new GitCheckouts(join(options.workDir, 'git'), options.launch);
+    this.folders = new AttemptFolders(
+      join(options.workDir, 'attempts'),
+      new GitCheckouts(join(options.workDir, 'git'), options.launch),
+      options.capacity,
+    );
     this.logs = new LogShipper({
       clock: options.clock,
       flushMs: options.logFlushMs,
@@ -243,6 +248,7 @@ export class Agent {
     await this.logs.close(this.delivery.signal);
     deadline.cancel();
     await Promise.all(this.removals);
+    await this.folders.clear();
     this.heartbeatsOver.abort();
     await this.heartbeatLoop;
     this.over = true;
@@ -312,7 +318,7 @@ export class Agent {
       ran: false,
       running: Promise.resolve({ outcome: FinishOutcome.Failed, results: {}, error: null }),
       settled: Promise.resolve(),
-      remove: () => Promise.resolve(),
+      giveBack: () => Promise.resolve(),
     };
     this.active.set(work.attemptId, attempt);
     if (work.maxStepLogBytes !== undefined) {
@@ -331,7 +337,7 @@ export class Agent {
         this.active.delete(work.attemptId);
         this.logs.end(work.attemptId);
         this.slotFreed?.();
-        const removal = attempt.remove();
+        const removal = attempt.giveBack();
         this.removals.add(removal);
         void removal.finally(() => this.removals.delete(removal));
       });
@@ -342,14 +348,13 @@ export class Agent {
     const { options } = this;
     try {
       return await runAssignedAttempt(work, stop, {
-        checkouts: this.checkouts,
-        attemptsDir: join(options.workDir, 'attempts'),
+        folders: this.folders,
         executors: options.executors,
         baseEnv: options.baseEnv ?? {},
         killGraceMs: options.killGraceMs ?? 10_000,
         clock: options.clock,
-        removeLater: (remove) => {
-          attempt.remove = remove;
+        giveBackLater: (giveBack) => {
+          attempt.giveBack = giveBack;
         },
         output: (step, stream, text) => {
           this.logs.append(work.attemptId, step, stream, text);

@@ -55,20 +55,20 @@ export class CheckoutTemplate {
   /**
    * Copies the files into `into` (an empty folder) and writes their index to `indexPath`,
    * with the file operations `ops`.
-   * False when the template could not be read (its files were deleted, say): what was
-   * copied is left for `git read-tree --reset -u` to overwrite, and no index is left.
+   * Returns the index written; null when the template could not be read (its files were
+   * deleted, say): what was copied is left for `git read-tree --reset -u` to overwrite,
+   * and no index is left.
    */
-  async copyTo(into: string, indexPath: string, ops: FileOps): Promise<boolean> {
+  async copyTo(into: string, indexPath: string, ops: FileOps): Promise<Buffer | null> {
     try {
-      await this.copyFiles(into, indexPath, ops);
-      return true;
+      return await this.copyFiles(into, indexPath, ops);
     } catch {
       rmSync(indexPath, { force: true });
-      return false;
+      return null;
     }
   }
 
-  private async copyFiles(into: string, indexPath: string, ops: FileOps): Promise<void> {
+  private async copyFiles(into: string, indexPath: string, ops: FileOps): Promise<Buffer> {
     const index = Buffer.from(this.index.subarray(0, this.index.length - this.hashLength));
     const folders = new Set<string>();
     for (const entry of this.entries) {
@@ -99,7 +99,9 @@ export class CheckoutTemplate {
     const checksum = createHash(this.hashLength === 32 ? 'sha256' : 'sha1')
       .update(index)
       .digest();
-    await ops.writeFile(indexPath, Buffer.concat([index, checksum]));
+    const written = Buffer.concat([index, checksum]);
+    await ops.writeFile(indexPath, written);
+    return written;
   }
 }
 
@@ -143,7 +145,7 @@ export function parseIndex(index: Buffer, hashLength: number): readonly IndexEnt
 }
 
 /** Writes a file's stat data into the index entry at `offset`, as git stores it (32 bits). */
-function writeStatData(index: Buffer, offset: number, stats: BigIntStats): void {
+export function writeStatData(index: Buffer, offset: number, stats: BigIntStats): void {
   const low = (value: bigint): number => Number(value & 0xffffffffn);
   const seconds = (ns: bigint): number => low(ns / 1_000_000_000n);
   const nanoseconds = (ns: bigint): number => Number(ns % 1_000_000_000n);

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { CommandLauncher } from '@slipway/executors';
 import { borrowLocalObjects, FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import { CheckoutTemplate } from './checkout-template.js';
 import { syncFileOps, threadPoolFileOps, type FileOps } from './file-ops.js';
+import { isPristine } from './pristine-checkout.js';
 import { removeTree } from './remove-tree.js';
 import { GitCommandError, redactSource, runGit, type GitOptions } from './run-git.js';
 
@@ -39,6 +40,11 @@ export interface Checkout {
   /** The full commit id that was checked out. */
   readonly commit: string;
   remove(): Promise<void>;
+  /**
+   * Whether the checkout still holds exactly the commit's files, as made, when it was
+   * lent out at `since` (milliseconds since the epoch): see {@link isPristine}.
+   */
+  isPristine(since: number): Promise<boolean>;
 }
 
 /**
@@ -407,22 +413,37 @@ async function addWorktree(
     await removeTree(admin);
     throw intoMade.reason;
   }
-  let copied = false;
+  let index: Buffer | null = null;
   try {
     if (adminMade.status === 'rejected') throw adminMade.reason;
-    [copied] = await Promise.all([
-      template?.copyTo(into, indexPath, ops) ?? false,
+    [index] = await Promise.all([
+      template?.copyTo(into, indexPath, ops) ?? null,
       ops.writeFile(join(into, '.git'), `gitdir: ${admin}\n`),
       ops.writeFile(join(admin, 'gitdir'), `${join(into, '.git')}\n`),
       ops.writeFile(join(admin, 'commondir'), '../..\n'),
       ops.writeFile(join(admin, 'HEAD'), `${commit}\n`),
     ]);
-    if (!copied) await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
+    if (index === null) {
+      await git([...PLAIN_INDEX, 'read-tree', '--reset', '-u', commit], { cwd: into });
+    }
   } catch (error) {
     await remove();
     throw error;
   }
-  return { path: into, commit, remove, indexPath, copied };
+  const copied = index !== null;
+  const snapshot = { path: into, admin, commit, hashLength: commit.length / 2 };
+  const written = index ?? (await readFile(indexPath).catch(() => null));
+  return {
+    path: into,
+    commit,
+    remove,
+    indexPath,
+    copied,
+    isPristine: (since) =>
+      written === null
+        ? Promise.resolve(false)
+        : isPristine({ ...snapshot, index: written }, since),
+  };
 }
 
 function worktreeName(path: string): string {

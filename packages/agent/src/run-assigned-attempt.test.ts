@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, type AttemptStop, type Executor } from '@slipway/core';
 import { planSteps, planTask } from '@slipway/testing';
 import { FinishOutcome, type AssignedAttempt } from './agent-connection.js';
-import type { Checkout } from './git-checkouts.js';
+import { AttemptFolders } from './attempt-folders.js';
+import type { Checkout, GitCheckouts } from './git-checkouts.js';
 import { runAssignedAttempt, type AssignedAttemptContext } from './run-assigned-attempt.js';
 
 let attemptsDir: string;
@@ -42,12 +43,9 @@ const unusedExecutor: Executor = {
   runStep: () => Promise.reject(new Error('no step should run')),
 };
 
-function context(
-  checkout: AssignedAttemptContext['checkouts']['checkout'],
-): AssignedAttemptContext {
+function context(checkout: GitCheckouts['checkout']): AssignedAttemptContext {
   return {
-    checkouts: { checkout },
-    attemptsDir,
+    folders: new AttemptFolders(attemptsDir, { checkout }, 1),
     executors: { process: unusedExecutor },
     baseEnv: {},
     killGraceMs: 1000,
@@ -59,14 +57,16 @@ function context(
 describe('runAssignedAttempt', () => {
   it('ends as cancelled when told to stop while its checkout does not answer, and removes what comes later', async () => {
     let finish: (checkout: Checkout) => void = () => undefined;
+    let src = '';
     let removed = false;
     const stop = newStop();
     const ended = runAssignedAttempt(
       work,
       stop,
       context(
-        () =>
+        (_source, _commit, into) =>
           new Promise<Checkout>((resolve) => {
+            src = into;
             finish = resolve;
           }),
       ),
@@ -79,7 +79,6 @@ describe('runAssignedAttempt', () => {
       results: {},
       error: 'cancelled by alice',
     });
-    const src = join(attemptsDir, 'attempt-1', 'src');
     await mkdir(src);
     finish({
       path: src,
@@ -88,6 +87,7 @@ describe('runAssignedAttempt', () => {
         removed = true;
         await rm(src, { recursive: true, force: true });
       },
+      isPristine: () => Promise.resolve(true),
     });
     for (let i = 0; i < 100 && (await readdir(attemptsDir)).length > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AttemptOutcome,
@@ -14,9 +13,8 @@ import {
 } from '@slipway/core';
 import { LocalWorkspace } from '@slipway/executors';
 import { FinishOutcome, type AssignedAttempt } from './agent-connection.js';
-import type { Checkout, GitCheckouts } from './git-checkouts.js';
+import type { AttemptFolders } from './attempt-folders.js';
 import type { AttemptOutputs } from './publish-outputs.js';
-import { removeTree } from './remove-tree.js';
 import { redactSource } from './run-git.js';
 
 /** The executors an agent runs steps with. */
@@ -29,9 +27,8 @@ export interface AgentExecutors {
 
 /** What {@link runAssignedAttempt} needs besides the attempt. */
 export interface AssignedAttemptContext {
-  readonly checkouts: Pick<GitCheckouts, 'checkout'>;
-  /** Each attempt gets a folder here (checkout, results, artifacts), removed afterwards. */
-  readonly attemptsDir: string;
+  /** Lends each attempt a folder with its checkout, and takes it back afterwards. */
+  readonly folders: Pick<AttemptFolders, 'take' | 'giveBack'>;
   readonly executors: AgentExecutors;
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly killGraceMs: number;
@@ -48,11 +45,11 @@ export interface AssignedAttemptContext {
     warn: (message: string) => void,
   ) => Promise<string | null>;
   /**
-   * Takes the removal of the attempt's folder and checkout, for the caller to run later
-   * (once the result is reported, say); without it they are removed before the attempt's
-   * end is returned.
+   * Takes the giving back of the attempt's folder (see {@link AttemptFolders.giveBack}),
+   * for the caller to run later (once the result is reported, say); without it the folder
+   * is given back before the attempt's end is returned.
    */
-  readonly removeLater?: (remove: () => Promise<void>) => void;
+  readonly giveBackLater?: (giveBack: () => Promise<void>) => void;
 }
 
 /** How an attempt ended; every text is masked. */
@@ -63,9 +60,10 @@ export interface AttemptEnd {
 }
 
 /**
- * Runs one attempt handed to this agent: checks out the project at the run's commit,
- * runs the task's steps there with core's `runAttempt` (env, secrets, timeouts, results,
- * reports, artifacts), and removes the checkout (or hands its removal to `removeLater`).
+ * Runs one attempt handed to this agent: takes a folder with the project checked out at
+ * the run's commit, runs the task's steps there with core's `runAttempt` (env, secrets,
+ * timeouts, results, reports, artifacts), and gives the folder back (or hands that to
+ * `giveBackLater`).
  * A checkout that fails ends the attempt as failed with git's explanation. Rejects only
  * for a bug.
  */
@@ -76,15 +74,15 @@ export async function runAssignedAttempt(
 ): Promise<AttemptEnd> {
   const masker = new SecretMasker(Object.values(work.secrets));
   if (isStopped(stop)) return stopped(stop);
-  const folder = join(context.attemptsDir, encodeURIComponent(work.attemptId));
-  const preparing = prepare(work, folder, context.checkouts, stop.kill.signal);
+  const { folders } = context;
+  const preparing = folders.take(work.project.source, work.project.commit, stop.kill.signal);
   const prepared = await unlessStopped(preparing, stop);
   if (prepared === STOPPED) {
     // The attempt ends when it is told to, even if its folder or checkout never comes (a
     // file system or a fetch that does not answer); whatever does come is removed then.
     void preparing.then(
-      (made) => removeAll(folder, made),
-      () => removeAll(folder, undefined),
+      (made) => (made instanceof Error ? undefined : folders.giveBack(made, false)),
+      () => undefined,
     );
     return stopped(stop);
   }
@@ -99,7 +97,7 @@ export async function runAssignedAttempt(
       return { outcome: FinishOutcome.Failed, results: {}, error: executor };
     }
     const observer = attemptObserver(context.output);
-    const artifactsDir = join(folder, 'artifacts');
+    const artifactsDir = join(prepared.path, 'artifacts');
     const report = await runAttempt({
       runId: work.runId,
       plan: planOf(work),
@@ -107,8 +105,8 @@ export async function runAssignedAttempt(
       attempt: work.attempt,
       executor,
       workspace: new LocalWorkspace({
-        root: prepared.path,
-        scratch: folder,
+        root: prepared.checkout.path,
+        scratch: prepared.path,
         artifactsDir,
       }),
       baseEnv: context.baseEnv,
@@ -135,29 +133,12 @@ export async function runAssignedAttempt(
     if (problem === null || end.outcome !== FinishOutcome.Succeeded) return end;
     return { outcome: FinishOutcome.Failed, results: {}, error: masker.mask(problem) };
   } finally {
-    const remove = (): Promise<void> => removeAll(folder, prepared);
-    if (context.removeLater) context.removeLater(remove);
-    else await remove();
-  }
-}
-
-/** Makes the attempt's folder and checks the commit out in it; a checkout that fails is its error. */
-async function prepare(
-  work: AssignedAttempt,
-  folder: string,
-  checkouts: Pick<GitCheckouts, 'checkout'>,
-  signal: AbortSignal,
-): Promise<Checkout | Error> {
-  await makeEmptyFolder(folder);
-  try {
-    return await checkouts.checkout(
-      work.project.source,
-      work.project.commit,
-      join(folder, 'src'),
-      signal,
-    );
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+    if (!(prepared instanceof Error)) {
+      // A folder whose attempt was stopped may still be written to: it is not reused.
+      const giveBack = (): Promise<void> => folders.giveBack(prepared, !isStopped(stop));
+      if (context.giveBackLater) context.giveBackLater(giveBack);
+      else await giveBack();
+    }
   }
 }
 
@@ -182,25 +163,6 @@ async function unlessStopped<T>(work: Promise<T>, stop: AttemptStop): Promise<T 
 
 function isStopped(stop: AttemptStop): boolean {
   return stop.cancel.signal.aborted || stop.kill.signal.aborted;
-}
-
-async function removeAll(folder: string, made: Checkout | Error | undefined): Promise<void> {
-  if (made !== undefined && !(made instanceof Error)) await made.remove().catch(() => undefined);
-  await removeTree(folder).catch(() => undefined);
-}
-
-/**
- * Attempt ids are new to this agent, so the folder is usually new: one `mkdir` (made
- * synchronously, see `TimeSlices`). One left over is emptied, and missing parent folders
- * are made.
- */
-async function makeEmptyFolder(folder: string): Promise<void> {
-  try {
-    mkdirSync(folder);
-  } catch {
-    await removeTree(folder);
-    mkdirSync(folder, { recursive: true });
-  }
 }
 
 function executorFor(work: AssignedAttempt, executors: AgentExecutors): Executor | string {
