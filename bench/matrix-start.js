@@ -22,7 +22,7 @@ export async function run({ root, log }) {
   try {
     const values = `[${Array.from({ length: SIDE }, (_, i) => i).join(', ')}]`;
     const mark = `printf %s "$EPOCHREALTIME" > ${marks}/$SLIPWAY_RUN_ID-$MATRIX_A-$MATRIX_B`;
-    await makeRepository(join(dir, 'repo'), {
+    const repository = await makeRepository(join(dir, 'repo'), {
       '.slipway.yml': [
         'name: matrix',
         'tasks:',
@@ -48,6 +48,8 @@ export async function run({ root, log }) {
     for (let i = 0; i <= RUNS; i++) {
       await sleep(1000);
       const makeMs = await timed('make', [`-j${TASKS}`, '-s'], dir);
+      // Each run is of a new commit, as after a push: no checkout of it exists yet.
+      await repository.commit();
       await sleep(1000);
       const clock = wallClock();
       const sent = clock();

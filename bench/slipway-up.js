@@ -147,18 +147,42 @@ export async function gitTracer(logFile) {
   return dir;
 }
 
-/** Makes a Git repository in `dir` with `files` (path → text) in one commit on `main`. */
+/**
+ * Makes a Git repository in `dir` with `files` (path → text) in one commit on `main`.
+ * Returns `{ before, after, commit() }`: `commit()` adds an empty commit on `main`, after
+ * which `after` is its id and `before` the one it followed.
+ */
 export async function makeRepository(dir, files) {
   await mkdir(dir, { recursive: true });
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
   }
-  const git = (...args) =>
-    run('git', ['-C', dir, '-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args]);
+  const git = async (...args) =>
+    (
+      await run('git', [
+        '-C',
+        dir,
+        '-c',
+        'user.name=bench',
+        '-c',
+        'user.email=bench@localhost',
+        ...args,
+      ])
+    ).stdout.trim();
   await git('init', '--quiet', '--initial-branch=main');
   await git('add', '--all');
   await git('commit', '--quiet', '--message', 'bench');
+  const repository = {
+    before: '',
+    after: await git('rev-parse', 'HEAD'),
+    async commit() {
+      await git('commit', '--quiet', '--allow-empty', '--message', 'bench push');
+      repository.before = repository.after;
+      repository.after = await git('rev-parse', 'HEAD');
+    },
+  };
+  return repository;
 }
 
 /**

@@ -7,13 +7,12 @@
 // and when the run was created (the server's `createdAt`), both from the send. The floor is the round trip of a bare node:http server in
 // another process, measured alternately with the triggers.
 import { createRequire } from 'node:module';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, watch } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ms, percentile, wallClock } from './stats.js';
 import {
   createPostgresDatabase,
@@ -49,7 +48,7 @@ async function measure({ root, log, backend, pg }) {
   const floor = await startBareHttpServer();
   let slipway;
   try {
-    await makeRepository(join(dir, 'repo'), {
+    const repository = await makeRepository(join(dir, 'repo'), {
       '.slipway.yml': [
         'name: trigger',
         'tasks:',
@@ -58,7 +57,6 @@ async function measure({ root, log, backend, pg }) {
         '',
       ].join('\n'),
     });
-    const repository = await pushableRepository(join(dir, 'repo'));
     await mkdir(marksDir);
     slipway = await startSlipway({
       root,
@@ -192,32 +190,6 @@ class MarkWatcher {
   close() {
     this.watcher.close();
   }
-}
-
-/** The benchmark's repository, made by `makeRepository`; `commit()` adds an empty commit. */
-async function pushableRepository(dir) {
-  const git = async (...args) =>
-    (
-      await promisify(execFile)('git', [
-        '-C',
-        dir,
-        '-c',
-        'user.name=bench',
-        '-c',
-        'user.email=bench@localhost',
-        ...args,
-      ])
-    ).stdout.trim();
-  const repository = {
-    before: '',
-    after: await git('rev-parse', 'HEAD'),
-    async commit() {
-      await git('commit', '--quiet', '--allow-empty', '--message', 'bench push');
-      repository.before = repository.after;
-      repository.after = await git('rev-parse', 'HEAD');
-    },
-  };
-  return repository;
 }
 
 /** The real GitHub push example of @octokit/webhooks-examples that pushed to `master`. */
