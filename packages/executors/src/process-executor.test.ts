@@ -73,6 +73,17 @@ describe('ProcessExecutor', () => {
     expect(outcome.error).toContain(file);
   });
 
+  it('reports start_failed naming a variable with a NUL byte, never its value', async () => {
+    const outcome = await executor.runStep(
+      request({ env: { PATH: '/usr/local/bin:/usr/bin:/bin', TOKEN: 'top\0secret' } }),
+      discard,
+      controls(),
+    );
+    expect(outcome.end).toBe(StepEnd.StartFailed);
+    expect(outcome.error).toContain('TOKEN holds a NUL byte');
+    expect(outcome.error).not.toMatch(/top/);
+  });
+
   it('finds a shell given by name on the PATH of the request env', async () => {
     const outcome = await executor.runStep(request({ script: 'exit 4' }), discard, controls());
     expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 4 });

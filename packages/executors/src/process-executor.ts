@@ -71,6 +71,15 @@ export class ProcessExecutor implements Executor {
       return { end: StepEnd.Cancelled, exitCode: null, durationMs: 0 };
     }
     args.push(request.script);
+    const unsafe = variableWithNulByte(request.env);
+    if (unsafe !== undefined) {
+      // Node would refuse the spawn with a message that quotes the value, which may be a
+      // secret; name the variable only.
+      return startFailed(
+        startedAt,
+        `cannot start the step: the environment variable ${unsafe} holds a NUL byte, which an environment variable cannot hold (the value is not shown: it may be a secret); give it a value without one`,
+      );
+    }
 
     let child: ChildProcess;
     try {
@@ -226,6 +235,14 @@ function startFailed(startedAt: number, error: string): StepOutcome {
     durationMs: Math.round(performance.now() - startedAt),
     error,
   };
+}
+
+/** The first variable whose name or value holds a NUL byte, printable. */
+function variableWithNulByte(env: Readonly<Record<string, string>>): string | undefined {
+  for (const [name, value] of Object.entries(env)) {
+    if (name.includes('\0') || value.includes('\0')) return name.replace(/\0/g, '\\0');
+  }
+  return undefined;
 }
 
 /** Node reports a missing working directory as a missing command; tell them apart. */
