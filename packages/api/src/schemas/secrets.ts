@@ -25,6 +25,10 @@ export const PutSecretRequest = z.strictObject({
     .string()
     .min(1)
     .max(SECRET_VALUE_MAX_LENGTH)
+    .refine((value) => !value.includes('\0'), {
+      error:
+        'a secret value cannot hold a NUL byte: steps get it as an environment variable, which cannot carry one',
+    })
     .describe('The secret value; it is never returned by any route.'),
 });
 export type PutSecretRequest = z.infer<typeof PutSecretRequest>;

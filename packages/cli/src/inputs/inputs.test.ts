@@ -51,6 +51,15 @@ describe('parseSecretsFile', () => {
     });
   });
 
+  it('refuses a value with a NUL byte, which no environment variable can carry', () => {
+    expect(() => parseSecretsFile('A=1\nTOKEN=top\0secret', 's.env')).toThrow(
+      /^s\.env:2: the value of TOKEN holds a NUL byte, which an environment variable cannot carry; remove it$/,
+    );
+    expect(() => parseSecretsFile('KEY="one\ntw\0o"', 's.env')).toThrow(
+      's.env:1: the value of KEY',
+    );
+  });
+
   it('points at the line of a malformed entry', () => {
     expect(() => parseSecretsFile('A=1\nnot a secret', 's.env')).toThrow(
       's.env:2: expected NAME=VALUE',

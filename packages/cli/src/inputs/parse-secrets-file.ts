@@ -33,15 +33,29 @@ export function parseSecretsFile(text: string, file: string): Record<string, str
         value += `\n${lines[i] ?? ''}`;
       }
       value = value.slice(0, value.lastIndexOf(quote));
-      secrets[name] =
+      secrets[name] = checked(
         quote === '"'
           ? value.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\')
-          : value;
+          : value,
+        name,
+        `${file}:${startLine}`,
+      );
     } else {
-      secrets[name] = rest.replace(/\s+#.*$/, '').trim();
+      secrets[name] = checked(rest.replace(/\s+#.*$/, '').trim(), name, `${file}:${i + 1}`);
     }
   }
   return secrets;
+}
+
+/** A value an environment variable can carry: one without a NUL byte. */
+function checked(value: string, name: string, at: string): string {
+  if (value.includes('\0')) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `${at}: the value of ${name} holds a NUL byte, which an environment variable cannot carry; remove it`,
+    );
+  }
+  return value;
 }
 
 function closes(value: string, quote: string): boolean {

@@ -78,6 +78,10 @@ describe('project secrets', () => {
       expect(error.fields.map((f) => `${f.in}:${f.path}`)).toEqual(['path:name']);
     }
     expect((await rejection(client.putSecret('shop', 'EMPTY', ''))).status).toBe(400);
+    const nul = await rejection(client.putSecret('shop', 'BINARY', 'a\0b'));
+    expect(nul.status).toBe(400);
+    expect(nul.fields.map((f) => f.message)).toEqual([expect.stringContaining('NUL byte')]);
+    expect(nul.message).not.toContain('a\0b');
     expect((await rejection(client.putSecret('nothing', 'TOKEN', 'x'))).status).toBe(404);
     expect((await rejection(client.listSecrets('nothing'))).status).toBe(404);
   });
