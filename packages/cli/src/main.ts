@@ -523,16 +523,18 @@ withServer(
 const pr = program.command('pr').description('pull requests: what PR commands recorded');
 withServer(
   pr
-    .command('status <project> <number>')
+    .command('status')
+    .argument('<project>', 'the project')
+    .argument('<number>', 'the pull request number', positiveInteger)
     .description(
       'show what is recorded about a pull request: approved, held, lgtm, a wait for /ok-to-test, its checks, and whether it merges by itself and why not',
     ),
-).action(async (projectName: string, number: string, options: ServerFlags) => {
+).action(async (projectName: string, number: number, options: ServerFlags) => {
   const { prStatusCommand } = await import('./commands/client/forge-commands.js');
   process.exitCode = await prStatusCommand({
     ...serverOptions(options),
     project: projectName,
-    number: positiveInteger(number),
+    number,
   });
 });
 

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { STACK_TRACE_LINE, runCli } from './helpers.js';
+
+/** No server listens here; a command that gets this far has already accepted its input. */
+const NO_SERVER = ['--server', 'http://127.0.0.1:1', '--token', 't'];
+
+describe('slipway pr status with a number that is not a pull request number', () => {
+  it('says which argument is wrong and what it takes, before contacting the server', async () => {
+    for (const number of ['abc', '0']) {
+      const result = await runCli(['pr', 'status', 'shop', number, ...NO_SERVER]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`'${number}' is invalid for argument 'number'`);
+      expect(result.stderr).toContain('expected a whole number of at least 1');
+      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+    }
+  });
+});
