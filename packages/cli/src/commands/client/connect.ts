@@ -52,7 +52,11 @@ function checkServerUrl(baseUrl: string): void {
 function asUserError(error: unknown, baseUrl: string): unknown {
   if (isApiError(error)) {
     if (error.diagnostics.length) return new ConfigError(error.diagnostics);
-    const fields = error.fields.map((f) => `\n  ${f.path}: ${f.message}`).join('');
+    // The message often quotes a field already; list only the fields it leaves out.
+    const fields = error.fields
+      .filter((f) => !error.message.includes(f.message))
+      .map((f) => `\n  ${f.path}: ${f.message}`)
+      .join('');
     switch (error.status) {
       case 401:
         return new UserError(
