@@ -15,3 +15,24 @@ describe('slipway pr status with a number that is not a pull request number', ()
     }
   });
 });
+
+describe('slipway runs with a filter the server would refuse', () => {
+  it('names the statuses there are', async () => {
+    const result = await runCli(['runs', '--status', 'done', ...NO_SERVER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--status must be one of queued, waiting, running, succeeded, failed, cancelled, timed_out, not "done"',
+    );
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+
+  it('says how many runs and events a page may hold', async () => {
+    for (const args of [['runs'], ['events', 'shop']]) {
+      const result = await runCli([...args, '--limit', '500', ...NO_SERVER]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "argument '500' is invalid. expected a whole number from 1 to 100",
+      );
+    }
+  });
+});

@@ -25,6 +25,17 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+/** Most runs or events one page of a list may hold, as the server allows. */
+const MOST_PER_PAGE = 100;
+
+function pageSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MOST_PER_PAGE) {
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MOST_PER_PAGE}`);
+  }
+  return n;
+}
+
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds');
@@ -543,7 +554,7 @@ withServer(
     .command('events <project>')
     .description("list a project's trigger events (webhook deliveries), newest first")
     .option('--status <status>', 'only pending, processed, ignored or failed events')
-    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .option('--limit <n>', `how many (at most ${MOST_PER_PAGE})`, pageSize, 20)
     .option('--before <id>', 'page on from this event id'),
 ).action(
   async (
@@ -568,7 +579,7 @@ withServer(
     .description('list runs, newest first')
     .option('--project <name>', 'only this project')
     .option('--status <status>', 'only runs with this status')
-    .option('--limit <n>', 'how many', positiveInteger, 20),
+    .option('--limit <n>', `how many (at most ${MOST_PER_PAGE})`, pageSize, 20),
 ).action(async (options: ServerFlags & { project?: string; status?: string; limit: number }) => {
   const { runsListCommand } = await import('./commands/client/run-commands.js');
   process.exitCode = await runsListCommand({

@@ -1,5 +1,5 @@
-import type { GivenParam } from '@slipway/core';
-import type { RunDetail } from '@slipway/api';
+import { UserError, UserErrorKind, type GivenParam } from '@slipway/core';
+import { RunStatus, type RunDetail } from '@slipway/api';
 import { ExitCode } from '../../exit-codes.js';
 import { exitCodeForRunStatus } from '../../run-exit-code.js';
 import { connect, type ServerOptions } from './connect.js';
@@ -50,11 +50,18 @@ export async function runsListCommand(
     json: boolean;
   },
 ): Promise<ExitCode> {
+  const status = options.status === undefined ? undefined : RunStatus.safeParse(options.status);
+  if (status?.success === false) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `--status must be one of ${RunStatus.options.join(', ')}, not "${options.status}"`,
+    );
+  }
   const { client, call } = connect(options);
   const list = await call(() =>
     client.listRuns({
       ...(options.project ? { project: options.project } : {}),
-      ...(options.status ? { status: options.status as never } : {}),
+      ...(status?.data !== undefined ? { status: status.data } : {}),
       limit: options.limit,
     }),
   );
