@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STACK_TRACE_LINE, runCli } from './helpers.js';
+import { REPO_ROOT, STACK_TRACE_LINE, runCli } from './helpers.js';
 
 /** No server listens here; a command that gets this far has already accepted its input. */
 const NO_SERVER = ['--server', 'http://127.0.0.1:1', '--token', 't'];
@@ -34,5 +35,17 @@ describe('slipway runs with a filter the server would refuse', () => {
         "argument '500' is invalid. expected a whole number from 1 to 100",
       );
     }
+  });
+});
+
+describe('slipway project add with a relative path to nothing', () => {
+  it('says the folder is not there, before asking the server', async () => {
+    const result = await runCli(['project', 'add', 'shop', './no-such-folder', ...NO_SERVER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `there is no folder ${join(REPO_ROOT, 'no-such-folder')} (from "./no-such-folder")`,
+    );
+    expect(result.stderr).toContain('give the path of a Git repository, or a Git URL');
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { UserError, UserErrorKind } from '@slipway/core';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { print, table } from './print.js';
@@ -29,10 +30,17 @@ export async function projectAddCommand(
 
 /**
  * A relative path to a folder here, made absolute as the server needs it (`./svc` from
- * this folder); anything else (a URL, `git@host:repo`, an absolute path) as given.
+ * this folder); anything else (a URL, `git@host:repo`, an absolute path) as given. A
+ * relative path to nothing here is refused: the server could only call it not a URL.
  */
 function localSource(source: string): string {
-  if (isAbsolute(source) || source.includes(':') || !existsSync(source)) return source;
+  if (isAbsolute(source) || source.includes(':')) return source;
+  if (!existsSync(source)) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `there is no folder ${resolve(source)} (from "${source}"): give the path of a Git repository, or a Git URL (https://, ssh://, git@host:path or file://)`,
+    );
+  }
   return resolve(source);
 }
 
