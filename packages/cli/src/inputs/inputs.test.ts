@@ -23,6 +23,15 @@ describe('parseAssignments', () => {
     );
   });
 
+  it('says what a name is made of when the part before = is not one', () => {
+    expect(() => parseAssignments(['1st=a'], '--param')).toThrow(
+      '--param expects NAME=VALUE with a NAME of letters, digits, "_" and "-", not starting with a digit or "-", got "1st=a"',
+    );
+    expect(() => parseAssignments(['aGVsbG8+d29y=='], '--secret', { secret: true })).toThrow(
+      /^--secret expects NAME=VALUE with a NAME of letters, .*, got something else \(not shown: it may be a secret\)$/,
+    );
+  });
+
   it('refuses a name given twice rather than keeping one value', () => {
     expect(() => parseAssignments(['a=1', 'b=2', 'a=3'], '--param')).toThrow(
       '--param sets a twice: give it once',
@@ -63,6 +72,9 @@ describe('parseSecretsFile', () => {
   it('points at the line of a malformed entry', () => {
     expect(() => parseSecretsFile('A=1\nnot a secret', 's.env')).toThrow(
       's.env:2: expected NAME=VALUE',
+    );
+    expect(() => parseSecretsFile('1ST=x', 's.env')).toThrow(
+      's.env:1: expected NAME=VALUE with a NAME of letters, digits and "_", not starting with a digit',
     );
     expect(() => parseSecretsFile('A="open', 's.env')).toThrow(
       's.env:1: the quoted value of A is not closed',

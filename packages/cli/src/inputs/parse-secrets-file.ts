@@ -12,9 +12,12 @@ export function parseSecretsFile(text: string, file: string): Record<string, str
     if (line === '' || line.startsWith('#')) continue;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!match) {
+      const name = line.includes('=')
+        ? ' with a NAME of letters, digits and "_", not starting with a digit'
+        : '';
       throw new UserError(
         UserErrorKind.Usage,
-        `${file}:${i + 1}: expected NAME=VALUE (a secret per line)`,
+        `${file}:${i + 1}: expected NAME=VALUE${name} (a secret per line)`,
       );
     }
     const [, name = '', rest = ''] = match;
