@@ -112,7 +112,7 @@ describe('loadServerConfig', () => {
     await expect(
       loadServerConfig({ flags: { config: file }, env: { SLIPWAY_PORT: 'eighty' }, cwd: dir }),
     ).rejects.toThrow(
-      /invalid configuration:\n {2}port \(from SLIPWAY_PORT\): .*\n {2}leaseMs \(from .*c\.json\): .*\n {2}unknown setting colour/,
+      /invalid configuration:\n {2}port \(from SLIPWAY_PORT\): expected a number, not "eighty"\n {2}leaseMs \(from .*c\.json\): .*\n {2}unknown setting colour/,
     );
     await writeFile(file, JSON.stringify({ dataDri: 'x' }));
     await expect(loadServerConfig({ flags: { config: file }, cwd: dir })).rejects.toThrow(

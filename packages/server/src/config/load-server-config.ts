@@ -75,7 +75,11 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
       const named = issue.keys.map((unknown) => `${unknown}${didYouMean(unknown, KEYS)}`);
       return `unknown setting${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}; the settings are ${KEYS.join(', ')}`;
     }
-    return `${key || 'config'}${from ? ` (from ${from})` : ''}: ${issue.message}`;
+    const message =
+      issue.code === 'invalid_type' && issue.expected === 'number'
+        ? `expected a number, not ${JSON.stringify(merged[String(issue.path[0])])}`
+        : issue.message;
+    return `${key || 'config'}${from ? ` (from ${from})` : ''}: ${message}`;
   });
   throw new UserError(UserErrorKind.Usage, `invalid configuration:\n  ${problems.join('\n  ')}`);
 }
