@@ -97,6 +97,13 @@ export async function cancelCommand(
   options: ServerOptions & { id: string; kill: boolean; json: boolean },
 ): Promise<ExitCode> {
   const { client, call } = connect(options);
+  const before = await call(() => client.getRun(options.id));
+  if (FINISHED.has(before.run.status)) {
+    print(before.run, options.json, (r) => [
+      `run ${r.id} had already finished (${r.status}): nothing to cancel`,
+    ]);
+    return ExitCode.Succeeded;
+  }
   const run = await call(() =>
     client.cancelRun(options.id, { mode: options.kill ? 'kill' : 'cancel' }),
   );
