@@ -49,3 +49,16 @@ describe('slipway project add with a relative path to nothing', () => {
     expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
   });
 });
+
+describe('slipway secret set with a value too long for a secret', () => {
+  it('says how long a secret may be, before sending it', async () => {
+    const result = await runCli(['secret', 'set', 'shop', 'BIG', ...NO_SERVER], {
+      input: 'x'.repeat(2_000_000),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'the value of secret BIG is 2000000 characters long; a secret holds at most 262144 characters',
+    );
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+});

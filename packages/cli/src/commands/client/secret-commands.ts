@@ -1,4 +1,5 @@
 import { UserError, UserErrorKind } from '@slipway/core';
+import { SECRET_VALUE_MAX_LENGTH } from '@slipway/api';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { print, table } from './print.js';
@@ -25,6 +26,12 @@ export async function secretSetCommand(
     throw new UserError(
       UserErrorKind.Usage,
       `no value for secret ${options.name}: pipe it on standard input or pass --value`,
+    );
+  }
+  if (value.length > SECRET_VALUE_MAX_LENGTH) {
+    throw new UserError(
+      UserErrorKind.Usage,
+      `the value of secret ${options.name} is ${value.length} characters long; a secret holds at most ${SECRET_VALUE_MAX_LENGTH} characters`,
     );
   }
   const { client, call } = connect(options);
