@@ -1,4 +1,5 @@
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { UserError, UserErrorKind } from '../errors/user-error.js';
@@ -56,6 +57,12 @@ async function repositoryFolder(root: string): Promise<string> {
       UserErrorKind.Usage,
       `${root} is a file, not a folder; give the folder that holds the repository`,
     );
+  }
+  try {
+    // Checked here so that a closed repository folder is named, not the first file in it.
+    await access(real, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw unreadable(root, error);
   }
   return real;
 }
@@ -136,6 +143,13 @@ function isMissing(error: unknown): boolean {
 }
 
 function unreadable(file: string, error: unknown): UserError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new UserError(
+      UserErrorKind.Environment,
+      `cannot read ${file}: permission denied; give this user read access to it (chmod), or run slipway as a user who has it`,
+    );
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return new UserError(UserErrorKind.Environment, `cannot read ${file}: ${reason}`);
 }
