@@ -120,7 +120,12 @@ describe('loadServerConfig', () => {
     );
     await expect(
       loadServerConfig({ flags: { config: join(dir, 'missing.json') }, cwd: dir }),
-    ).rejects.toThrow(/cannot read the config file/);
+    ).rejects.toThrow(
+      `cannot read the config file ${join(dir, 'missing.json')}: there is no such file; give the path of a JSON file of settings (--config or SLIPWAY_CONFIG)`,
+    );
+    await expect(loadServerConfig({ flags: { config: dir }, cwd: dir })).rejects.toThrow(
+      `cannot read the config file ${dir}: it is a folder`,
+    );
     await writeFile(file, '[1]');
     await expect(loadServerConfig({ flags: { config: file }, cwd: dir })).rejects.toThrow(
       /must hold a JSON object/,

@@ -88,8 +88,20 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    throw new UserError(UserErrorKind.Usage, `cannot read the config file ${path}`);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new UserError(
+      UserErrorKind.Usage,
+      `cannot read the config file ${path}: ${why}; give the path of a JSON file of settings (--config or SLIPWAY_CONFIG)`,
+    );
   }
   let value: unknown;
   try {
