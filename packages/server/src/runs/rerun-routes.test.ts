@@ -182,7 +182,7 @@ describe('rerun and retry', () => {
     // A run that succeeded has nothing to retry.
     await expect(client.retryRun(retry.id)).rejects.toMatchObject({
       status: 409,
-      message: expect.stringContaining('nothing to retry') as string,
+      message: `run ${retry.id} (#${retry.number}) succeeded, so there is nothing to retry; rerun it to run every task again`,
     });
   });
 
@@ -191,7 +191,7 @@ describe('rerun and retry', () => {
     const running = await client.createRun('shop');
     await expect(client.retryRun(running.id)).rejects.toMatchObject({
       status: 409,
-      message: 'run 1 is running; only a finished run can be retried',
+      message: `run ${running.id} (#1) is running; only a finished run can be retried`,
     });
     await expect(client.retryRun('no-run')).rejects.toMatchObject({ status: 404 });
     await expect(client.rerunRun('no-run')).rejects.toMatchObject({ status: 404 });

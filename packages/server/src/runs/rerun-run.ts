@@ -18,7 +18,7 @@ export async function rerunRun(
   if (commit === undefined) {
     throw new HttpError(
       ErrorCode.InvalidRequest,
-      `run ${original.number} records no commit, so it cannot be run again`,
+      `run ${original.id} (#${original.number}) records no commit, so it cannot be run again`,
     );
   }
   const trigger = { ...original.trigger, actor };

@@ -26,13 +26,13 @@ export async function retryRun(
   if (!isRunFinished(original.status)) {
     throw new HttpError(
       ErrorCode.Conflict,
-      `run ${original.number} is ${original.status}; only a finished run can be retried`,
+      `run ${original.id} (#${original.number}) is ${original.status}; only a finished run can be retried`,
     );
   }
   if (original.status === RunStatus.Succeeded) {
     throw new HttpError(
       ErrorCode.Conflict,
-      `run ${original.number} succeeded, so there is nothing to retry; rerun it to run every task again`,
+      `run ${original.id} (#${original.number}) succeeded, so there is nothing to retry; rerun it to run every task again`,
     );
   }
   const kinds = new Map(original.plan.tasks.map((task) => [task.id, task.kind]));
