@@ -62,3 +62,28 @@ describe('slipway secret set with a value too long for a secret', () => {
     expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
   });
 });
+
+describe('slipway trigger with an empty project or ref', () => {
+  it('says what to give instead, before asking the server', async () => {
+    const cases: [string[], string][] = [
+      [['trigger', ''], 'expected a project name, not an empty value'],
+      [['trigger', 'shop', '--ref', ''], 'expected a branch, tag or commit, not an empty value'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli([...args, ...NO_SERVER]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+    }
+  });
+});
+
+describe('slipway secret set with an empty --value', () => {
+  it('says the value given is empty, not that none was given', async () => {
+    const result = await runCli(['secret', 'set', 'shop', 'TOKEN', '--value', '', ...NO_SERVER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'the --value given for secret TOKEN is empty: a secret needs a value',
+    );
+  });
+});

@@ -36,6 +36,14 @@ function pageSize(value: string): number {
   return n;
 }
 
+/** A parser refusing an empty value, naming what is expected instead. */
+function nonEmpty(what: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === '') throw new InvalidArgumentError(`expected ${what}, not an empty value`);
+    return value;
+  };
+}
+
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds');
@@ -332,10 +340,15 @@ withServer(project.command('list').description('list projects')).action(
 
 withServer(
   program
-    .command('trigger <project>')
+    .command('trigger')
+    .argument('<project>', 'the project', nonEmpty('a project name'))
     .description("start a run of a project's pipeline on the server")
     .option('-p, --pipeline <name>', 'pipeline (needed when the project has several)')
-    .option('--ref <ref>', 'branch, tag or commit (default: the default branch)')
+    .option(
+      '--ref <ref>',
+      'branch, tag or commit (default: the default branch)',
+      nonEmpty('a branch, tag or commit'),
+    )
     .option('--param <name=value>', 'set a parameter (repeatable)', collect, [])
     .option('--wait', 'wait for the run to finish; the exit code follows its status'),
 ).action(

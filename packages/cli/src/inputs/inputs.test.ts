@@ -69,6 +69,12 @@ describe('parseSecretsFile', () => {
     );
   });
 
+  it('refuses a name set twice, as --secret does, instead of keeping the last value', () => {
+    expect(() => parseSecretsFile('TOKEN=one\nOTHER=x\nexport TOKEN=two', 's.env')).toThrow(
+      /^s\.env:3: TOKEN is set again \(first on line 1\); keep one of the two$/,
+    );
+  });
+
   it('points at the line of a malformed entry', () => {
     expect(() => parseSecretsFile('A=1\nnot a secret', 's.env')).toThrow(
       's.env:2: expected NAME=VALUE',

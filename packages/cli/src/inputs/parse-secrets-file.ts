@@ -6,6 +6,7 @@ import { UserError, UserErrorKind } from '@slipway/core';
  */
 export function parseSecretsFile(text: string, file: string): Record<string, string> {
   const secrets: Record<string, string> = {};
+  const setOn = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
@@ -21,6 +22,14 @@ export function parseSecretsFile(text: string, file: string): Record<string, str
       );
     }
     const [, name = '', rest = ''] = match;
+    const earlier = setOn.get(name);
+    if (earlier !== undefined) {
+      throw new UserError(
+        UserErrorKind.Usage,
+        `${file}:${i + 1}: ${name} is set again (first on line ${earlier}); keep one of the two`,
+      );
+    }
+    setOn.set(name, i + 1);
     const quote = rest[0];
     if (quote === '"' || quote === "'") {
       let value = rest.slice(1);

@@ -25,7 +25,9 @@ export async function secretSetCommand(
   if (value === '') {
     throw new UserError(
       UserErrorKind.Usage,
-      `no value for secret ${options.name}: pipe it on standard input or pass --value`,
+      options.value === undefined
+        ? `no value for secret ${options.name}: pipe it on standard input or pass --value`
+        : `the --value given for secret ${options.name} is empty: a secret needs a value`,
     );
   }
   if (value.length > SECRET_VALUE_MAX_LENGTH) {
