@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { systemClock, type LeaseAnswer, type PlanTask, type TestReport } from '@
 import { ProcessExecutor } from '@slipway/executors';
 import { planSteps, planTask } from '@slipway/testing';
 import { Agent } from './agent.js';
+import { commitAll, initRepository } from './testing/git-repository.js';
 import {
   AgentRequestError,
   type AgentConnection,
@@ -117,15 +117,9 @@ describe('Agent outputs', () => {
   beforeEach(async () => {
     temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-agent-outputs-')));
     repo = join(temp, 'repo');
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-    execFileSync('git', ['init', '-q', repo]);
-    git('config', 'user.email', 'dev@example.com');
-    git('config', 'user.name', 'Dev');
+    initRepository(repo);
     await writeFile(join(repo, 'README.md'), 'hello\n');
-    git('add', '.');
-    git('commit', '-q', '-m', 'first');
-    commit = git('rev-parse', 'HEAD');
+    commit = commitAll(repo, 'first');
     await writeFile(join(temp, 'secret.txt'), 'outside the checkout\n');
   });
 

@@ -13,6 +13,7 @@ import {
 import { ProcessExecutor } from '@slipway/executors';
 import { planSteps, planTask } from '@slipway/testing';
 import { Agent, type AgentOptions } from './agent.js';
+import { commitAll, initRepository } from './testing/git-repository.js';
 import {
   AgentRequestError,
   MAX_LOG_REQUEST_BYTES,
@@ -191,9 +192,6 @@ async function groupExists(pgid: number): Promise<boolean> {
   return false;
 }
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-
 describe('Agent', () => {
   let temp = '';
   let repo = '';
@@ -206,15 +204,11 @@ describe('Agent', () => {
   beforeEach(async () => {
     temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-agent-')));
     repo = join(temp, 'repo');
-    execFileSync('git', ['init', '-q', repo]);
-    git(repo, 'config', 'user.email', 'dev@example.com');
-    git(repo, 'config', 'user.name', 'Dev');
+    initRepository(repo);
     await writeFile(join(repo, 'README.md'), 'first version\n');
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'first');
-    first = git(repo, 'rev-parse', 'HEAD');
+    first = commitAll(repo, 'first');
     await writeFile(join(repo, 'README.md'), 'second version\n');
-    git(repo, 'commit', '-q', '-am', 'second');
+    commitAll(repo, 'second');
     connection = new FakeConnection();
     pids = [];
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   appendFile,
   chmod,
@@ -18,9 +17,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AttemptFolders, type AttemptFolder } from './attempt-folders.js';
 import { GitCheckouts } from './git-checkouts.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+import { commitAll, git, initRepository } from './testing/git-repository.js';
 
 describe('AttemptFolders', () => {
   let temp = '';
@@ -33,19 +30,13 @@ describe('AttemptFolders', () => {
   beforeEach(async () => {
     temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-attempt-folders-')));
     repo = join(temp, 'repo');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    git(repo, 'config', 'user.email', 'dev@example.com');
-    git(repo, 'config', 'user.name', 'Dev');
+    initRepository(repo);
     await writeFile(join(repo, 'app.txt'), 'one\n');
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'one');
-    older = git(repo, 'rev-parse', 'HEAD');
+    older = commitAll(repo, 'one');
     await mkdir(join(repo, 'bin'));
     await writeFile(join(repo, 'bin', 'build.sh'), '#!/bin/sh\necho built\n', { mode: 0o755 });
     await symlink('bin/build.sh', join(repo, 'build'));
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'two');
-    head = git(repo, 'rev-parse', 'HEAD');
+    head = commitAll(repo, 'two');
     await mkdir(join(temp, 'attempts'));
     folders = new AttemptFolders(join(temp, 'attempts'), new GitCheckouts(join(temp, 'cache')), 2);
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   mkdir,
   mkdtemp,
@@ -16,10 +15,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
 import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import { GitCheckouts, type Checkout } from './git-checkouts.js';
+import { commitAll, git, initRepository } from './testing/git-repository.js';
 import { launchHere, type CommandLauncher } from '@slipway/executors';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
 describe('GitCheckouts', () => {
   let temp = '';
@@ -31,17 +28,12 @@ describe('GitCheckouts', () => {
   beforeEach(async () => {
     temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-checkouts-')));
     repo = join(temp, 'repo');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    git(repo, 'config', 'user.email', 'dev@example.com');
-    git(repo, 'config', 'user.name', 'Dev');
+    initRepository(repo);
     await writeFile(join(repo, 'app.txt'), 'one\n');
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'one');
-    first = git(repo, 'rev-parse', 'HEAD');
+    first = commitAll(repo, 'one');
     git(repo, 'tag', 'v1');
     await writeFile(join(repo, 'app.txt'), 'two\n');
-    git(repo, 'commit', '-q', '-am', 'two');
-    second = git(repo, 'rev-parse', 'HEAD');
+    second = commitAll(repo, 'two');
     checkouts = new GitCheckouts(join(temp, 'cache'));
   });
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,9 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIndex, writeStatData } from './checkout-template.js';
 import { GitCheckouts, type Checkout } from './git-checkouts.js';
 import { isPristine, type CheckoutSnapshot } from './pristine-checkout.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+import { commitAll, git, initRepository } from './testing/git-repository.js';
 
 describe('isPristine', () => {
   let temp = '';
@@ -18,15 +15,11 @@ describe('isPristine', () => {
   beforeEach(async () => {
     temp = await realpath(await mkdtemp(join(tmpdir(), 'slipway-pristine-')));
     const repo = join(temp, 'repo');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    git(repo, 'config', 'user.email', 'dev@example.com');
-    git(repo, 'config', 'user.name', 'Dev');
+    initRepository(repo);
     await writeFile(join(repo, 'app.txt'), 'one\n');
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'one');
     checkout = await new GitCheckouts(join(temp, 'cache')).checkout(
       repo,
-      git(repo, 'rev-parse', 'HEAD'),
+      commitAll(repo, 'one'),
       join(temp, 'src'),
     );
   });
