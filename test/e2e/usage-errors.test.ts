@@ -87,3 +87,28 @@ describe('slipway secret set with an empty --value', () => {
     );
   });
 });
+
+describe('slipway run, plan and validate given a word they take as no argument', () => {
+  it('say which option the word was likely meant for', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['run', 'test'],
+        'slipway run takes no arguments, got "test": to run one task and the tasks it needs, use --only test; to pick a pipeline, use --pipeline test',
+      ],
+      [
+        ['plan', 'ci'],
+        'slipway plan takes no arguments, got "ci": to pick a pipeline, use --pipeline ci',
+      ],
+      [
+        ['validate', 'x.yml'],
+        'slipway validate takes no arguments, got "x.yml": it checks every pipeline file',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+    }
+  });
+});

@@ -75,6 +75,19 @@ const program = new Command('slipway')
   })
   .exitOverride();
 
+/** Lets `command` take no arguments, saying what a stray word was likely meant as. */
+function noArguments(command: Command, hint: (word: string) => string): Command {
+  return command.allowExcessArguments().hook('preAction', (_command, action) => {
+    const [word] = action.args;
+    if (word !== undefined) {
+      action.error(
+        `error: slipway ${action.name()} takes no arguments, got "${word}": ${hint(word)}`,
+        { exitCode: ExitCode.ConfigOrUsage, code: 'commander.excessArguments' },
+      );
+    }
+  });
+}
+
 function repositoryDir(): string {
   return resolve(program.opts<{ dir: string }>().dir);
 }
@@ -97,8 +110,11 @@ const serverOptions = (o: ServerFlags) => ({
   json: o.json === true,
 });
 
-program
-  .command('run')
+noArguments(
+  program.command('run'),
+  (word) =>
+    `to run one task and the tasks it needs, use --only ${word}; to pick a pipeline, use --pipeline ${word}`,
+)
   .description('run a pipeline of the repository on this machine')
   .option('-p, --pipeline <name>', 'pipeline to run (needed when there are several)')
   .option('--param <name=value>', 'set a parameter (repeatable)', collect, [])
@@ -161,8 +177,10 @@ program
     },
   );
 
-program
-  .command('validate')
+noArguments(
+  program.command('validate'),
+  () => 'it checks every pipeline file of the repository; use -C DIR for another repository',
+)
   .description('check every pipeline file of the repository')
   .option('--json', 'print the result as JSON')
   .action(async (options: { json?: boolean }) => {
@@ -173,8 +191,7 @@ program
     );
   });
 
-program
-  .command('plan')
+noArguments(program.command('plan'), (word) => `to pick a pipeline, use --pipeline ${word}`)
   .description('print the compiled plan of a pipeline: tasks, order, and what was inferred')
   .option('-p, --pipeline <name>', 'pipeline to show (needed when there are several)')
   .option('--param <name=value>', 'set a parameter (repeatable)', collect, [])

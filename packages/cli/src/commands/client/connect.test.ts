@@ -45,3 +45,46 @@ describe('errors of a server that refused a request', () => {
     );
   });
 });
+
+describe('a server that wants a token', () => {
+  const refused = new ApiError(401, {
+    error: { code: ErrorCode.Unauthorized, message: 'this route needs a token' },
+  });
+
+  it('is told no token was given, and where one comes from', async () => {
+    const saved = process.env.SLIPWAY_TOKEN;
+    delete process.env.SLIPWAY_TOKEN;
+    try {
+      const { call: untokened } = connect({ server: 'http://127.0.0.1:1' });
+      const thrown: unknown = await untokened(() => Promise.reject(refused)).catch(
+        (e: unknown) => e,
+      );
+      expect(String(thrown)).toContain(
+        'no token was given, and the server needs one: pass --token or set SLIPWAY_TOKEN (`slipway up` prints an admin token on its first start)',
+      );
+    } finally {
+      if (saved !== undefined) process.env.SLIPWAY_TOKEN = saved;
+    }
+  });
+
+  it('is told the token given was refused', async () => {
+    expect(await messageOf(refused)).toBe(
+      'this route needs a token: pass --token or set SLIPWAY_TOKEN to a token the server accepts',
+    );
+  });
+});
+
+describe('an https URL of a server that speaks plain HTTP', () => {
+  it('suggests http://', async () => {
+    const tlsFailure = Object.assign(new TypeError('fetch failed'), {
+      cause: { code: 'ERR_SSL_WRONG_VERSION_NUMBER' },
+    });
+    const { call: overTls } = connect({ server: 'https://127.0.0.1:1', token: 't' });
+    const thrown: unknown = await overTls(() => Promise.reject(tlsFailure)).catch(
+      (e: unknown) => e,
+    );
+    expect(String(thrown)).toContain(
+      'no TLS connection could be made to https://127.0.0.1:1 (ERR_SSL_WRONG_VERSION_NUMBER): if the server speaks plain HTTP, as `slipway up` does, use http:// instead',
+    );
+  });
+});

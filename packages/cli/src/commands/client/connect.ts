@@ -28,7 +28,7 @@ export function connect(options: ServerOptions): {
     try {
       return await request();
     } catch (error) {
-      throw asUserError(error, baseUrl);
+      throw asUserError(error, baseUrl, token !== undefined && token !== '');
     }
   };
   return { client, call };
@@ -49,7 +49,7 @@ function checkServerUrl(baseUrl: string): void {
   }
 }
 
-function asUserError(error: unknown, baseUrl: string): unknown {
+function asUserError(error: unknown, baseUrl: string, hasToken: boolean): unknown {
   if (isApiError(error)) {
     if (error.diagnostics.length) return new ConfigError(error.diagnostics);
     // The message often quotes a field already; list only the fields it leaves out.
@@ -61,7 +61,9 @@ function asUserError(error: unknown, baseUrl: string): unknown {
       case 401:
         return new UserError(
           UserErrorKind.Usage,
-          `${error.message}: pass --token or set SLIPWAY_TOKEN to a token the server accepts`,
+          hasToken
+            ? `${error.message}: pass --token or set SLIPWAY_TOKEN to a token the server accepts`
+            : 'no token was given, and the server needs one: pass --token or set SLIPWAY_TOKEN (`slipway up` prints an admin token on its first start)',
         );
       case 403:
         return new UserError(
@@ -77,6 +79,13 @@ function asUserError(error: unknown, baseUrl: string): unknown {
     }
   }
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) {
+    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (baseUrl.startsWith('https:') && typeof cause === 'string' && /SSL|TLS|EPROTO/.test(cause)) {
+      return new UserError(
+        UserErrorKind.Environment,
+        `no TLS connection could be made to ${baseUrl} (${cause}): if the server speaks plain HTTP, as \`slipway up\` does, use http:// instead`,
+      );
+    }
     return new UserError(
       UserErrorKind.Environment,
       `no Slipway server answers at ${baseUrl}: start one with \`slipway up\`, or pass --server URL`,
