@@ -29,6 +29,7 @@ describe('startServer', () => {
     let token: string;
     try {
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(first.database).toBe(`SQLite at ${join(dir, 'slipway.db')}`);
       token = first.adminToken ?? '';
       expect(token).toMatch(/^slw_/);
       const client = new SlipwayClient({ baseUrl: first.url, token });

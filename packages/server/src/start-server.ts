@@ -1,5 +1,5 @@
 import { UserError, UserErrorKind, type ControlStore } from '@slipway/core';
-import { openControlStore } from '@slipway/store';
+import { describeStoreUrl, openControlStore } from '@slipway/store';
 import type { FastifyInstance } from 'fastify';
 import { databaseUrl, type ServerConfig } from './config/server-config.js';
 import { createServer, type ServerDeps } from './create-server.js';
@@ -8,6 +8,8 @@ import { createServer, type ServerDeps } from './create-server.js';
 export interface RunningServer {
   /** Base URL, such as `http://127.0.0.1:7070`. */
   readonly url: string;
+  /** Where the store is, for people: the SQLite file, or PostgreSQL's host and database (no credentials). */
+  readonly database: string;
   /** The admin token when this start made it, to be shown once; else null. */
   readonly adminToken: string | null;
   /** Stops accepting requests, releases waiting claims, stops the scheduler, closes the store. */
@@ -22,7 +24,8 @@ export async function startServer(
   config: ServerConfig,
   deps: Omit<ServerDeps, 'store'> = {},
 ): Promise<RunningServer> {
-  const store = await openControlStore(databaseUrl(config));
+  const url = databaseUrl(config);
+  const store = await openControlStore(url);
   let server: Awaited<ReturnType<typeof createServer>> | undefined;
   try {
     server = await createServer(config, { ...deps, store });
@@ -33,6 +36,7 @@ export async function startServer(
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      database: describeStoreUrl(url),
       adminToken: server.adminToken,
       close: () => closeAll(app, store),
     };

@@ -1,5 +1,5 @@
 export { openControlStore, type OpenControlStoreOptions } from './open-control-store.js';
-export { parseStoreUrl, type StoreLocation } from './parse-store-url.js';
+export { describeStoreUrl, parseStoreUrl, type StoreLocation } from './parse-store-url.js';
 export { SqlControlStore } from './sql-control-store.js';
 export {
   SqliteControlStore,

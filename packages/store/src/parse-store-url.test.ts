@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
-import { parseStoreUrl } from './parse-store-url.js';
+import { describeStoreUrl, parseStoreUrl } from './parse-store-url.js';
 import { SqliteSync } from './sqlite-control-store.js';
 
 describe('parseStoreUrl', () => {
@@ -41,5 +41,15 @@ describe('parseStoreUrl', () => {
     for (const url of ['mysql://db/slipway', 'sqlite://relative.db', '']) {
       expect(() => parseStoreUrl(url)).toThrow(UserError);
     }
+  });
+});
+
+describe('describeStoreUrl', () => {
+  it('names the SQLite file, or PostgreSQL’s host and database without credentials', () => {
+    expect(describeStoreUrl('nope')).toBe(`SQLite at ${resolve('nope')}`);
+    expect(describeStoreUrl('sqlite::memory:')).toBe('SQLite in memory');
+    expect(describeStoreUrl('postgres://ci:s3cret@db:5432/slipway?sslmode=require')).toBe(
+      'PostgreSQL at db:5432/slipway',
+    );
   });
 });

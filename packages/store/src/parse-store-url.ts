@@ -23,6 +23,19 @@ export function parseStoreUrl(url: string): StoreLocation {
   return { kind: 'sqlite', path, synchronous };
 }
 
+/**
+ * Where the store at `url` is, for people: `SQLite at PATH` (or `in memory`), or
+ * `PostgreSQL at HOST:PORT/DATABASE`, never with a user name or password.
+ */
+export function describeStoreUrl(url: string): string {
+  const location = parseStoreUrl(url);
+  if (location.kind === 'sqlite') {
+    return location.path === SQLITE_MEMORY ? 'SQLite in memory' : `SQLite at ${location.path}`;
+  }
+  const parsed = new URL(location.url);
+  return `PostgreSQL at ${parsed.host}${parsed.pathname}`;
+}
+
 function sqliteSync(url: string, query: string): SqliteSync {
   const params = new URLSearchParams(query);
   const unknown = [...params.keys()].filter((key) => key !== 'synchronous');

@@ -44,7 +44,7 @@ export async function upCommand(options: UpOptions): Promise<ExitCode> {
     ...(options.demo ? { localAdminTokens: [demoToken] } : {}),
   });
   const say = (text: string) => process.stderr.write(`${text}\n`);
-  say(`slipway is up at ${server.url} (data in ${config.dataDir})`);
+  say(`slipway is up at ${server.url} (data in ${config.dataDir}; ${server.database})`);
   if (server.adminToken) {
     say(`admin token, shown only this once — keep it:\n  ${server.adminToken}`);
     say(`use it with:  export SLIPWAY_SERVER=${server.url} SLIPWAY_TOKEN=${server.adminToken}`);
