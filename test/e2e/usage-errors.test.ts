@@ -112,3 +112,18 @@ describe('slipway run, plan and validate given a word they take as no argument',
     }
   });
 });
+
+describe('slipway secret set with a name no secret may have', () => {
+  it('says why before sending anything', async () => {
+    const cases: [string, string][] = [
+      ['1ABC', 'use an environment variable name'],
+      ['PATH', 'a secret may not replace a variable steps depend on'],
+      ['SLIPWAY_TOKEN', 'names starting with SLIPWAY_ are reserved'],
+    ];
+    for (const [name, message] of cases) {
+      const result = await runCli(['secret', 'set', 'shop', name, '--value', 'v', ...NO_SERVER]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`"${name}" cannot name a secret: ${message}`);
+    }
+  });
+});

@@ -5,9 +5,23 @@ import { ProjectPath } from './projects.js';
 /** Longest secret value, in UTF-16 code units. */
 export const SECRET_VALUE_MAX_LENGTH = 256 * 1024;
 
+/** Variables a step's own shell and programs depend on: a secret must not replace them. */
+const STEP_ENVIRONMENT = new Set([
+  'PATH',
+  'HOME',
+  'SHELL',
+  'PWD',
+  'IFS',
+  'ENV',
+  'BASH_ENV',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+]);
+
 /**
- * An environment variable name: letters, digits and `_`, not starting with a digit, and
- * not starting with `SLIPWAY_` (in any case), which names Slipway's own variables.
+ * An environment variable name: letters, digits and `_`, not starting with a digit, not
+ * starting with `SLIPWAY_` (in any case), which names Slipway's own variables, and not
+ * one of the variables a step's shell depends on (`PATH`, `HOME` and the like).
  */
 export const SecretName = z
   .string()
@@ -18,6 +32,9 @@ export const SecretName = z
   )
   .refine((name) => !name.toUpperCase().startsWith('SLIPWAY_'), {
     error: 'names starting with SLIPWAY_ are reserved',
+  })
+  .refine((name) => !STEP_ENVIRONMENT.has(name), {
+    error: `a secret may not replace a variable steps depend on (${[...STEP_ENVIRONMENT].join(', ')}): choose another name`,
   });
 
 export const PutSecretRequest = z.strictObject({

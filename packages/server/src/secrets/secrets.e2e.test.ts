@@ -72,7 +72,7 @@ describe('project secrets', () => {
 
   it('refuses names that are not environment variable names, or reserved', async () => {
     const { client } = await setUp();
-    for (const name of ['MY-KEY', '1ST', 'SLIPWAY_TOKEN']) {
+    for (const name of ['MY-KEY', '1ST', 'SLIPWAY_TOKEN', 'PATH', 'LD_PRELOAD']) {
       const error = await rejection(client.putSecret('shop', name, 'value'));
       expect(error.status).toBe(400);
       expect(error.fields.map((f) => `${f.in}:${f.path}`)).toEqual(['path:name']);

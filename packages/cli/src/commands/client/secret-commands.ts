@@ -1,5 +1,5 @@
 import { UserError, UserErrorKind } from '@slipway/core';
-import { SECRET_VALUE_MAX_LENGTH } from '@slipway/api';
+import { SECRET_VALUE_MAX_LENGTH, SecretName } from '@slipway/api';
 import { ExitCode } from '../../exit-codes.js';
 import { connect, type ServerOptions } from './connect.js';
 import { print, table } from './print.js';
@@ -17,6 +17,11 @@ export async function secretSetCommand(
     json: boolean;
   },
 ): Promise<ExitCode> {
+  const name = SecretName.safeParse(options.name);
+  if (!name.success) {
+    const why = name.error.issues.map((issue) => issue.message).join('; ');
+    throw new UserError(UserErrorKind.Usage, `"${options.name}" cannot name a secret: ${why}`);
+  }
   const value =
     options.value ??
     (await readStdin(
