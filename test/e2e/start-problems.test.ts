@@ -67,6 +67,17 @@ describe('a client given a server that is not a URL', () => {
   });
 });
 
+describe('an agent given a server that is not a URL', () => {
+  it('says which address to give', async () => {
+    const result = await runCli(['agent', '--server', 'nope', '--token', 't']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      '"nope" is not a server URL: give the address `slipway up` printed, like http://127.0.0.1:7070',
+    );
+    expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+});
+
 describe('a data folder that cannot be made', () => {
   it('stops slipway up at once, even under /proc', async () => {
     const result = await runCli(['up', '--port', '0', '--no-agent', '--data-dir', '/proc/nope'], {

@@ -46,7 +46,10 @@ export class HttpAgentConnection implements AgentConnection {
     try {
       url = new URL(options.server);
     } catch {
-      throw new AgentRequestError(`"${options.server}" is not a server URL`, false);
+      throw new AgentRequestError(
+        `"${options.server}" is not a server URL: give the address \`slipway up\` printed, like http://127.0.0.1:7070`,
+        false,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new AgentRequestError('the server URL must start with http:// or https://', false);

@@ -136,7 +136,9 @@ describe('approval tasks on the server', () => {
     expect(await refusal(ana.approveTask(run.id, 'deploy'))).toMatch(
       /^409 conflict: task "deploy" of run .* is not an approval task/,
     );
-    expect(await refusal(ana.approveTask(run.id, 'nope'))).toMatch(/^404 not_found/);
+    expect(await refusal(ana.approveTask(run.id, 'nope'))).toBe(
+      `404 not_found: run ${run.id} has no task "nope"; its approval task is approve`,
+    );
     expect(await refusal(ana.approveTask('no-such-run', 'approve'))).toMatch(/^404 not_found/);
 
     const approved = await ana.approveTask(run.id, 'approve', 'ship it');

@@ -37,7 +37,14 @@ export async function decideApproval(
   const run = await store.getRun(runId);
   if (!run) throw new HttpError(ErrorCode.NotFound, `no run "${runId}"`);
   const task = run.plan.tasks.find((t) => t.id === taskId);
-  if (!task) throw new HttpError(ErrorCode.NotFound, `run ${runId} has no task "${taskId}"`);
+  if (!task) {
+    const approvals = run.plan.tasks.filter((t) => t.approval !== undefined).map((t) => t.id);
+    const which =
+      approvals.length === 0
+        ? 'it has no approval task'
+        : `its approval ${approvals.length === 1 ? 'task is' : 'tasks are'} ${approvals.join(', ')}`;
+    throw new HttpError(ErrorCode.NotFound, `run ${runId} has no task "${taskId}"; ${which}`);
+  }
   const approval = task.approval;
   if (approval === undefined) {
     throw new HttpError(
