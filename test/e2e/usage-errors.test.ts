@@ -88,7 +88,7 @@ describe('slipway secret set with an empty --value', () => {
   });
 });
 
-describe('slipway run, plan and validate given a word they take as no argument', () => {
+describe('slipway run, plan, validate and runs given a word they take as no argument', () => {
   it('say which option the word was likely meant for', async () => {
     const cases: [string[], string][] = [
       [
@@ -102,6 +102,10 @@ describe('slipway run, plan and validate given a word they take as no argument',
       [
         ['validate', 'x.yml'],
         'slipway validate takes no arguments, got "x.yml": it checks every pipeline file',
+      ],
+      [
+        ['runs', 'r-1', ...NO_SERVER],
+        'slipway runs list takes no arguments, got "r-1": to show a run, use slipway runs show r-1',
       ],
     ];
     for (const [args, message] of cases) {

@@ -80,10 +80,12 @@ function noArguments(command: Command, hint: (word: string) => string): Command 
   return command.allowExcessArguments().hook('preAction', (_command, action) => {
     const [word] = action.args;
     if (word !== undefined) {
-      action.error(
-        `error: slipway ${action.name()} takes no arguments, got "${word}": ${hint(word)}`,
-        { exitCode: ExitCode.ConfigOrUsage, code: 'commander.excessArguments' },
-      );
+      const path: string[] = [];
+      for (let at: Command | null = action; at !== null; at = at.parent) path.unshift(at.name());
+      action.error(`error: ${path.join(' ')} takes no arguments, got "${word}": ${hint(word)}`, {
+        exitCode: ExitCode.ConfigOrUsage,
+        code: 'commander.excessArguments',
+      });
     }
   });
 }
@@ -604,8 +606,10 @@ withServer(
 
 const runs = program.command('runs').description('list and show runs on a server');
 withServer(
-  runs
-    .command('list', { isDefault: true })
+  noArguments(
+    runs.command('list', { isDefault: true }),
+    (word) => `to show a run, use slipway runs show ${word}`,
+  )
     .description('list runs, newest first')
     .option('--project <name>', 'only this project')
     .option('--status <status>', 'only runs with this status')
