@@ -131,3 +131,13 @@ describe('slipway secret set with a name no secret may have', () => {
     }
   });
 });
+
+describe('slipway --version', () => {
+  it('prints the version of the command', async () => {
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, formatDiagnostic, isUserError } from '@slipway/core/ports';
+import { cliVersion } from './commands/cli-version.js';
 import { ExitCode, exitCodeForUserError } from './exit-codes.js';
 import { parseAssignments } from './inputs/parse-assignments.js';
 import { colorsFor } from './output/colors.js';
@@ -66,6 +67,7 @@ function positiveSeconds(value: string): number {
 
 const program = new Command('slipway')
   .description('Build, test and deliver services with pipelines kept as code.')
+  .version(cliVersion(), '-V, --version', 'print the version')
   .option('-C, --dir <path>', 'repository to work in', '.')
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({
