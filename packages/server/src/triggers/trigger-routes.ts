@@ -41,6 +41,15 @@ export function triggerRoutes(app: FastifyInstance, context: TriggerRoutesContex
 
   defineRoute(app, routes.listTriggerEvents, async ({ params, query }) => {
     const project = await requireProject(store, params.project);
+    if (query.before !== undefined) {
+      const from = await store.findTriggerEvent(query.before);
+      if (from?.projectId !== project.id) {
+        throw new HttpError(
+          ErrorCode.NotFound,
+          `project "${project.name}" has no event "${query.before}": page on from an event id of the list, such as the nextBefore of the page before`,
+        );
+      }
+    }
     const limit = query.limit ?? DEFAULT_PAGE;
     const events = await store.listTriggerEvents({
       projectId: project.id,

@@ -240,6 +240,13 @@ describe('GitHub webhooks, end to end', () => {
       ['push', 'ignored', `${String(deleted.ref)} was deleted`],
     ]);
     expect(events.every((e) => e.processedAt !== null)).toBe(true);
+    expect((await client.listTriggerEvents('shop', { before: events[0]?.id })).events).toEqual([
+      events[1],
+    ]);
+    const unknown: unknown = await client
+      .listTriggerEvents('shop', { before: 'evt_nope' })
+      .catch((error: unknown) => error);
+    expect(String(unknown)).toContain('project "shop" has no event "evt_nope"');
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(
       /slipway_trigger_events_processed_total\{[^}]*status="ignored"[^}]*\} 2/,
