@@ -141,3 +141,14 @@ describe('slipway --version', () => {
     }
   });
 });
+
+describe('slipway help', () => {
+  it('shows a command’s help, and says when there is no such command', async () => {
+    const known = await runCli(['help', 'trigger']);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain('Usage: slipway trigger [options] <project>');
+    const unknown = await runCli(['help', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'nope': `slipway help` lists the commands");
+  });
+});

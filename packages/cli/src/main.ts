@@ -840,6 +840,26 @@ withServer(secret.command('delete <project> <name>').description('delete a secre
   },
 );
 
+program.helpCommand(false);
+program
+  .command('help [command]')
+  .description('show what a command takes')
+  .action((name: string | undefined) => {
+    if (name === undefined) {
+      program.help();
+      return;
+    }
+    const command = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    if (command === undefined) {
+      program.error(`error: unknown command '${name}': \`slipway help\` lists the commands`, {
+        exitCode: ExitCode.ConfigOrUsage,
+        code: 'commander.unknownCommand',
+      });
+      return;
+    }
+    command.help();
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
