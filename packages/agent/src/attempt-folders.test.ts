@@ -14,7 +14,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AttemptFolders, type AttemptFolder } from './attempt-folders.js';
 import { GitCheckouts } from './git-checkouts.js';
 import { commitAll, git, initRepository } from './testing/git-repository.js';
@@ -172,6 +172,23 @@ describe('AttemptFolders', () => {
     expect(await readdir(join(temp, 'attempts'))).toHaveLength(2);
     await folders.clear();
     expect(await readdir(join(temp, 'attempts'))).toEqual([]);
+  });
+
+  it('removes a folder no attempt took back within a minute of its giving back', async () => {
+    const [early, late] = await Promise.all([take(), take()]);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      await folders.giveBack(early, true);
+      await vi.advanceTimersByTimeAsync(30_000);
+      await folders.giveBack(late, true);
+      await vi.advanceTimersByTimeAsync(31_000);
+      await expect(stat(early.path)).rejects.toThrow(/ENOENT/);
+      expect((await stat(late.path)).isDirectory()).toBe(true);
+      await vi.advanceTimersByTimeAsync(30_000);
+      await expect(stat(late.path)).rejects.toThrow(/ENOENT/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('returns the checkout’s error and leaves no folder when the commit cannot be checked out', async () => {

@@ -123,15 +123,15 @@ export class AttemptFolders {
     clearTimeout(this.sweep);
     this.sweep = undefined;
     const old = this.idle.filter((idle) => idle.lent.idleSince < before);
-    this.idle.splice(0, old.length);
+    for (const idle of old) this.idle.splice(this.idle.indexOf(idle), 1);
     await Promise.all(old.map((idle) => removeFolder(idle.folder)));
-    const next = this.idle[0];
-    if (next !== undefined && before !== Infinity) {
+    if (this.idle.length > 0 && before !== Infinity) {
+      const next = Math.min(...this.idle.map((idle) => idle.lent.idleSince));
       this.sweep = setTimeout(
         () => {
           void this.removeIdle(Date.now() - IDLE_MS);
         },
-        Math.max(0, next.lent.idleSince + IDLE_MS - Date.now()),
+        Math.max(0, next + IDLE_MS - Date.now()),
       ).unref();
     }
   }
