@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Checkout, GitCheckouts } from './git-checkouts.js';
+import { isFullCommitId, type Checkout, type GitCheckouts } from './git-checkouts.js';
 import { removeTree } from './remove-tree.js';
 
 /** How long a folder no attempt took back waits before it is removed. */
@@ -55,9 +55,7 @@ export class AttemptFolders {
    * folder made for it is removed); `signal` ends a fetch in progress.
    */
   async take(source: string, commit: string, signal: AbortSignal): Promise<AttemptFolder | Error> {
-    const key = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(commit)
-      ? `${source}\0${commit.toLowerCase()}`
-      : null;
+    const key = isFullCommitId(commit) ? `${source}\0${commit.toLowerCase()}` : null;
     for (let i = this.idle.length - 1; key !== null && i >= 0; i--) {
       const idle = this.idle[i];
       if (idle?.lent.key !== key) continue;

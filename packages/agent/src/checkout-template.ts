@@ -8,7 +8,7 @@ import type { FileOps } from './file-ops.js';
 const MAX_TEMPLATE_ENTRIES = 5000;
 
 /** Size of an index entry's fixed fields before its object id (stat data and mode). */
-const STAT_BYTES = 40;
+export const STAT_BYTES = 40;
 /** Bit of an index entry's flags saying that two more bytes of flags follow (version 3). */
 const EXTENDED_FLAG = 0x4000;
 

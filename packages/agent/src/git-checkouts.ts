@@ -454,7 +454,8 @@ function worktreeName(path: string): string {
   );
 }
 
-function isFullCommitId(commit: string): boolean {
+/** Whether `commit` is a whole commit id (SHA-1 or SHA-256), not an abbreviation or a name. */
+export function isFullCommitId(commit: string): boolean {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(commit);
 }
 

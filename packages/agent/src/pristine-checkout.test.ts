@@ -59,6 +59,13 @@ describe('isPristine', () => {
     expect(await isPristine(snapshot, lentAt + 60_000)).toBe(true);
   });
 
+  it('finds a change by stat data alone where the recorded times are well before the lending', async () => {
+    const snapshot = await recordedAsItIs();
+    await writeFile(join(checkout.path, 'app.txt'), 'two\n');
+    // Lent a minute after the times: no file is hashed, so only stat data can tell.
+    expect(await isPristine(snapshot, Date.now() + 60_000)).toBe(false);
+  });
+
   it('is not pristine once its index or HEAD changed', async () => {
     const snapshot = await recordedAsItIs();
     git(checkout.path, 'update-index', '--chmod=+x', 'app.txt');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseIndex } from './checkout-template.js';
+import { parseIndex, STAT_BYTES, writeStatData } from './checkout-template.js';
 import { TimeSlices } from './time-slices.js';
 
 /**
@@ -82,7 +82,7 @@ async function compare(snapshot: CheckoutSnapshot, racyFrom: bigint): Promise<bo
     if (!statDataMatches(index, entry.offset, stats)) return false;
     if (isRacy(index, entry.offset, racyFrom)) {
       const content = stats.isSymbolicLink() ? Buffer.from(readlinkSync(file)) : readFileSync(file);
-      const id = index.subarray(entry.offset + 40, entry.offset + 40 + hashLength);
+      const id = index.subarray(entry.offset + STAT_BYTES, entry.offset + STAT_BYTES + hashLength);
       if (!blobId(content, hashLength).equals(id)) return false;
     }
     await slices.pause();
@@ -106,26 +106,23 @@ function adminUnchanged({ path, admin, commit, index }: CheckoutSnapshot): boole
   return true;
 }
 
-/** Compares a file's stat data with what its index entry at `offset` recorded (32 bits, as git keeps it). */
+/**
+ * Whether a file's stat data and mode are what its index entry at `offset` recorded, as
+ * git writes them (see `writeStatData`).
+ */
 function statDataMatches(index: Buffer, offset: number, stats: BigIntStats): boolean {
-  const low = (value: bigint): number => Number(value & 0xffffffffn);
-  const mode = index.readUInt32BE(offset + 24);
-  const actualMode = stats.isSymbolicLink()
+  const mode = stats.isSymbolicLink()
     ? 0o120000
     : stats.isFile()
       ? (stats.mode & 0o100n) !== 0n
         ? 0o100755
         : 0o100644
       : -1;
-  return (
-    actualMode === mode &&
-    index.readUInt32BE(offset) === low(stats.ctimeNs / 1_000_000_000n) &&
-    index.readUInt32BE(offset + 4) === Number(stats.ctimeNs % 1_000_000_000n) &&
-    index.readUInt32BE(offset + 8) === low(stats.mtimeNs / 1_000_000_000n) &&
-    index.readUInt32BE(offset + 12) === Number(stats.mtimeNs % 1_000_000_000n) &&
-    index.readUInt32BE(offset + 20) === low(stats.ino) &&
-    index.readUInt32BE(offset + 36) === low(stats.size)
-  );
+  if (index.readUInt32BE(offset + 24) !== mode) return false;
+  const recorded = index.subarray(offset, offset + STAT_BYTES);
+  const now = Buffer.from(recorded);
+  writeStatData(now, 0, stats);
+  return now.equals(recorded);
 }
 
 /** Whether the entry's recorded ctime or mtime is late enough that a change since could carry it. */
