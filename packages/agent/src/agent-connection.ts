@@ -32,8 +32,11 @@ export interface AgentConnection {
    * and at most {@link MAX_LOG_REQUEST_BYTES}, as JSON or as a frame.
    */
   sendLogs(request: LogsRequest): Promise<void>;
-  /** Reports how an attempt ended; `accepted` is false when it was settled or reassigned. */
-  finish(request: FinishRequest): Promise<{ accepted: boolean }>;
+  /**
+   * Reports how an attempt ended; `accepted` is false when it was settled or reassigned.
+   * With a `claim`, also claims work without waiting: `attempts` holds what it got.
+   */
+  finish(request: FinishRequest): Promise<{ accepted: boolean; attempts: AssignedAttempt[] }>;
   /**
    * Stores an attempt's parsed test report (before `finish`); `accepted` is false when the
    * attempt was settled or reassigned.
@@ -123,6 +126,11 @@ export interface FinishRequest {
   readonly outcome: FinishOutcome;
   readonly results: Readonly<Record<string, string>>;
   readonly error: string | null;
+  /**
+   * Claims up to `free` attempts in the same call, after the outcome is applied: the next
+   * task of a chain comes back with the result's answer.
+   */
+  readonly claim?: { readonly labels: readonly string[]; readonly free: number };
 }
 
 /**

@@ -49,6 +49,8 @@ class FakeConnection implements AgentConnection {
   private finished = 0;
   /** Answers of finish calls held back, while finishes are held. */
   private heldFinishes: (() => void)[] | undefined;
+  /** Answers of log calls held back, while logs are held. */
+  private heldLogs: (() => void)[] | undefined;
   maxActive = 0;
 
   /** Attempts handed out by claims so far. */
@@ -64,6 +66,17 @@ class FakeConnection implements AgentConnection {
   releaseFinishes(): void {
     const held = this.heldFinishes ?? [];
     this.heldFinishes = undefined;
+    for (const answer of held) answer();
+  }
+
+  /** Log calls wait for {@link releaseLogs} from now on. */
+  holdLogs(): void {
+    this.heldLogs = [];
+  }
+
+  releaseLogs(): void {
+    const held = this.heldLogs ?? [];
+    this.heldLogs = undefined;
     for (const answer of held) answer();
   }
 
@@ -117,18 +130,24 @@ class FakeConnection implements AgentConnection {
     return Promise.resolve({ answers });
   }
 
-  sendLogs(request: LogsRequest): Promise<void> {
+  async sendLogs(request: LogsRequest): Promise<void> {
     const bytes = Buffer.byteLength(JSON.stringify(request));
     this.record({ type: 'logs', request, bytes });
-    return Promise.resolve();
+    const held = this.heldLogs;
+    if (held) await new Promise<void>((resolve) => held.push(resolve));
   }
 
-  async finish(request: FinishRequest): Promise<{ accepted: boolean }> {
+  async finish(
+    request: FinishRequest,
+  ): Promise<{ accepted: boolean; attempts: AssignedAttempt[] }> {
     this.record({ type: 'finish', request });
     const held = this.heldFinishes;
     if (held) await new Promise<void>((resolve) => held.push(resolve));
     this.finished++;
-    return { accepted: true };
+    const attempts = this.work.splice(0, request.claim?.free ?? 0);
+    this.handedOut += attempts.length;
+    this.maxActive = Math.max(this.maxActive, this.handedOut - this.finished);
+    return { accepted: true, attempts };
   }
 
   sendReport(): Promise<{ accepted: boolean }> {
@@ -339,20 +358,49 @@ describe('Agent', () => {
     expect(most).toBe(2);
   });
 
-  it('claims the next attempt while a result is delivered, with at most capacity results waiting', async () => {
+  it('claims the next attempt with the result of one whose output was all delivered', async () => {
     connection.holdFinishes();
     const works = [1, 2, 3].map(() => attempt(planTask('t', { steps: planSteps('true') })));
     connection.offer(...works);
-    await startAgent({ capacity: 1 });
-    const finishCalls = () => connection.calls.filter((c) => c.type === 'finish').length;
-    await connection.until(() => finishCalls() === 2);
+    await startAgent({ capacity: 1, labels: ['linux'] });
+    const callsOf = (type: Call['type']) => connection.calls.filter((c) => c.type === type);
+    await connection.until(() => callsOf('finish').length === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(connection.claimed).toBe(2);
+    expect(connection.claimed).toBe(1);
+    expect(callsOf('claim')).toHaveLength(1);
 
     connection.releaseFinishes();
     await connection.until(() => connection.finishes().length === 3);
     expect(connection.claimed).toBe(3);
+    expect(connection.finishes().map((f) => f.claim)).toEqual([
+      { labels: ['linux'], free: 1 },
+      { labels: ['linux'], free: 1 },
+      { labels: ['linux'], free: 1 },
+    ]);
+    expect(connection.maxActive).toBe(1);
+  });
+
+  it('claims the next attempt while output and a result are delivered, with at most capacity results waiting', async () => {
+    connection.holdLogs();
+    connection.holdFinishes();
+    const works = [1, 2, 3].map(() => attempt(planTask('t', { steps: planSteps('echo out') })));
+    connection.offer(...works);
+    await startAgent({ capacity: 1 });
+    await connection.until(() => connection.claimed === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(connection.claimed).toBe(2);
+
+    connection.releaseLogs();
+    connection.releaseFinishes();
+    await connection.until(() => connection.finishes().length === 3);
+    expect(connection.claimed).toBe(3);
     expect(connection.finishes().every((f) => f.outcome === 'succeeded')).toBe(true);
+    expect(
+      connection
+        .finishes()
+        .slice(0, 2)
+        .map((f) => f.claim),
+    ).toEqual([undefined, undefined]);
   });
 
   it('cancels an attempt when a heartbeat answers stop, ending its process group', async () => {

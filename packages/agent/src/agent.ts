@@ -78,6 +78,11 @@ interface ActiveAttempt {
   abandoned: boolean;
   /** Its steps have ended. */
   ran: boolean;
+  /**
+   * Its steps have ended, and its slot waits for the answer to its result, which claims
+   * the slot's next attempt.
+   */
+  keepsSlot: boolean;
   /** Resolves when its steps have ended. */
   running: Promise<AttemptEnd>;
   /** Gives its folder back (for reuse, or removal); run once its result is delivered. */
@@ -100,10 +105,14 @@ interface ActiveAttempt {
  *
  * An attempt is active from its claim until its result was delivered (or dropped), so a
  * result waiting for the network keeps its lease alive. It takes a capacity slot while
- * its steps run; once they have ended, the next claim may take its slot while its logs
- * and result are delivered (which overlaps the two round trips), but no more than
- * `capacity` attempts wait for delivery at once, so a control plane that is slow to take
- * results slows the claims instead of letting unsent results pile up. Its
+ * its steps run. When they end with all its output delivered, the slot waits for the
+ * result, which claims the slot's next attempt in the same call (one round trip, and one
+ * commit at the control plane, for both; for a chain, the next task comes back with the
+ * result that queued it); when nothing comes back, the claim loop takes the slot over.
+ * When output is still to be sent, the slot is freed at once: the claim loop may take it
+ * while the logs and result are delivered (which overlaps the round trips), but no more
+ * than `capacity` attempts wait for delivery at once, so a control plane that is slow to
+ * take results slows the claims instead of letting unsent results pile up. Its
  * test report and artifact files are sent when its steps end, while its checkout still
  * exists, and its logs are always delivered before its result. Its folder and checkout
  * are given back (see `AttemptFolders`) once it is no longer active, so that removing
@@ -282,21 +291,26 @@ export class Agent {
         await clock.sleep(retryDelayMs(this.retry, failures), this.stopping.signal);
         continue;
       }
-      if (this.isStopping()) {
-        // The claim answered as the agent began to stop; the leases of these attempts
-        // lapse and the control plane's retry policy decides what happens to them.
-        for (const work of attempts)
-          this.say(`attempt ${work.attemptId} left unstarted: the agent is stopping`);
-        break;
-      }
-      for (const work of attempts) this.begin(work);
+      this.beginClaimed(attempts);
     }
+  }
+
+  /** Starts claimed attempts, unless the agent is stopping. */
+  private beginClaimed(attempts: readonly AssignedAttempt[]): void {
+    if (this.isStopping()) {
+      // The claim answered as the agent began to stop; the leases of these attempts
+      // lapse and the control plane's retry policy decides what happens to them.
+      for (const work of attempts)
+        this.say(`attempt ${work.attemptId} left unstarted: the agent is stopping`);
+      return;
+    }
+    for (const work of attempts) this.begin(work);
   }
 
   /** Slots for new attempts: see the life of an attempt above. */
   private freeSlots(capacity: number): number {
     let running = 0;
-    for (const attempt of this.active.values()) if (!attempt.ran) running++;
+    for (const attempt of this.active.values()) if (!attempt.ran || attempt.keepsSlot) running++;
     const delivering = this.active.size - running;
     return capacity - running - Math.max(0, delivering - capacity);
   }
@@ -316,6 +330,7 @@ export class Agent {
       gone: false,
       abandoned: false,
       ran: false,
+      keepsSlot: false,
       running: Promise.resolve({ outcome: FinishOutcome.Failed, results: {}, error: null }),
       settled: Promise.resolve(),
       giveBack: () => Promise.resolve(),
@@ -326,9 +341,12 @@ export class Agent {
     }
     attempt.running = this.run(attempt);
     attempt.settled = attempt.running
-      .then((end) => {
+      .then(async (end) => {
+        if (!attempt.keepsSlot) this.slotFreed?.();
+        const next = await this.deliver(attempt, end);
+        attempt.keepsSlot = false;
+        this.beginClaimed(next);
         this.slotFreed?.();
-        return this.deliver(attempt, end);
       })
       .catch((error: unknown) => {
         this.say(`attempt ${work.attemptId}: ${describe(error)}`);
@@ -390,36 +408,43 @@ export class Agent {
       };
     } finally {
       attempt.ran = true;
+      attempt.keepsSlot = !this.isStopping() && this.logs.isDelivered(work.attemptId);
     }
   }
 
-  /** Delivers the attempt's logs, then its result, until accepted, refused or gone. */
-  private async deliver(attempt: ActiveAttempt, end: AttemptEnd): Promise<void> {
+  /**
+   * Delivers the attempt's logs, then its result, until accepted, refused or gone. While
+   * the attempt keeps its slot, the result claims the slot's next attempt: returns what
+   * that claim got.
+   */
+  private async deliver(attempt: ActiveAttempt, end: AttemptEnd): Promise<AssignedAttempt[]> {
     const { work } = attempt;
-    if (attempt.gone) return;
+    if (attempt.gone) return [];
     await this.logs.delivered(work.attemptId);
-    if (attempt.abandoned) return;
-    const { connection, clock } = this.options;
+    if (attempt.abandoned) return [];
+    const { connection, clock, labels } = this.options;
     const pending = () => !attempt.gone && !this.delivery.signal.aborted;
     for (let failures = 1; pending(); failures++) {
+      const claiming = attempt.keepsSlot && !this.isStopping();
       try {
-        const { accepted } = await connection.finish({
+        const { accepted, attempts } = await connection.finish({
           agentId: this.agentId ?? '',
           attemptId: work.attemptId,
           outcome: end.outcome,
           results: end.results,
           error: end.error,
+          ...(claiming ? { claim: { labels, free: 1 } } : {}),
         });
         if (!accepted) {
           this.say(
             `the control plane did not take the result of attempt ${work.attemptId}: it was already settled or given to another agent`,
           );
         }
-        return;
+        return attempts;
       } catch (error) {
         if (!isRetriable(error)) {
           this.say(`the result of attempt ${work.attemptId} was refused: ${describe(error)}`);
-          return;
+          return [];
         }
         this.say(
           `sending the result of attempt ${work.attemptId} failed (retrying): ${describe(error)}`,
@@ -427,6 +452,7 @@ export class Agent {
         await clock.sleep(retryDelayMs(this.retry, failures), this.delivery.signal);
       }
     }
+    return [];
   }
 
   private async renewLeases(): Promise<void> {

@@ -93,16 +93,25 @@ describe('HttpAgentConnection', () => {
         results: {},
         error: null,
       }),
-    ).toEqual({ accepted: false });
+    ).toEqual({ accepted: false, attempts: [] });
+    await connection.finish({
+      agentId: 'ag-1',
+      attemptId: 'x',
+      outcome: 'failed',
+      results: {},
+      error: 'exit code 1',
+      claim: { labels: ['linux'], free: 1 },
+    });
 
     expect(received.map((r) => [r.method, r.url, r.authorization])).toEqual(
-      ['register', 'claim', 'heartbeat', 'logs', 'finish'].map((call) => [
+      ['register', 'claim', 'heartbeat', 'logs', 'finish', 'finish'].map((call) => [
         'POST',
         `/ci/api/agent/${call}`,
         'Bearer t0ken',
       ]),
     );
     expect(received[3]?.body).toEqual({ agentId: 'ag-1', chunks: [chunk] });
+    expect(received[5]?.body).toMatchObject({ claim: { labels: ['linux'], free: 1 } });
   });
 
   it('marks refused tokens and bad requests as not worth retrying, busy servers as worth it', async () => {

@@ -102,8 +102,11 @@ export class HttpAgentConnection implements AgentConnection {
     );
   }
 
-  finish(request: FinishRequest): Promise<{ accepted: boolean }> {
-    return this.call('finish', (signal) =>
+  async finish(
+    request: FinishRequest,
+  ): Promise<{ accepted: boolean; attempts: AssignedAttempt[] }> {
+    const { claim } = request;
+    const { accepted, attempts } = await this.call('finish', (signal) =>
       this.client.finish(
         {
           agentId: request.agentId,
@@ -111,10 +114,12 @@ export class HttpAgentConnection implements AgentConnection {
           outcome: request.outcome,
           results: { ...request.results },
           error: request.error,
+          ...(claim ? { claim: { labels: [...claim.labels], free: claim.free } } : {}),
         },
         { signal },
       ),
     );
+    return { accepted, attempts: attempts ?? [] };
   }
 
   sendReport(request: ReportRequest): Promise<{ accepted: boolean }> {

@@ -154,6 +154,12 @@ export class LogShipper {
     return done;
   }
 
+  /** Whether every chunk of the attempt appended so far has been delivered (or dropped). */
+  isDelivered(attemptId: string): boolean {
+    const log = this.attempts.get(attemptId);
+    return log === undefined || isDelivered(log);
+  }
+
   /**
    * Tells the shipper that the control plane stores at most `maxStepBytes` bytes of each
    * step of the attempt: once a step's output has passed that (the control plane cuts the

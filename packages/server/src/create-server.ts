@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   TriggerEventStatus,
-  type AttemptFinish,
   type ControlStore,
   type ClaimedTriggerEvent,
   type NewTriggerEvent,
@@ -14,6 +13,7 @@ import { StepRunnerExecutor } from '@slipway/executors/step-runner';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
+import { attemptEnds } from './agents/attempt-ends.js';
 import { accessRoutes } from './auth/access-routes.js';
 import { groupRoutes } from './auth/group-routes.js';
 import { ensureAdminToken } from './auth/admin-token.js';
@@ -250,7 +250,23 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   runRoutes(app, runContext);
   agentRoutes(app, {
     store,
-    finishes: new GroupCommit((ends: readonly AttemptFinish[]) => store.finishAttempts(ends)),
+    finishes: attemptEnds({
+      store,
+      driver,
+      now,
+      onOutcomeApplied: (outcome) => {
+        metrics.outcomeApplied(outcome);
+      },
+      onApplyError: (error) => {
+        app.log.error(
+          { err: error },
+          'agents: could not apply attempt ends as they were reported; recorded them for the scheduler',
+        );
+      },
+      wakeScheduler: () => {
+        scheduler.wake();
+      },
+    }),
     work,
     now,
     leaseMs: config.leaseMs,
@@ -261,7 +277,6 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
       metrics.attemptsClaimed(claimed, at);
     },
     agents,
-    scheduler,
     secrets,
     maskers,
     logs,

@@ -157,6 +157,41 @@ describe('the control plane end to end', () => {
     ).toEqual({ accepted: false });
   });
 
+  it('hands the next task to the agent in the answer to the result that queued it', async () => {
+    const { repo, client } = await setUp();
+    await client.createProject({ name: 'shop', source: repo.dir });
+    const run = await client.createRun('shop');
+    const { agentId } = await client.registerAgent({ name: 'test', labels: [], capacity: 1 });
+    const build = await claimOne(client, agentId);
+
+    const end = (attemptId: string) => ({
+      agentId,
+      attemptId,
+      outcome: 'succeeded' as const,
+      results: {},
+      error: null,
+    });
+    const built = await client.finish({ ...end(build.attemptId), claim: { labels: [], free: 1 } });
+    expect(built.accepted).toBe(true);
+    expect(built.attempts?.map((a) => [a.runId, a.taskId, a.attempt])).toEqual([
+      [run.id, 'test', 1],
+    ]);
+    expect(built.attempts?.[0]).toMatchObject({ project: { commit: repo.commit }, secrets: {} });
+    expect((await client.getRun(run.id)).tasks.map((t) => [t.taskId, t.status])).toEqual([
+      ['build', 'succeeded'],
+      ['test', 'running'],
+    ]);
+
+    const tested = await client.finish({
+      ...end(built.attempts?.[0]?.attemptId ?? ''),
+      claim: { labels: [], free: 1 },
+    });
+    expect(tested).toEqual({ accepted: true, attempts: [] });
+    expect((await client.getRun(run.id)).run.status).toBe('succeeded');
+    // Without a claim the answer holds no attempts.
+    expect(await client.finish(end(build.attemptId))).toEqual({ accepted: false });
+  });
+
   it('lists the runs of one branch', async () => {
     const { repo, client } = await setUp({ startScheduler: false });
     await promisify(execFile)('git', ['-C', repo.dir, 'branch', 'fix/cart']);

@@ -1,4 +1,6 @@
 import type {
+  FinishAndClaim,
+  FinishedAndClaimed,
   AgentRecord,
   AgentSighting,
   ApprovalRecord,
@@ -87,6 +89,7 @@ import { listHeldAttempts } from './queries/list-held-attempts.js';
 import { timeOutAttempts } from './queries/time-out-attempts.js';
 import { findProject } from './queries/find-project.js';
 import { finishAttempts } from './queries/finish-attempts.js';
+import { finishAndClaim } from './queries/finish-and-claim.js';
 import { getRun } from './queries/get-run.js';
 import { listProjects } from './queries/list-projects.js';
 import { listRuns } from './queries/list-runs.js';
@@ -266,8 +269,11 @@ export class SqlControlStore implements ControlStore {
     return accepted === true;
   }
 
-  finishAttempts(finishes: readonly AttemptFinish[]): Promise<boolean[]> {
-    return finishAttempts(this.ctx, finishes);
+  finishAndClaim<T>(
+    items: readonly FinishAndClaim[],
+    apply: (outcomes: readonly RecordedOutcome[]) => (current: RunSnapshot) => RunUpdate<T>,
+  ): Promise<FinishedAndClaimed<T>> {
+    return finishAndClaim(this.ctx, items, apply);
   }
 
   expireLeases(now: number): Promise<AttemptRef[]> {

@@ -1,4 +1,5 @@
 import { describeControlStoreAgentsContract } from './control-store-agents-contract.js';
+import { describeControlStoreFinishAndClaimContract } from './control-store-finish-and-claim-contract.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AttemptOutcome,
@@ -845,31 +846,6 @@ export function describeControlStoreContract(
         });
       });
 
-      it('records several ends in one call, each answered as finishAttempt would', async () => {
-        const run = await newRun(store, (await newProject(store)).id, { tasks: ['a', 'b'] });
-        await update(store, run.id, {
-          queue: ['a', 'b'].map((taskId) => ({ taskId, attempt: 1, labels: [] })),
-        });
-        const [a, b] = await claim(store, 'agent-1');
-        const end = (attemptId: string, agentId: string) => ({
-          attemptId,
-          agentId,
-          outcome: AttemptOutcome.Succeeded,
-          results: {},
-          error: null,
-          now: T0 + 50,
-        });
-        expect(
-          await store.finishAttempts([
-            end(a?.attemptId ?? '', 'agent-1'),
-            end(b?.attemptId ?? '', 'agent-2'),
-            end(a?.attemptId ?? '', 'agent-1'),
-          ]),
-        ).toEqual([true, false, false]);
-        expect(await store.finishAttempts([])).toEqual([]);
-        expect((await store.unappliedOutcomes(10)).map((o) => o.taskId)).toEqual(['a']);
-      });
-
       it('refuses to finish an attempt nobody claimed', async () => {
         const run = await newRun(store, (await newProject(store)).id, { tasks: ['a'] });
         await update(store, run.id, { queue: [{ taskId: 'a', attempt: 1, labels: [] }] });
@@ -980,6 +956,7 @@ export function describeControlStoreContract(
     describeControlStoreCommitStatusesContract(() => store);
     describeControlStorePullRequestsContract(() => store);
     describeControlStoreAgentsContract(() => store);
+    describeControlStoreFinishAndClaimContract(() => store);
     describeControlStoreChatContract(() => store);
 
     describeRunOutputsContract(() => store);

@@ -180,6 +180,20 @@ export const FinishRequest = z.object({
     .max(10_000)
     .nullable()
     .describe("Why the attempt did not succeed, shown as the task's reason; secrets masked."),
+  claim: z
+    .object({
+      labels: Labels,
+      free: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .describe('How many attempts the agent can take now, at least 1.'),
+    })
+    .optional()
+    .describe(
+      "Claim work in the same call, without waiting: after the outcome is applied (which may queue the run's next tasks), up to `free` queued attempts are handed to the agent in `attempts`.",
+    ),
 });
 export type FinishRequest = z.infer<typeof FinishRequest>;
 
@@ -187,5 +201,9 @@ export const FinishResponse = z.object({
   accepted: z
     .boolean()
     .describe("False when the attempt was already settled or is no longer the agent's."),
+  attempts: z
+    .array(ClaimedAttempt)
+    .optional()
+    .describe('With a `claim`: the attempts claimed, as a claim answers them (maybe none).'),
 });
 export type FinishResponse = z.infer<typeof FinishResponse>;

@@ -118,10 +118,19 @@ export interface ControlStore
    */
   finishAttempt(finish: AttemptFinish): Promise<boolean>;
   /**
-   * Records several attempts' ends in one transaction (one commit), each exactly as
-   * {@link ControlStore.finishAttempt} would; answers in the same order.
+   * Records attempts' ends, each as {@link ControlStore.finishAttempt} would, applies the
+   * accepted ones to their runs and makes the claims that came with them, all in one
+   * transaction and one commit on disk. `apply` says how a run changes for its outcomes,
+   * as `change` does for {@link ControlStore.updateRun}, and must mark them applied
+   * ({@link RunUpdate.applied}); runs change in the order of their ids. Claims are made
+   * last, each as {@link ControlStore.claimAttempts} would, so an agent that reports an end
+   * and asks for work in one call gets the attempts that end queued (the next task of a
+   * chain).
    */
-  finishAttempts(finishes: readonly AttemptFinish[]): Promise<boolean[]>;
+  finishAndClaim<T>(
+    items: readonly FinishAndClaim[],
+    apply: (outcomes: readonly RecordedOutcome[]) => (current: RunSnapshot) => RunUpdate<T>,
+  ): Promise<FinishedAndClaimed<T>>;
   /** Records the outcome `lost` for attempts whose lease ended before `now`; returns them. */
   expireLeases(now: number): Promise<AttemptRef[]>;
   /** Up to `limit` attempts agents hold (claimed, not settled), earliest claim first. */
@@ -484,6 +493,25 @@ export interface AttemptFinish {
   readonly results: Readonly<Record<string, string>>;
   readonly error: string | null;
   readonly now: number;
+}
+
+/** An attempt's end, and the claim for more work its agent makes with it. */
+export interface FinishAndClaim {
+  readonly finish: AttemptFinish;
+  readonly claim: AttemptClaim | null;
+}
+
+/** What {@link ControlStore.finishAndClaim} did, per item and per run. */
+export interface FinishedAndClaimed<T> {
+  /** Per item: whether its end was recorded (false when settled or held by another). */
+  readonly accepted: readonly boolean[];
+  /** Per item: the attempts its claim got (none without a claim). */
+  readonly claimed: readonly (readonly ClaimedAttempt[])[];
+  /** Per run changed: the outcomes applied to it and what `apply`'s change returned. */
+  readonly applied: readonly {
+    readonly outcomes: readonly RecordedOutcome[];
+    readonly result: T;
+  }[];
 }
 
 export interface LogChunk {

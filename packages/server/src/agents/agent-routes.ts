@@ -6,33 +6,35 @@ import {
   routes,
   type LeaseAnswer,
 } from '@slipway/api';
-import type { AttemptFinish } from '@slipway/core';
+import type { FinishAndClaim } from '@slipway/core';
 import type { FastifyInstance } from 'fastify';
 import { defineRoute } from '../http/define-route.js';
 import { HttpError } from '../http/http-error.js';
 import type { LogIntake } from '../logs/log-intake.js';
 import type { GroupCommit } from '../loops/group-commit.js';
 import type { LogNotifier } from '../logs/log-notifier.js';
-import type { SchedulerLoop } from '../scheduler/scheduler-loop.js';
 import { readAgentCapacity } from './agent-capacity.js';
 import type { AgentRegistry } from './agent-registry.js';
-import { claimAttempts, type ClaimContext } from './claim-attempts.js';
+import type { AttemptEndAnswer } from './attempt-ends.js';
+import { claimAttempts, describeClaimed, type ClaimContext } from './claim-attempts.js';
 
 /** What the agent routes work with. */
 export interface AgentRoutesContext extends ClaimContext {
   readonly agents: AgentRegistry;
-  readonly scheduler: SchedulerLoop;
   /** Masks, bounds and stores log chunks, and wakes followers. */
   readonly logs: LogIntake;
   /** Told when an attempt finishes, so its followers end at once. */
   readonly logNotifier: LogNotifier;
-  /** Records attempts' ends, those reported together in one commit. */
-  readonly finishes: GroupCommit<AttemptFinish, boolean>;
+  /**
+   * Records attempts' ends, applies them and makes the claims that came with them; those
+   * reported together in one commit (see `attemptEnds`).
+   */
+  readonly finishes: GroupCommit<FinishAndClaim, AttemptEndAnswer>;
 }
 
 /** The agent protocol: register, claim (long-poll), heartbeat, logs, finish. */
 export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): void {
-  const { store, agents, scheduler, now } = context;
+  const { store, agents, now } = context;
 
   defineRoute(app, routes.listAgents, async () => {
     const listed = await agents.list();
@@ -110,18 +112,30 @@ export function agentRoutes(app: FastifyInstance, context: AgentRoutesContext): 
   defineRoute(app, routes.finish, async ({ body }) => {
     const at = now();
     agents.seen(body.agentId, at);
-    const accepted = await context.finishes.add({
-      attemptId: body.attemptId,
-      agentId: body.agentId,
-      outcome: body.outcome,
-      results: body.results,
-      error: body.error,
-      now: at,
+    const { claim } = body;
+    const { accepted, claimed } = await context.finishes.add({
+      finish: {
+        attemptId: body.attemptId,
+        agentId: body.agentId,
+        outcome: body.outcome,
+        results: body.results,
+        error: body.error,
+        now: at,
+      },
+      claim:
+        claim === undefined
+          ? null
+          : {
+              agentId: body.agentId,
+              labels: claim.labels,
+              max: claim.free,
+              now: at,
+              leaseUntil: at + context.leaseMs,
+            },
     });
-    if (accepted) {
-      scheduler.wake();
-      context.logNotifier.notify([body.attemptId]);
-    }
-    return { accepted };
+    if (accepted) context.logNotifier.notify([body.attemptId]);
+    if (claim === undefined) return { accepted };
+    if (claimed.length > 0) context.onClaimed?.(claimed, at);
+    return { accepted, attempts: await describeClaimed(context, claimed) };
   });
 }

@@ -62,7 +62,7 @@ export async function claimAttempts(
     });
     if (claimed.length > 0) {
       context.onClaimed?.(claimed, now);
-      return describe(context, claimed);
+      return describeClaimed(context, claimed);
     }
     const left = until - Date.now();
     if (left <= 0 || signal.aborted || work.isClosed) return [];
@@ -79,7 +79,7 @@ interface LoadedRun {
 }
 
 /** Adds to each claimed attempt what the agent needs to run it. */
-async function describe(
+export async function describeClaimed(
   context: ClaimContext,
   claimed: readonly StoredClaim[],
 ): Promise<AttemptForAgent[]> {

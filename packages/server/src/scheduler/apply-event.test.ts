@@ -153,16 +153,14 @@ describe('applyEvent', () => {
       now,
       leaseUntil: now + 1000,
     });
-    await store.finishAttempts([
-      {
-        attemptId: claimed?.attemptId ?? '',
-        agentId: 'a',
-        outcome: 'succeeded',
-        results: {},
-        error: null,
-        now,
-      },
-    ]);
+    await store.finishAttempt({
+      attemptId: claimed?.attemptId ?? '',
+      agentId: 'a',
+      outcome: 'succeeded',
+      results: {},
+      error: null,
+      now,
+    });
     const [outcome] = await store.unappliedOutcomes(10);
     expect(outcome?.taskId).toBe('build');
     await driver.applyOutcomes(run.id, outcome ? [outcome] : []);

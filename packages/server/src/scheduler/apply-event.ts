@@ -9,6 +9,7 @@ import {
   type NewApproval,
   type NewRun,
   type QueuedAttempt,
+  type RecordedOutcome,
   type RunRecord,
   type RunSnapshot,
   type RunState,
@@ -78,6 +79,32 @@ export function applyEvents(
     (snapshot) => transition(snapshot, () => events, now, options.applied ?? []),
     options.sync,
   );
+}
+
+/**
+ * The change of a run that applies attempt outcomes recorded for it, in their order, and
+ * marks them applied: what {@link applyEvents} makes of them, for a store call that makes
+ * the change itself (`ControlStore.finishAndClaim`).
+ */
+export function outcomesChange(
+  outcomes: readonly RecordedOutcome[],
+  now: number,
+): (snapshot: RunSnapshot) => RunUpdate<AppliedEvent> {
+  const events = outcomes.map(outcomeEvent);
+  const applied = outcomes.map((outcome) => outcome.attemptId);
+  return (snapshot) => transition(snapshot, () => events, now, applied);
+}
+
+/** The scheduler event of a recorded attempt outcome. */
+export function outcomeEvent(outcome: RecordedOutcome): SchedulerEvent {
+  return {
+    type: 'attempt_finished',
+    taskId: outcome.taskId,
+    attempt: outcome.attempt,
+    outcome: outcome.outcome,
+    results: outcome.results,
+    error: outcome.error,
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   applyEvents,
   applyWake,
   createStartedRun,
+  outcomeEvent,
   type AppliedEvent,
 } from './apply-event.js';
 import type { WorkSignal } from './work-signal.js';
@@ -102,16 +103,8 @@ export class RunDriver {
    * disk first.
    */
   async applyOutcomes(runId: string, outcomes: readonly RecordedOutcome[]): Promise<AppliedEvent> {
-    const events = outcomes.map((outcome): SchedulerEvent => ({
-      type: 'attempt_finished',
-      taskId: outcome.taskId,
-      attempt: outcome.attempt,
-      outcome: outcome.outcome,
-      results: outcome.results,
-      error: outcome.error,
-    }));
     return this.settled(
-      await applyEvents(this.store, runId, events, this.now(), {
+      await applyEvents(this.store, runId, outcomes.map(outcomeEvent), this.now(), {
         applied: outcomes.map((outcome) => outcome.attemptId),
         sync: CommitSync.Later,
       }),
@@ -149,6 +142,15 @@ export class RunDriver {
     } finally {
       this.admitting.delete(key);
     }
+  }
+
+  /**
+   * What follows a change of a run made elsewhere (`ControlStore.finishAndClaim`): wakes
+   * waiting claims for the attempts it queued, asks for approvals, tells of a finished run
+   * and admits its concurrency group's next runs, as after a change made here.
+   */
+  async changed(applied: AppliedEvent): Promise<void> {
+    await this.settled(applied);
   }
 
   private async settled(applied: AppliedEvent): Promise<AppliedEvent> {
