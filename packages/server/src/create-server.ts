@@ -91,7 +91,7 @@ export interface ServerDeps {
    * `slipway up --demo`, which registers and triggers its project with one). Never shown.
    */
   readonly localAdminTokens?: readonly string[];
-  /** Log requests and problems at the configured level (default true). */
+  /** Log problems and events as JSON lines on stderr, at the configured level (default true). */
   readonly logger?: boolean;
   /**
    * Run the scheduler, trigger, schedule, poll and retention loops once the app is ready
@@ -148,7 +148,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   await verifySecretKey(store, secretBox, config);
   const adminToken = await ensureAdminToken(store, config.dataDir, now());
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: config.logLevel },
+    // stdout is left to the commands that start a server, for their own output.
+    logger: deps.logger === false ? false : { level: config.logLevel, stream: process.stderr },
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     // Agents call every few seconds; problems are logged where they are handled.
