@@ -142,6 +142,23 @@ describe('slipway --version', () => {
   });
 });
 
+describe('a command group without a subcommand', () => {
+  it('shows the group’s help as a usage error, as every group does', async () => {
+    for (const name of ['project', 'secret', 'role', 'group']) {
+      const result = await runCli([name]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`Usage: slipway ${name} [options] [command]`);
+    }
+  });
+
+  it('leaves slipway group list to list the groups', async () => {
+    const result = await runCli(['group', 'list', ...NO_SERVER]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('no Slipway server answers at http://127.0.0.1:1');
+  });
+});
+
 describe('slipway help', () => {
   it('shows a command’s help, and says when there is no such command', async () => {
     const known = await runCli(['help', 'trigger']);

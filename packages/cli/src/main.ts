@@ -762,12 +762,12 @@ withServer(
     user,
   });
 });
-withServer(
-  group.command('list', { isDefault: true }).description('list the groups and their sizes'),
-).action(async (options: ServerFlags) => {
-  const { groupListCommand } = await import('./commands/client/group-commands.js');
-  process.exitCode = await groupListCommand(serverOptions(options));
-});
+withServer(group.command('list').description('list the groups and their sizes')).action(
+  async (options: ServerFlags) => {
+    const { groupListCommand } = await import('./commands/client/group-commands.js');
+    process.exitCode = await groupListCommand(serverOptions(options));
+  },
+);
 withServer(group.command('show <group>').description("list a group's members")).action(
   async (name: string, options: ServerFlags) => {
     const { groupShowCommand } = await import('./commands/client/group-commands.js');
