@@ -190,6 +190,19 @@ describe('DockerExecutor without an engine', () => {
     await expect(failure).rejects.toThrow(`unix://${folder}/missing.sock`);
   });
 
+  it('reports start_failed naming a variable with a NUL byte, never its value, before calling the engine', async () => {
+    const missing = parseDockerHost(`unix://${folder}/missing.sock`);
+    const executor = new DockerExecutor({ host: missing });
+    const outcome = await executor.runStep(
+      { ...request, env: { PATH: '/usr/bin:/bin', TOKEN: 'top\0secret' } },
+      { write: () => undefined },
+      controls(),
+    );
+    expect(outcome.end).toBe(StepEnd.StartFailed);
+    expect(outcome.error).toContain('TOKEN holds a NUL byte');
+    expect(outcome.error).not.toMatch(/top/);
+  });
+
   it('reports a failed pull from the progress stream as start_failed', async () => {
     const socketPath = join(folder, 'fake-engine.sock');
     const seen: string[] = [];

@@ -10,6 +10,7 @@ import {
 } from '@slipway/core';
 import { DockerApiClient, DockerApiError } from './docker-api-client.js';
 import { ensureDockerImage } from './ensure-docker-image.js';
+import { nulByteInEnv } from './env-nul-byte.js';
 import { ContainerLogReader } from './container-log-reader.js';
 import type { DockerHost } from './docker-host.js';
 
@@ -69,6 +70,8 @@ export class DockerExecutor implements Executor {
       error,
     });
     if (isStopRequested()) return cancelled();
+    const unsafeEnv = nulByteInEnv(request.env);
+    if (unsafeEnv !== undefined) return startFailed(unsafeEnv);
 
     let missing: string | undefined;
     try {

@@ -10,6 +10,7 @@ import {
   type StepOutput,
   type StepRequest,
 } from '@slipway/core/ports';
+import { nulByteInEnv } from './env-nul-byte.js';
 
 /**
  * How long output may keep arriving after a step's main process exited and its process
@@ -71,15 +72,8 @@ export class ProcessExecutor implements Executor {
       return { end: StepEnd.Cancelled, exitCode: null, durationMs: 0 };
     }
     args.push(request.script);
-    const unsafe = variableWithNulByte(request.env);
-    if (unsafe !== undefined) {
-      // Node would refuse the spawn with a message that quotes the value, which may be a
-      // secret; name the variable only.
-      return startFailed(
-        startedAt,
-        `cannot start the step: the environment variable ${unsafe} holds a NUL byte, which an environment variable cannot hold (the value is not shown: it may be a secret); give it a value without one`,
-      );
-    }
+    const unsafeEnv = nulByteInEnv(request.env);
+    if (unsafeEnv !== undefined) return startFailed(startedAt, unsafeEnv);
 
     let child: ChildProcess;
     try {
@@ -235,14 +229,6 @@ function startFailed(startedAt: number, error: string): StepOutcome {
     durationMs: Math.round(performance.now() - startedAt),
     error,
   };
-}
-
-/** The first variable whose name or value holds a NUL byte, printable. */
-function variableWithNulByte(env: Readonly<Record<string, string>>): string | undefined {
-  for (const [name, value] of Object.entries(env)) {
-    if (name.includes('\0') || value.includes('\0')) return name.replace(/\0/g, '\\0');
-  }
-  return undefined;
 }
 
 /** Node reports a missing working directory as a missing command; tell them apart. */
