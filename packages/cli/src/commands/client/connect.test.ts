@@ -46,6 +46,26 @@ describe('errors of a server that refused a request', () => {
   });
 });
 
+describe('names given on the command line that the server refuses', () => {
+  it('say which argument to change, in the words of the command line', async () => {
+    const message = await messageOf(
+      new ApiError(400, {
+        error: {
+          code: ErrorCode.InvalidRequest,
+          message: 'invalid request path: user: use 1 to 128 letters',
+          fields: [
+            { in: 'path', path: 'user', message: 'use 1 to 128 letters' },
+            { in: 'path', path: 'slackUserId', message: 'use a Slack user id' },
+          ],
+        },
+      }),
+    );
+    expect(message).toBe(
+      'the user given is not valid: use 1 to 128 letters; the slack user id given is not valid: use a Slack user id',
+    );
+  });
+});
+
 describe('a server that wants a token', () => {
   const refused = new ApiError(401, {
     error: { code: ErrorCode.Unauthorized, message: 'this route needs a token' },

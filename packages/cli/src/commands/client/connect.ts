@@ -1,5 +1,5 @@
 import { ConfigError, UserError, UserErrorKind } from '@slipway/core';
-import { isApiError, SlipwayClient } from '@slipway/api';
+import { isApiError, SlipwayClient, type FieldError } from '@slipway/api';
 
 /** Where the client commands find the server: flags, then SLIPWAY_SERVER / SLIPWAY_TOKEN. */
 export interface ServerOptions {
@@ -49,6 +49,23 @@ function checkServerUrl(baseUrl: string): void {
   }
 }
 
+/**
+ * What the server found wrong with names the command put in the request's path (a user, a
+ * group, a project): those came from the command line, so the request's wording would
+ * not tell the user which argument to change. Undefined when other fields are wrong too.
+ */
+function argumentProblems(fields: readonly FieldError[]): string | undefined {
+  if (fields.length === 0 || fields.some((field) => field.in !== 'path')) return undefined;
+  return fields
+    .map((field) => `the ${spacedWords(field.path)} given is not valid: ${field.message}`)
+    .join('; ');
+}
+
+/** `slackUserId` as "slack user id". */
+function spacedWords(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
 function asUserError(error: unknown, baseUrl: string, hasToken: boolean): unknown {
   if (isApiError(error)) {
     if (error.diagnostics.length) return new ConfigError(error.diagnostics);
@@ -73,9 +90,13 @@ function asUserError(error: unknown, baseUrl: string, hasToken: boolean): unknow
       case 404:
         return new UserError(UserErrorKind.NotFound, error.message);
       default:
-        return error.status < 500
-          ? new UserError(UserErrorKind.Usage, `${error.message}${fields}`)
-          : new UserError(UserErrorKind.Environment, `the server failed: ${error.message}`);
+        if (error.status >= 500) {
+          return new UserError(UserErrorKind.Environment, `the server failed: ${error.message}`);
+        }
+        return new UserError(
+          UserErrorKind.Usage,
+          argumentProblems(error.fields) ?? `${error.message}${fields}`,
+        );
     }
   }
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) {
