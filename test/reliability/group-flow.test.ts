@@ -78,7 +78,7 @@ describeOnEachStore('groups of users, managed with the CLI', (store) => {
     const invalid = await slipway(admin, ['group', 'add-member', 'platform team', 'gus']);
     expect([invalid.code, invalid.stderr]).toEqual([
       2,
-      expect.stringMatching(/^error invalid request path: group: use 1 [^\n]*\n$/),
+      expect.stringMatching(/^error the group given is not valid: use 1 [^\n]*\n$/),
     ]);
     const notMember = await slipway(admin, ['group', 'remove-member', 'platform-team', 'zed']);
     expect(notMember.stderr).toContain('user "zed" is not a member of group "platform-team"');
