@@ -65,15 +65,18 @@ export const AgentCapacity = z.object({
 });
 export type AgentCapacity = z.infer<typeof AgentCapacity>;
 
+/** How many attempts an agent asks for: as many as it can start now. */
+const FreeSlots = z
+  .number()
+  .int()
+  .min(1)
+  .max(1024)
+  .describe('How many attempts the agent can take now, at least 1.');
+
 export const ClaimRequest = z.object({
   agentId: Id,
   labels: Labels,
-  free: z
-    .number()
-    .int()
-    .min(1)
-    .max(1024)
-    .describe('How many attempts the agent can take now, at least 1.'),
+  free: FreeSlots,
   waitMs: z
     .number()
     .int()
@@ -183,12 +186,7 @@ export const FinishRequest = z.object({
   claim: z
     .object({
       labels: Labels,
-      free: z
-        .number()
-        .int()
-        .min(1)
-        .max(1024)
-        .describe('How many attempts the agent can take now, at least 1.'),
+      free: FreeSlots,
     })
     .optional()
     .describe(
