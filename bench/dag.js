@@ -2,7 +2,9 @@
 // and reports the ratio of their wall-clock times. Every task runs `true` through
 // `bash -eo pipefail -c`, so both spawn the same shell per task; what differs is the
 // scheduling and bookkeeping around it. A third runner, bench/node-spawn-graph.js, runs
-// the graph with bare `child_process.spawn`: what Node.js itself costs (`nodeSpawnRatio`).
+// the graph with bare `child_process.spawn`: what Node.js itself costs (`nodeSpawnRatio`);
+// and, when a C compiler builds bench/posix-spawn-helper.c, once more with the processes
+// started by that helper with posix_spawn, as make starts them (`posixSpawnRatio`).
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,9 +90,25 @@ export function timed(command, args, cwd) {
   });
 }
 
+/** Builds the posix_spawn helper into `dir`; its path, or why it could not be built. */
+async function buildPosixSpawnHelper(root, dir) {
+  const helper = join(dir, 'posix-spawn-helper');
+  try {
+    await timed('cc', ['-O2', '-o', helper, join(root, 'bench/posix-spawn-helper.c')], root);
+    return { helper };
+  } catch (error) {
+    return {
+      skipped: `no posix_spawn floor: cc could not build bench/posix-spawn-helper.c (${error.message.split('\n')[0]})`,
+    };
+  }
+}
+
 export async function run({ root, log }) {
   const cli = join(root, 'packages/cli/bin/slipway.js');
   const results = [];
+  const helperDir = await mkdtemp(join(tmpdir(), 'slipway-bench-helper-'));
+  const posix = await buildPosixSpawnHelper(root, helperDir);
+  if (posix.skipped) log(`  ${posix.skipped}`);
   for (const graph of GRAPHS) {
     const tasks = graph.build();
     const dir = await mkdtemp(join(tmpdir(), `slipway-bench-${graph.name}-`));
@@ -111,33 +129,45 @@ export async function run({ root, log }) {
           root,
         );
 
-      const nodeSpawn = () =>
+      const spawnGraph = (...extra) =>
         timed(
           process.execPath,
-          [join(root, 'bench/node-spawn-graph.js'), join(dir, 'graph.json'), String(PARALLELISM)],
+          [
+            join(root, 'bench/node-spawn-graph.js'),
+            join(dir, 'graph.json'),
+            String(PARALLELISM),
+            ...extra,
+          ],
           root,
         );
+      const nodeSpawn = () => spawnGraph();
+      const posixSpawn = posix.helper ? () => spawnGraph('--posix-spawn', posix.helper) : null;
 
       await make();
       await nodeSpawn();
+      await posixSpawn?.();
       await slipway();
       const makeTimes = [];
       const nodeSpawnTimes = [];
+      const posixSpawnTimes = [];
       const slipwayTimes = [];
       for (let i = 0; i < RUNS; i++) {
         makeTimes.push(await make());
         nodeSpawnTimes.push(await nodeSpawn());
+        if (posixSpawn) posixSpawnTimes.push(await posixSpawn());
         slipwayTimes.push(await slipway());
       }
       const summary = (times) => ({ best: ms(Math.min(...times)), median: ms(median(times)) });
       const makeMs = summary(makeTimes);
       const nodeSpawnMs = summary(nodeSpawnTimes);
+      const posixSpawnMs = posixSpawnTimes.length > 0 ? summary(posixSpawnTimes) : null;
       const slipwayMs = summary(slipwayTimes);
       const ratioOf = (a, b) => Math.round((a.median / b.median) * 100) / 100;
       const ratio = ratioOf(slipwayMs, makeMs);
+      const posixNote = posixSpawnMs ? `, posix_spawn ${ratioOf(posixSpawnMs, makeMs)}` : '';
       log(
         `  dag/${graph.name}: make ${makeMs.median} ms, node spawn ${nodeSpawnMs.median} ms, ` +
-          `slipway ${slipwayMs.median} ms, ratio ${ratio} (node spawn ${ratioOf(nodeSpawnMs, makeMs)})`,
+          `slipway ${slipwayMs.median} ms, ratio ${ratio} (node spawn ${ratioOf(nodeSpawnMs, makeMs)}${posixNote})`,
       );
       results.push({
         name: `dag/${graph.name}`,
@@ -147,11 +177,15 @@ export async function run({ root, log }) {
         slipwayMs,
         ratio,
         nodeSpawnRatio: ratioOf(nodeSpawnMs, makeMs),
+        ...(posixSpawnMs
+          ? { posixSpawnMs, posixSpawnRatio: ratioOf(posixSpawnMs, makeMs) }
+          : { posixSpawnSkipped: posix.skipped }),
         target: TARGET_RATIO,
       });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  await rm(helperDir, { recursive: true, force: true });
   return results;
 }
