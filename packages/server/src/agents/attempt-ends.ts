@@ -17,8 +17,8 @@ export interface AttemptEndsContext {
   /** Told of each outcome applied that changed its run. */
   readonly onOutcomeApplied?: (outcome: RecordedOutcome) => void;
   /**
-   * Told when the ends could not be applied with the claims, and were only recorded: the
-   * scheduler loop applies them (and reports why it cannot).
+   * Told, once the ends are recorded alone, why they could not be applied with the
+   * claims: the scheduler loop applies them (and reports why it cannot).
    */
   readonly onApplyError: (error: unknown) => void;
   /** Asked to apply recorded outcomes soon (after the fallback above). */
@@ -45,9 +45,9 @@ export function attemptEnds(
         outcomesChange(outcomes, context.now()),
       );
     } catch (error) {
-      context.onApplyError(error);
       const accepted = [];
       for (const item of items) accepted.push(await store.finishAttempt(item.finish));
+      context.onApplyError(error);
       context.wakeScheduler();
       return accepted.map((ok) => ({ accepted: ok, claimed: [] }));
     }
