@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { UserError, UserErrorKind, systemClock, type Executor } from '@slipway/core';
 import {
   DockerExecutor,
-  StepRunnerExecutor,
   formatDockerHost,
   probeDockerHost,
   resolveDockerHost,
 } from '@slipway/executors';
+import { createLocalStepExecutor } from '@slipway/executors/step-runner';
 import { Agent } from './agent.js';
 import { AgentRequestError } from './agent-connection.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
@@ -65,11 +65,11 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     throw error;
   }
   const name = options.name ?? hostname();
-  // Steps run from a step runner, which kills them when this process dies, even by
-  // SIGKILL: a lost attempt is retried elsewhere, and must not also go on running here.
-  // Git commands start from it too: a fork from the small runner costs a fraction of one
-  // from this process.
-  const processes = new StepRunnerExecutor({
+  // Steps run from a small child process (the step spawner, or the Node.js step runner),
+  // which kills them when this process dies, even by SIGKILL: a lost attempt is retried
+  // elsewhere, and must not also go on running here. Git commands start from it too: a
+  // start from the small child costs a fraction of a fork of this process.
+  const processes = createLocalStepExecutor({
     maxRunners: Math.min(options.capacity, availableParallelism()),
   });
   const agent = new Agent({

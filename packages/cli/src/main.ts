@@ -156,8 +156,8 @@ noArguments(
     }) => {
       // The step runner starts first, so that it is ready by the time the pipeline is
       // loaded and compiled.
-      const { StepRunnerExecutor } = await import('@slipway/executors/step-runner');
-      const processes = new StepRunnerExecutor({
+      const { createLocalStepExecutor } = await import('@slipway/executors/step-runner');
+      const processes = createLocalStepExecutor({
         maxRunners: Math.min(options.parallelism, availableParallelism()),
       });
       processes.start();

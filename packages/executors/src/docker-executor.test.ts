@@ -34,6 +34,7 @@ describeExecutorContract('container', async () => ({
   executor: new DockerExecutor({ host, network: 'none' }),
   image: IMAGE,
   skipReason: await containerSkipReason(),
+  demandedBy: 'SLIPWAY_TEST_CONTAINERS',
 }));
 
 describe('DockerExecutor with an engine', async () => {

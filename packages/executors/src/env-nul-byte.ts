@@ -5,9 +5,11 @@
  * checked before starting anything, since what refuses it later (Node's spawn, a
  * container runtime) may quote the value.
  */
-export function nulByteInEnv(env: Readonly<Record<string, string>>): string | undefined {
+export function nulByteInEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   for (const [name, value] of Object.entries(env)) {
-    if (name.includes('\0') || value.includes('\0')) {
+    if (name.includes('\0') || value?.includes('\0') === true) {
       return `cannot start the step: the environment variable ${name.replace(/\0/g, '\\0')} holds a NUL byte, which an environment variable cannot hold (the value is not shown: it may be a secret); give it a value without one`;
     }
   }

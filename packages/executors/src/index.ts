@@ -7,5 +7,5 @@ export * from './demultiplex-docker-stream.js';
 export * from './ensure-docker-image.js';
 export * from './container-log-reader.js';
 export * from './local-workspace.js';
-export * from './step-runner-executor.js';
+export * from './step-runner.js';
 export * from './command-launcher.js';

@@ -1,15 +1,36 @@
-import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StepEnd, type StepOutput, type StepRequest } from '@slipway/core';
 import { describeExecutorContract } from '@slipway/testing';
-import { ProcessExecutor } from './process-executor.js';
+import { builtStepSpawner, stepSpawnerSkipReason } from './built-step-spawner.test-support.js';
+import { NativeProcessSpawner } from './native-process-spawner.js';
+import { ProcessExecutor, type OutputFlow } from './process-executor.js';
+import { spawnHere, type ProcessSpawner } from './process-spawner.js';
 
 describeExecutorContract('process', () => Promise.resolve({ executor: new ProcessExecutor() }));
 
-describe('ProcessExecutor', () => {
-  const executor = new ProcessExecutor();
+describe('ProcessExecutor spawning from this process', () => {
+  describeProcessExecutor(spawnHere);
+});
+
+describe('ProcessExecutor with the step spawner', () => {
+  if (stepSpawnerSkipReason() !== undefined) return;
+  const spawner = new NativeProcessSpawner(builtStepSpawner);
+  afterAll(() => spawner.close());
+  describeProcessExecutor(spawner);
+});
+
+function describeProcessExecutor(spawner: ProcessSpawner): void {
+  const started: { flow?: OutputFlow | undefined } = {};
+  const executor = new ProcessExecutor({
+    spawner,
+    onStarted: (_request, _pid, output) => {
+      started.flow = output;
+    },
+  });
   const discard: StepOutput = { write: () => undefined };
   const controls = () => ({
     cancel: new AbortController().signal,
@@ -85,8 +106,59 @@ describe('ProcessExecutor', () => {
   });
 
   it('finds a shell given by name on the PATH of the request env', async () => {
-    const outcome = await executor.runStep(request({ script: 'exit 4' }), discard, controls());
+    const bin = join(workspace, 'bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'my-shell'), '#!/bin/sh\nexec /bin/sh "$@"\n');
+    await chmod(join(bin, 'my-shell'), 0o755);
+    const outcome = await executor.runStep(
+      request({ script: 'exit 4', shell: ['my-shell', '-c'], env: { PATH: `/usr/bin:${bin}` } }),
+      discard,
+      controls(),
+    );
     expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: 4 });
+  });
+
+  it('reports start_failed naming the shell when it is on no directory of the PATH', async () => {
+    const outcome = await executor.runStep(
+      request({ shell: ['no-such-shell', '-c'] }),
+      discard,
+      controls(),
+    );
+    expect(outcome.end).toBe(StepEnd.StartFailed);
+    expect(outcome.error).toBe('cannot start the step: shell no-such-shell not found');
+  });
+
+  it('holds a step that writes while its output is paused, until it is resumed', async () => {
+    const marker = join(workspace, 'written');
+    started.flow = undefined;
+    let bytes = 0;
+    const counting: StepOutput = {
+      write: (_stream, chunk) => {
+        bytes += chunk.byteLength;
+      },
+    };
+    const running = executor.runStep(
+      request({ script: `sleep 0.2; head -c 1000000 /dev/zero; touch "${marker}"` }),
+      counting,
+      controls(),
+    );
+    const startedFlow = (): OutputFlow | undefined => started.flow;
+    let flow = startedFlow();
+    while (flow === undefined) {
+      await delay(5);
+      flow = startedFlow();
+    }
+    flow.pause();
+    await delay(300);
+    const held = await readFile(marker).then(
+      () => false,
+      () => true,
+    );
+    expect(held).toBe(true);
+    expect(bytes).toBeLessThan(1_000_000);
+    flow.resume();
+    expect(await running).toMatchObject({ end: StepEnd.Exited, exitCode: 0 });
+    expect(bytes).toBe(1_000_000);
   });
 
   it('ends the step when the script exits, even if a background job keeps the output open', async () => {
@@ -118,4 +190,4 @@ describe('ProcessExecutor', () => {
     const outcome = await executor.runStep(request({ script: 'kill -9 $$' }), discard, controls());
     expect(outcome).toMatchObject({ end: StepEnd.Exited, exitCode: null });
   });
-});
+}

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
-  OutputStream,
   StepEnd,
   type Executor,
   type StepControls,
@@ -11,6 +9,7 @@ import {
   type StepRequest,
 } from '@slipway/core/ports';
 import { nulByteInEnv } from './env-nul-byte.js';
+import { spawnHere, type ProcessSpawner, type SpawnedProcess } from './process-spawner.js';
 
 /**
  * How long output may keep arriving after a step's main process exited and its process
@@ -23,6 +22,8 @@ type StopReason = typeof StepEnd.TimedOut | typeof StepEnd.Cancelled;
 
 /** Options of a {@link ProcessExecutor}. */
 export interface ProcessExecutorOptions {
+  /** What starts each step's process; `child_process.spawn` from this process by default. */
+  readonly spawner?: ProcessSpawner;
   /**
    * Called once a step's main process has started, with its process id, which is also
    * the id of the step's process group, and a way to pause reading its output. Not called
@@ -50,8 +51,11 @@ export interface OutputFlow {
  */
 export class ProcessExecutor implements Executor {
   readonly name = 'process';
+  private readonly spawner: ProcessSpawner;
 
-  constructor(private readonly options: ProcessExecutorOptions = {}) {}
+  constructor(private readonly options: ProcessExecutorOptions = {}) {
+    this.spawner = options.spawner ?? spawnHere;
+  }
 
   async runStep(
     request: StepRequest,
@@ -75,13 +79,11 @@ export class ProcessExecutor implements Executor {
     const unsafeEnv = nulByteInEnv(request.env);
     if (unsafeEnv !== undefined) return startFailed(startedAt, unsafeEnv);
 
-    let child: ChildProcess;
+    let child: SpawnedProcess;
     try {
-      child = spawn(command, args, {
+      child = await this.spawner.spawn(command, args, {
         cwd: request.workingDirectory,
         env: request.env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (error) {
       const reason = error instanceof Error ? error : new Error(String(error));
@@ -90,18 +92,8 @@ export class ProcessExecutor implements Executor {
         await describeSpawnError(reason, command, request.workingDirectory),
       );
     }
-    if (child.pid === undefined) {
-      return await new Promise<StepOutcome>((resolve) => {
-        child.once('error', (error) => {
-          void describeSpawnError(error, command, request.workingDirectory).then((message) => {
-            resolve(startFailed(startedAt, message));
-          });
-        });
-      });
-    }
-    const pid = child.pid;
-    return await supervise(child, pid, request, output, controls, startedAt, (flow) => {
-      this.options.onStarted?.(request, pid, flow);
+    return await supervise(child, request, output, controls, startedAt, (flow) => {
+      this.options.onStarted?.(request, child.pid, flow);
     });
   }
 }
@@ -114,33 +106,26 @@ export class ProcessExecutor implements Executor {
  * can matter: the timeout timer when a timeout is set, the grace timer after a graceful
  * stop, the drain timer when output is still open after the exit. Reading output may be
  * paused by the owner (onStarted) while the main process runs; its exit resumes reading,
- * so that the drain timer never waits on a pause.
+ * so that the drain timer never waits on a pause. A step whose process the spawner lost
+ * (it died) has its group killed and rejects: its outcome is unknown.
  */
 function supervise(
-  child: ChildProcess,
-  pid: number,
+  child: SpawnedProcess,
   request: StepRequest,
   output: StepOutput,
   controls: StepControls,
   startedAt: number,
   onStarted: (flow: OutputFlow) => void,
 ): Promise<StepOutcome> {
-  return new Promise<StepOutcome>((resolve) => {
+  const { pid } = child;
+  return new Promise<StepOutcome>((resolve, reject) => {
     let stopReason: StopReason | undefined;
     let exit: { code: number | null } | undefined;
+    let outputEnded = false;
     let timeoutTimer: NodeJS.Timeout | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let finished = false;
-
-    const stdout = child.stdout;
-    const stderr = child.stderr;
-    stdout?.on('data', (chunk: Buffer) => {
-      output.write(OutputStream.Stdout, chunk);
-    });
-    stderr?.on('data', (chunk: Buffer) => {
-      output.write(OutputStream.Stderr, chunk);
-    });
 
     const stopGracefully = (reason: StopReason): void => {
       if (stopReason !== undefined || exit !== undefined) return;
@@ -166,12 +151,18 @@ function supervise(
       }, request.timeoutMs);
     }
 
-    const finish = (): void => {
-      if (finished) return;
+    const settle = (): boolean => {
+      if (finished) return false;
       finished = true;
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
       clearTimeout(drainTimer);
       controls.cancel.removeEventListener('abort', onCancel);
       controls.kill.removeEventListener('abort', onKill);
+      return true;
+    };
+    const finish = (): void => {
+      if (!settle()) return;
       const durationMs = Math.round(performance.now() - startedAt);
       if (stopReason !== undefined) {
         resolve({ end: stopReason, exitCode: null, durationMs });
@@ -180,35 +171,45 @@ function supervise(
       }
     };
 
-    child.on('error', () => {
-      // Spawning succeeded (there is a pid); later errors only concern signalling, which
-      // this module does itself.
-    });
-    child.once('exit', (code) => {
-      exit = { code };
-      stdout?.resume();
-      stderr?.resume();
-      clearTimeout(timeoutTimer);
-      clearTimeout(graceTimer);
-      signalGroup(pid, 'SIGKILL');
-      if (!finished && (stdout?.readableEnded === false || stderr?.readableEnded === false)) {
-        drainTimer = setTimeout(() => {
-          stdout?.destroy();
-          stderr?.destroy();
+    child.watch({
+      output: (stream, chunk) => {
+        output.write(stream, chunk);
+      },
+      exited: (code) => {
+        exit = { code };
+        child.resumeOutput();
+        clearTimeout(timeoutTimer);
+        clearTimeout(graceTimer);
+        signalGroup(pid, 'SIGKILL');
+        if (outputEnded) {
+          finish();
+          return;
+        }
+        drainTimer ??= setTimeout(() => {
+          child.dropOutput();
           finish();
         }, OUTPUT_DRAIN_MS);
-      }
+      },
+      outputEnded: () => {
+        outputEnded = true;
+        if (exit !== undefined) finish();
+      },
+      lost: (reason) => {
+        signalGroup(pid, 'SIGKILL');
+        if (!settle()) return;
+        reject(
+          new Error(
+            `${reason} while step "${request.stepName}" of task ${request.taskId} was running; the step was killed`,
+          ),
+        );
+      },
     });
-    child.once('close', finish);
     onStarted({
       pause: () => {
-        if (exit !== undefined) return;
-        stdout?.pause();
-        stderr?.pause();
+        child.pauseOutput();
       },
       resume: () => {
-        stdout?.resume();
-        stderr?.resume();
+        child.resumeOutput();
       },
     });
   });
@@ -231,7 +232,7 @@ function startFailed(startedAt: number, error: string): StepOutcome {
   };
 }
 
-/** Node reports a missing working directory as a missing command; tell them apart. */
+/** A spawn reports a missing working directory as a missing command; tell them apart. */
 async function describeSpawnError(
   error: Error,
   command: string,

@@ -8,11 +8,18 @@ import {
   type StepOutput,
   type StepRequest,
 } from '@slipway/core/ports';
+import {
+  DEFAULT_EXEC_MAX_BUFFER,
+  ExecError,
+  type ExecOptions,
+  type ExecResult,
+} from './exec-command.js';
 import type { ExecDoneMessage, ParentMessage, RunnerMessage } from './step-runner-protocol.js';
+
+export { ExecError, type ExecOptions, type ExecResult } from './exec-command.js';
 
 /** How long {@link StepRunnerExecutor.close} waits for the runner to exit before killing it. */
 const CLOSE_GRACE_MS = 5000;
-const DEFAULT_EXEC_MAX_BUFFER = 16 * 1024 * 1024;
 
 /*
  * Forking copies the page tables of the runner's written memory, and each page it writes
@@ -50,40 +57,6 @@ interface PendingStep {
   readonly detach: () => void;
   /** The step's process (and process group) id, once the runner reported it. */
   pid: number | undefined;
-}
-
-/** What {@link StepRunnerExecutor.execFile} runs a command with. */
-export interface ExecOptions {
-  readonly cwd?: string | undefined;
-  /** The command's whole environment; variables set to undefined are left out. */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Output beyond this many bytes (per stream) ends the command; 16 MiB by default. */
-  readonly maxBuffer?: number;
-  /** Ends the command (SIGKILL). */
-  readonly signal?: AbortSignal | undefined;
-}
-
-/** How a command of {@link StepRunnerExecutor.execFile} ended. */
-export interface ExecResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Null when a signal ended it. */
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-}
-
-/** A command of {@link StepRunnerExecutor.execFile} that did not run to its end. */
-export class ExecError extends Error {
-  override readonly name = 'ExecError';
-  constructor(
-    message: string,
-    /** `ENOENT` when there is no such program, `ABORT_ERR` when it was ended, and so on. */
-    readonly code: string,
-    readonly stdout: string,
-    readonly stderr: string,
-  ) {
-    super(message);
-  }
 }
 
 interface PendingExec {

@@ -9,7 +9,7 @@ import {
   type TriggerEventRecord,
 } from '@slipway/core';
 import { GroupCommit } from './loops/group-commit.js';
-import { StepRunnerExecutor } from '@slipway/executors/step-runner';
+import { createLocalStepExecutor } from '@slipway/executors/step-runner';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './agents/agent-routes.js';
@@ -204,7 +204,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps): Prom
   });
   // Git starts from a small child process: a fork from this one, with its larger heap,
   // costs several times as much, and blocks every request while it lasts.
-  const gitRunner = new StepRunnerExecutor();
+  const gitRunner = createLocalStepExecutor();
   const repositories = new RepositoryCache(
     join(config.dataDir, 'cache', 'repos'),
     join(config.dataDir, 'tmp'),

@@ -23,10 +23,12 @@ export interface ExecutorContractSetup {
   readonly image?: string;
   /**
    * Why the executor cannot be tested here (for example no container engine). The
-   * suite is then skipped and the reason printed, except that a container suite fails
-   * instead when `SLIPWAY_TEST_CONTAINERS=1`.
+   * suite is then skipped and the reason printed, except that it fails instead when the
+   * environment variable named by `demandedBy` is `1`.
    */
   readonly skipReason?: string;
+  /** The variable that demands this suite run (`SLIPWAY_TEST_CONTAINERS`, say). */
+  readonly demandedBy?: string;
 }
 
 const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -43,8 +45,9 @@ export function describeExecutorContract(
     const context = await setup();
     const reason = context.skipReason;
     if (reason !== undefined) {
-      if (context.image !== undefined && process.env.SLIPWAY_TEST_CONTAINERS === '1') {
-        it('has a container engine, as SLIPWAY_TEST_CONTAINERS=1 demands', () => {
+      const demandedBy = context.demandedBy;
+      if (demandedBy !== undefined && process.env[demandedBy] === '1') {
+        it(`can be tested, as ${demandedBy}=1 demands`, () => {
           throw new Error(`the ${name} executor cannot be tested: ${reason}`);
         });
         return;

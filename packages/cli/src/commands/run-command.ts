@@ -14,7 +14,7 @@ import {
   type Plan,
   type RunSummary,
 } from '@slipway/core';
-import type { StepRunnerExecutor } from '@slipway/executors/step-runner';
+import type { LocalStepExecutor } from '@slipway/executors/step-runner';
 import {
   DockerExecutor,
   LocalWorkspace,
@@ -45,7 +45,7 @@ export interface RunOptions {
   /** Approval tasks approved beforehand, by id or name. */
   readonly approve: readonly string[];
   /** Runs the steps of tasks without an image; the command closes it when done. */
-  readonly processes: StepRunnerExecutor;
+  readonly processes: LocalStepExecutor;
 }
 
 /** Runs a pipeline of the repository on this machine and returns the exit code for its outcome. */
