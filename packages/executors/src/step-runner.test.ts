@@ -262,6 +262,21 @@ for (const kind of kinds) {
     };
     const childPid = kind.childPid;
 
+    /** Starts a step that runs 30 s and leaves a job that would write a file after 2 s. */
+    async function startLongStep(
+      executor: LocalStepExecutor,
+    ): Promise<{ settled: Promise<unknown> }> {
+      const output = new TextOutput();
+      const settled = executor
+        .runStep(request('(sleep 2; touch late-marker) & echo ready; sleep 30'), output, controls())
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      while (!output.stdout.includes('ready')) await delay(20);
+      return { settled };
+    }
+
     it('starts no child process before the first step, unless asked to start early', async () => {
       expect(childPid(newExecutor())).toBeUndefined();
       const early = newExecutor();
@@ -333,17 +348,7 @@ for (const kind of kinds) {
 
     it('fails the running steps with a bug error and kills their processes when the child process dies, then starts a new one', async () => {
       const executor = newExecutor();
-      const output = new TextOutput();
-      const running = executor.runStep(
-        request('(sleep 2; touch late-marker) & echo ready; sleep 30'),
-        output,
-        controls(),
-      );
-      const settled = running.then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      while (!output.stdout.includes('ready')) await delay(20);
+      const { settled } = await startLongStep(executor);
       const firstRunner = childPid(executor);
       expect(firstRunner).toBeDefined();
       process.kill(firstRunner ?? 0, 'SIGKILL');
@@ -406,17 +411,7 @@ for (const kind of kinds) {
 
     it('close kills steps still running and rejects them', async () => {
       const executor = newExecutor();
-      const output = new TextOutput();
-      const running = executor.runStep(
-        request('(sleep 2; touch late-marker) & echo ready; sleep 30'),
-        output,
-        controls(),
-      );
-      const settled = running.then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      while (!output.stdout.includes('ready')) await delay(20);
+      const { settled } = await startLongStep(executor);
       await executor.close();
       expect(String(await settled)).toMatch(
         /closed while step "compile" of task build was running/,
