@@ -11,7 +11,7 @@ export interface LaunchedCommand {
 /**
  * Runs a program (never through a shell) to its end and resolves however it exited;
  * rejects, with the error's `code` such as `ENOENT`, when it could not start or was ended
- * by `signal`. {@link StepRunnerExecutor.execFile} is one: it starts programs from a small
+ * by `signal`. `LocalStepExecutor.execFile` is one: it starts programs from a small
  * child process, since forking from a large process (a server, an agent) costs several
  * times as much.
  */
