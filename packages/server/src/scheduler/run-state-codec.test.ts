@@ -1,5 +1,6 @@
 import { createRunState, decide, TaskStatus, type RunState } from '@slipway/core';
 import { planTask, testPlan } from '@slipway/testing';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeRunState, encodeRunState } from './run-state-codec.js';
 
@@ -35,6 +36,71 @@ describe('the stored run state', () => {
     const decoded = decodeRunState(plan, throughJson(encodeRunState(state, 42)));
     expect(decoded.deadline).toBe(42);
     expect(withoutGraph(decoded.state)).toEqual(withoutGraph(state));
+  });
+
+  it('stores neighbouring tasks in the same state once, and a stretch of ready tasks as its ends', () => {
+    const wide = testPlan(Array.from({ length: 1000 }, (_, i) => planTask(`task-${i}`)));
+    const state = createRunState(wide, { capacity: 2 });
+    const halfway = {
+      ...state,
+      tasks: state.tasks.map((task, index) =>
+        index < 500 ? { ...task, status: TaskStatus.Succeeded, attempt: 1 } : task,
+      ),
+      ready: Array.from({ length: 498 }, (_, i) => 502 + i),
+    };
+    const text = JSON.stringify(encodeRunState(halfway, null));
+    expect(text.length).toBeLessThan(500);
+    expect(withoutGraph(decodeRunState(wide, JSON.parse(text)).state)).toEqual(
+      withoutGraph(halfway),
+    );
+  });
+
+  it('round-trips any tasks and ready queue', () => {
+    const wide = testPlan(Array.from({ length: 40 }, (_, i) => planTask(`task-${i}`)));
+    const base = createRunState(wide, { capacity: 2 });
+    const status = fc.constantFrom(...Object.values(TaskStatus));
+    const task = fc.record({
+      status,
+      attempt: fc.integer({ min: 0, max: 2 }),
+      waitingOn: fc.integer({ min: 0, max: 2 }),
+      reason: fc.constantFrom(null, 'why'),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(task, { minLength: 40, maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 39 }), { maxLength: 60 }),
+        (changes, ready) => {
+          const state = {
+            ...base,
+            tasks: base.tasks.map((old, index) => ({ ...old, ...changes[index] })),
+            ready,
+          };
+          const decoded = decodeRunState(wide, throughJson(encodeRunState(state, null)));
+          expect(withoutGraph(decoded.state)).toEqual(withoutGraph(state));
+        },
+      ),
+    );
+  });
+
+  it('reads a state stored in version 2, with each task and ready index on its own', () => {
+    const state = createRunState(plan, { capacity: 2 });
+    const stored = {
+      version: 2,
+      scheduler: {
+        ...storedV1Scheduler(state),
+        tasks: [
+          ['ready', 0, 0],
+          ['pending', 0, 1],
+        ],
+      },
+      deadline: null,
+    };
+    const decoded = decodeRunState(plan, throughJson(stored)).state;
+    expect(decoded.tasks.map((t) => [t.status, t.waitingOn])).toEqual([
+      ['ready', 0],
+      ['pending', 1],
+    ]);
+    expect(decoded.ready).toEqual(state.ready);
   });
 
   it('keeps a task in a few bytes while its fields hold their defaults', () => {
@@ -78,7 +144,7 @@ describe('the stored run state', () => {
   it('refuses a state of another plan or of no known version', () => {
     const stored = throughJson(encodeRunState(createRunState(plan, { capacity: 2 }), null));
     expect(() => decodeRunState(testPlan([planTask('only')]), stored)).toThrow(/this plan/);
-    expect(() => decodeRunState(plan, { ...(stored as object), version: 3 })).toThrow(
+    expect(() => decodeRunState(plan, { ...(stored as object), version: 4 })).toThrow(
       /this version/,
     );
   });

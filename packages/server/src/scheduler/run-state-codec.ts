@@ -19,12 +19,28 @@ type StoredTaskState = [
 ];
 
 /**
+ * Several neighbouring tasks in the same state, stored once: `[count, task]`. Most tasks
+ * of a large run share their state with their neighbours (queued, or succeeded on the
+ * first attempt), and the run is stored with every change of it.
+ */
+type StoredTaskRun = [count: number, task: StoredTaskState];
+
+/**
+ * A list of task indexes with each stretch of three or more consecutive ascending ones
+ * stored as `[first, last]`: the ready queue of a wide run is such a stretch.
+ */
+type StoredIndexes = (number | [first: number, last: number])[];
+
+/**
  * A run's scheduler state as the store keeps it: the {@link RunState} without its graph
  * (rebuilt from the plan when loaded), plus what the server adds to it.
  */
 export interface StoredRunState {
-  readonly version: 2;
-  readonly scheduler: Omit<RunState, 'graph' | 'tasks'> & { readonly tasks: StoredTaskState[] };
+  readonly version: 3;
+  readonly scheduler: Omit<RunState, 'graph' | 'tasks' | 'ready'> & {
+    readonly tasks: (StoredTaskState | StoredTaskRun)[];
+    readonly ready: StoredIndexes;
+  };
   /** When the run times out; set when it starts, cleared once the timeout is applied. */
   readonly deadline: number | null;
 }
@@ -34,8 +50,8 @@ export function encodeRunState(state: RunState, deadline: number | null): Stored
   const scheduler: StoredRunState['scheduler'] = {
     capacity: state.capacity,
     status: state.status,
-    tasks: state.tasks.map(encodeTask),
-    ready: state.ready,
+    tasks: encodeTasks(state.tasks),
+    ready: encodeIndexes(state.ready),
     retrying: state.retrying,
     awaiting: state.awaiting,
     running: state.running,
@@ -48,33 +64,104 @@ export function encodeRunState(state: RunState, deadline: number | null): Stored
     timedOut: state.timedOut,
     killed: state.killed,
   };
-  return { version: 2, scheduler, deadline };
+  return { version: 3, scheduler, deadline };
 }
 
 /**
  * Rebuilds the state stored by {@link encodeRunState}; throws when it is not such a state.
- * Also reads version 1, which kept each task as an object; a version 1 state stored
- * before approvals existed has no `awaiting` list nor `decideBy` times: nothing awaited a
- * decision then.
+ * Also reads version 2, which kept each task and ready index on its own, and version 1,
+ * which kept each task as an object; a version 1 state stored before approvals existed
+ * has no `awaiting` list nor `decideBy` times: nothing awaited a decision then.
  */
 export function decodeRunState(
   plan: Plan,
   stored: unknown,
 ): { state: RunState; deadline: number | null } {
-  if (!isStoredRunState(stored) || stored.scheduler.tasks.length !== plan.tasks.length) {
+  const tasks = isStoredRunState(stored) ? decodeTasks(stored) : undefined;
+  if (tasks?.length !== plan.tasks.length || !isStoredRunState(stored)) {
     throw new Error('the stored run state does not belong to this version or to this plan');
   }
-  const { tasks, awaiting, ...rest } = stored.scheduler;
-  const decodeTask = stored.version === 1 ? decodeTaskV1 : decodeTaskV2;
+  const { awaiting, ready, ...rest } = stored.scheduler;
   return {
     state: {
       graph: graphOf(plan),
       ...rest,
       awaiting: awaiting ?? [],
-      tasks: tasks.map(decodeTask),
+      ready: stored.version === 3 ? decodeIndexes(ready as StoredIndexes) : (ready as number[]),
+      tasks,
     },
     deadline: stored.deadline,
   };
+}
+
+function encodeTasks(tasks: readonly TaskState[]): (StoredTaskState | StoredTaskRun)[] {
+  const stored: (StoredTaskState | StoredTaskRun)[] = [];
+  let previous: StoredTaskState | undefined;
+  let count = 0;
+  const flush = (): void => {
+    if (previous !== undefined) stored.push(count === 1 ? previous : [count, previous]);
+  };
+  for (const task of tasks) {
+    const encoded = encodeTask(task);
+    if (previous !== undefined && sameTask(previous, encoded)) {
+      count++;
+      continue;
+    }
+    flush();
+    previous = encoded;
+    count = 1;
+  }
+  flush();
+  return stored;
+}
+
+/** Equal when every field is the same value; fields holding objects never are. */
+function sameTask(a: StoredTaskState, b: StoredTaskState): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const value = a[i];
+    if (value !== b[i] || (typeof value === 'object' && value !== null)) return false;
+  }
+  return true;
+}
+
+function decodeTasks(stored: StoredStateOfAnyVersion): TaskState[] | undefined {
+  const { tasks } = stored.scheduler;
+  if (stored.version === 1) return tasks.map(decodeTaskV1);
+  if (stored.version === 2) return tasks.map(decodeTaskV2);
+  const decoded: TaskState[] = [];
+  for (const item of tasks) {
+    if (!Array.isArray(item)) return undefined;
+    if (typeof item[0] !== 'number') {
+      decoded.push(decodeTaskV2(item));
+      continue;
+    }
+    const [count, task] = item as StoredTaskRun;
+    for (let i = 0; i < count; i++) decoded.push(decodeTaskV2(task));
+  }
+  return decoded;
+}
+
+function encodeIndexes(indexes: readonly number[]): StoredIndexes {
+  const stored: StoredIndexes = [];
+  for (let start = 0; start < indexes.length;) {
+    let end = start;
+    while (end + 1 < indexes.length && indexes[end + 1] === (indexes[end] ?? 0) + 1) end++;
+    const first = indexes[start] ?? 0;
+    if (end - start >= 2) stored.push([first, indexes[end] ?? first]);
+    else for (let i = start; i <= end; i++) stored.push(indexes[i] ?? 0);
+    start = end + 1;
+  }
+  return stored;
+}
+
+function decodeIndexes(stored: StoredIndexes): number[] {
+  const indexes: number[] = [];
+  for (const item of stored) {
+    if (typeof item === 'number') indexes.push(item);
+    else for (let index = item[0]; index <= item[1]; index++) indexes.push(index);
+  }
+  return indexes;
 }
 
 function encodeTask(task: TaskState): StoredTaskState {
@@ -119,10 +206,11 @@ function decodeTaskV1(task: unknown): TaskState {
 }
 
 interface StoredStateOfAnyVersion {
-  readonly version: 1 | 2;
-  readonly scheduler: Omit<RunState, 'graph' | 'tasks' | 'awaiting'> & {
+  readonly version: 1 | 2 | 3;
+  readonly scheduler: Omit<RunState, 'graph' | 'tasks' | 'awaiting' | 'ready'> & {
     readonly tasks: readonly unknown[];
     readonly awaiting?: RunState['awaiting'];
+    readonly ready: readonly unknown[];
   };
   readonly deadline: number | null;
 }
@@ -131,7 +219,7 @@ function isStoredRunState(value: unknown): value is StoredStateOfAnyVersion {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<StoredStateOfAnyVersion>;
   return (
-    (v.version === 1 || v.version === 2) &&
+    (v.version === 1 || v.version === 2 || v.version === 3) &&
     typeof v.scheduler === 'object' &&
     Array.isArray(v.scheduler.tasks) &&
     v.scheduler.tasks.every((task) =>
