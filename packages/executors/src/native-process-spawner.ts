@@ -139,7 +139,11 @@ export class NativeProcessSpawner implements ProcessSpawner {
       markEnded();
     };
     child.on('error', (error) => {
-      if (child.pid === undefined) end(`could not start: ${error.message}`);
+      if (child.pid === undefined) {
+        end(
+          `could not start (${error.message}); build it again with \`npm run build\`, or set SLIPWAY_STEP_SPAWNER=node to start steps from Node.js`,
+        );
+      }
     });
     child.stdout.once('close', () => {
       outputClosed = true;
