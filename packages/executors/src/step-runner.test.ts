@@ -18,6 +18,7 @@ import {
   type StepRequest,
 } from '@slipway/core';
 import { describeExecutorContract } from '@slipway/testing';
+import fc from 'fast-check';
 import { builtStepSpawner, stepSpawnerSkipReason } from './built-step-spawner.test-support.js';
 import {
   ExecError,
@@ -359,6 +360,37 @@ for (const kind of kinds) {
       abort.abort();
       await expect(running).rejects.toMatchObject({ code: 'ABORT_ERR' });
       expect(await waitUntilGone(Number(pid))).toBe(true);
+    });
+
+    it('passes arguments and environment values through as they are, never as shell text', async () => {
+      const executor = newExecutor();
+      const text = fc.string({ unit: 'grapheme', maxLength: 20 }).filter((t) => !t.includes('\0'));
+      const tricky = fc.constantFrom(
+        '$(touch pwned)',
+        '`touch pwned`',
+        "'; touch pwned; '",
+        '$HOME',
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.oneof(text, tricky), { maxLength: 5 }),
+          text,
+          async (args, value) => {
+            const result = await executor.execFile('printf', ['%s\\n', 'first', ...args], {
+              cwd: workspace,
+              env: { PATH: STANDARD_PATH, VALUE: value },
+            });
+            expect(result.stdout).toBe(['first', ...args].map((arg) => `${arg}\n`).join(''));
+            const env = await executor.execFile('printenv', ['VALUE'], {
+              cwd: workspace,
+              env: { PATH: STANDARD_PATH, VALUE: value },
+            });
+            expect(env.stdout).toBe(`${value}\n`);
+          },
+        ),
+        { numRuns: 25 },
+      );
+      expect(await exists('pwned')).toBe(false);
     });
 
     it('ends a command that writes more than its maxBuffer', async () => {
