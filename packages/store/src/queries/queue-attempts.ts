@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedAttempt, RunRecord } from '@slipway/core';
+import type { Plan, QueuedAttempt, RunRecord } from '@slipway/core';
 import type { Kysely } from 'kysely';
 import { AttemptStatus } from '../attempt-status.js';
 import type { StoreDatabase } from '../database.js';
 import { chunks } from '../rows/chunks.js';
 import { labelsJson } from '../rows/json.js';
+
+/*
+ * Each task's position in its plan, by plan object: the store shares one frozen plan per
+ * run (see plansOf), and a run queues attempts with every change of it.
+ */
+const positionsByPlan = new WeakMap<Plan, ReadonlyMap<string, number>>();
+
+function positionsIn(plan: Plan): ReadonlyMap<string, number> {
+  let positions = positionsByPlan.get(plan);
+  if (positions === undefined) {
+    positions = new Map(plan.tasks.map((task, index) => [task.id, index]));
+    positionsByPlan.set(plan, positions);
+  }
+  return positions;
+}
 
 /** Inserts queued attempt rows; each keeps its task's plan position for claim order. */
 export async function queueAttempts(
@@ -14,7 +29,7 @@ export async function queueAttempts(
   now: number,
 ): Promise<void> {
   if (queue.length === 0) return;
-  const positions = new Map(run.plan.tasks.map((task, index) => [task.id, index]));
+  const positions = positionsIn(run.plan);
   const rows = queue.map((attempt) => {
     const position = positions.get(attempt.taskId);
     if (position === undefined) throw new Error(`run ${run.id} has no task ${attempt.taskId}`);
