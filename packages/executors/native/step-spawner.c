@@ -14,8 +14,9 @@
  *
  * One loop polls standard input (requests), a signalfd for SIGCHLD (exits) and the output
  * pipes of every process whose output is not paused. Frames to the parent are written
- * with blocking writes: the parent reads them at once, and while it does not, processes
- * that write wait, as they would on a slow terminal.
+ * with blocking writes, those of one turn of the loop together: the parent reads them at
+ * once, and while it does not, processes that write wait, as they would on a slow
+ * terminal.
  *
  * When standard input ends (the parent exited, was killed or closed it), every process
  * group still known is killed and the program exits, so no step outlives its parent.
@@ -83,6 +84,11 @@ static void kill_all_and_exit(int code) {
   _exit(code);
 }
 
+/* Frames wait here until the end of the loop's turn, so that what one turn has to say
+ * (a start, an exit and the closing of its output, say) reaches the parent in one write. */
+static unsigned char *outgoing;
+static size_t outgoing_held, outgoing_size;
+
 static void write_all(const unsigned char *bytes, size_t length) {
   while (length > 0) {
     ssize_t written = write(1, bytes, length);
@@ -95,13 +101,28 @@ static void write_all(const unsigned char *bytes, size_t length) {
   }
 }
 
+static void flush_events(void) {
+  write_all(outgoing, outgoing_held);
+  outgoing_held = 0;
+}
+
 static void send_event(int type, uint32_t id, const void *payload, uint32_t length) {
-  unsigned char header[HEADER_BYTES];
+  size_t needed = outgoing_held + HEADER_BYTES + length;
+  if (needed > outgoing_size) {
+    if (outgoing_held > 0) flush_events();
+    if (HEADER_BYTES + (size_t)length > outgoing_size) {
+      outgoing_size = HEADER_BYTES + (size_t)length > 4 * READ_CHUNK ? HEADER_BYTES + (size_t)length
+                                                                     : 4 * READ_CHUNK;
+      outgoing = realloc(outgoing, outgoing_size);
+      if (outgoing == NULL) kill_all_and_exit(70);
+    }
+  }
+  unsigned char *header = outgoing + outgoing_held;
   put_u32(header, 5 + length);
   header[4] = (unsigned char)type;
   put_u32(header + 5, id);
-  write_all(header, HEADER_BYTES);
-  if (length > 0) write_all(payload, length);
+  if (length > 0) memcpy(header + HEADER_BYTES, payload, length);
+  outgoing_held += HEADER_BYTES + length;
 }
 
 static void send_number(int type, uint32_t id, int32_t value) {
@@ -366,6 +387,7 @@ int main(void) {
   int *streams = NULL;
   size_t fd_slots = 0;
   for (;;) {
+    if (outgoing_held > 0) flush_events();
     if (fd_slots < 2 + 2 * child_slots) {
       fd_slots = 2 + 2 * child_slots;
       fds = realloc(fds, fd_slots * sizeof *fds);
