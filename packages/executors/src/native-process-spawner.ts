@@ -253,6 +253,7 @@ class NativeSpawnedProcess implements SpawnedProcess {
   private backlog: ((events: ProcessEvents) => void)[] = [];
   private exited = false;
   private closed = false;
+  private paused = false;
 
   constructor(
     private readonly helper: Helper,
@@ -268,10 +269,14 @@ class NativeSpawnedProcess implements SpawnedProcess {
   }
 
   pauseOutput(): void {
-    if (!this.exited) send(this.helper, encodeRequest(SpawnerRequest.Pause, this.id));
+    if (this.exited || this.paused) return;
+    this.paused = true;
+    send(this.helper, encodeRequest(SpawnerRequest.Pause, this.id));
   }
 
   resumeOutput(): void {
+    if (!this.paused) return;
+    this.paused = false;
     send(this.helper, encodeRequest(SpawnerRequest.Resume, this.id));
   }
 
