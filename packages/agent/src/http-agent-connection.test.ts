@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeLogBatch, LOG_BATCH_FRAME_TYPE } from '@slipway/api';
 import { AgentRequestError } from './agent-connection.js';
@@ -40,6 +43,7 @@ async function serve(
 
 function readBody(type: string | undefined, bytes: Buffer): unknown {
   if (bytes.length === 0) return undefined;
+  if (type === 'application/octet-stream') return bytes;
   if (type !== LOG_BATCH_FRAME_TYPE) return JSON.parse(bytes.toString('utf8')) as unknown;
   const decoded = decodeLogBatch(bytes);
   return decoded.ok ? decoded.request : decoded.problem;
@@ -153,6 +157,33 @@ describe('HttpAgentConnection', () => {
       .catch((e: unknown) => e);
     expect(unreachable).toMatchObject({ retriable: true });
     expect(String(unreachable)).toMatch(/cannot reach/);
+  });
+
+  it('uploads an artifact from its file as a stream of its declared size', async () => {
+    const { url, received, server } = await serve((request, res) => {
+      const size = (request.body as Buffer).byteLength;
+      json(res, 201, { path: 'dist/app v1.tgz', size, sha256: 'f'.repeat(64) });
+    });
+    servers.push(server);
+    const folder = await mkdtemp(join(tmpdir(), 'slipway-upload-'));
+    try {
+      const content = Buffer.alloc(300_000, 'artifact ');
+      const file = join(folder, 'dist.tgz');
+      await writeFile(file, content);
+      await new HttpAgentConnection({ server: url, token: 't' }).uploadArtifact({
+        agentId: 'a',
+        attemptId: 'x',
+        path: 'dist/app v1.tgz',
+        size: content.byteLength,
+        file,
+      });
+      expect(received).toHaveLength(1);
+      expect(received[0]?.method).toBe('PUT');
+      expect(received[0]?.url).toMatch(/dist\/app%20v1\.tgz/);
+      expect(Buffer.compare(received[0]?.body as Buffer, content)).toBe(0);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('abandons a long-poll claim when asked to', async () => {

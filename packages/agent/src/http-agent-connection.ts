@@ -14,6 +14,7 @@ import {
   type RegisterRequest,
   type ReportRequest,
 } from './agent-connection.js';
+import { createHttpFetch } from './http-fetch.js';
 
 /** Slowest upload rate allowed for before an artifact upload counts as timed out. */
 const MIN_UPLOAD_BYTES_PER_MS = 1000;
@@ -56,7 +57,11 @@ export class HttpAgentConnection implements AgentConnection {
     }
     this.origin = url.origin;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.client = new SlipwayClient({ baseUrl: options.server, token: options.token });
+    this.client = new SlipwayClient({
+      baseUrl: options.server,
+      token: options.token,
+      fetch: createHttpFetch(),
+    });
   }
 
   register(request: RegisterRequest): Promise<{ agentId: string }> {
