@@ -50,34 +50,14 @@ describeExecutorContract('step spawner', () =>
 
 describe('NativeStepExecutor', () => {
   it('reports a spawner that cannot start as the step failing to start, and says what to do', async () => {
-    const workspace = await realpath(await mkdtemp(join(tmpdir(), 'slipway-spawner-')));
-    try {
-      const notRunnable = join(workspace, 'slipway-step-spawner');
-      await writeFile(notRunnable, 'not a program');
-      const executor = new NativeStepExecutor(notRunnable);
-      const outcome = await executor.runStep(
-        {
-          taskId: 'build',
-          attempt: 1,
-          stepIndex: 0,
-          stepName: 'compile',
-          script: 'true',
-          shell: ['sh', '-c'],
-          env: { PATH: STANDARD_PATH },
-          workingDirectory: workspace,
-          mounts: [],
-          killGraceMs: 300,
-        },
-        { write: () => undefined },
-        { cancel: new AbortController().signal, kill: new AbortController().signal },
-      );
-      expect(outcome.end).toBe(StepEnd.StartFailed);
-      expect(outcome.error).toMatch(/step spawner .* could not start \(spawn .* EACCES\)/);
-      expect(outcome.error).toContain('SLIPWAY_STEP_SPAWNER=node');
-      await executor.close();
-    } finally {
-      await rm(workspace, { recursive: true, force: true });
-    }
+    const notRunnable = join(workspace, 'slipway-step-spawner');
+    await writeFile(notRunnable, 'not a program');
+    const executor = new NativeStepExecutor(notRunnable);
+    executors.push(executor);
+    const outcome = await executor.runStep(request('true'), new TextOutput(), controls());
+    expect(outcome.end).toBe(StepEnd.StartFailed);
+    expect(outcome.error).toMatch(/step spawner .* could not start \(spawn .* EACCES\)/);
+    expect(outcome.error).toContain('SLIPWAY_STEP_SPAWNER=node');
   });
 });
 
