@@ -45,25 +45,19 @@ export function createHttpFetch(): typeof fetch {
       const done = (): void => {
         signal?.removeEventListener('abort', onAbort);
       };
-      request.on('error', (error: Error) => {
+      const fail = (error: Error): void => {
         done();
         reject(
           signal?.aborted === true
             ? reasonOf(signal)
             : new TypeError('fetch failed', { cause: error }),
         );
-      });
+      };
+      request.on('error', fail);
       request.on('response', (response: http.IncomingMessage) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error: Error) => {
-          done();
-          reject(
-            signal?.aborted === true
-              ? reasonOf(signal)
-              : new TypeError('fetch failed', { cause: error }),
-          );
-        });
+        response.on('error', fail);
         response.on('end', () => {
           done();
           const status = response.statusCode ?? 500;

@@ -1,5 +1,6 @@
 import { nulByteInEnv } from './env-nul-byte.js';
 import type { ProcessSpawner, SpawnedProcess } from './process-spawner.js';
+import { signalGroup } from './signal-group.js';
 
 export const DEFAULT_EXEC_MAX_BUFFER = 16 * 1024 * 1024;
 
@@ -89,11 +90,7 @@ function collect(
     const stop = (message: string, code: string): void => {
       if (failure !== undefined || exit !== undefined) return;
       failure = { message, code };
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
+      signalGroup(child.pid, 'SIGKILL');
     };
     const onAbort = (): void => {
       stop('The operation was aborted', 'ABORT_ERR');

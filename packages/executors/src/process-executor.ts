@@ -9,6 +9,7 @@ import {
   type StepRequest,
 } from '@slipway/core/ports';
 import { nulByteInEnv } from './env-nul-byte.js';
+import { signalGroup } from './signal-group.js';
 import { spawnHere, type ProcessSpawner, type SpawnedProcess } from './process-spawner.js';
 
 /**
@@ -213,14 +214,6 @@ function supervise(
       },
     });
   });
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }
 
 function startFailed(startedAt: number, error: string): StepOutcome {

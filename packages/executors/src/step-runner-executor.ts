@@ -14,6 +14,7 @@ import {
   type ExecOptions,
   type ExecResult,
 } from './exec-command.js';
+import { signalGroup } from './signal-group.js';
 import type { ExecDoneMessage, ParentMessage, RunnerMessage } from './step-runner-protocol.js';
 
 export { ExecError, type ExecOptions, type ExecResult } from './exec-command.js';
@@ -365,7 +366,7 @@ function failPendingSteps(runner: Runner, how: string): void {
     );
   }
   for (const [id, step] of runner.steps) {
-    if (step.pid !== undefined) killGroup(step.pid);
+    if (step.pid !== undefined) signalGroup(step.pid, 'SIGKILL');
     settle(runner, id, step);
     const { stepName, taskId } = step.request;
     const running = `while step "${stepName}" of task ${taskId} was running; the step was killed`;
@@ -376,13 +377,5 @@ function failPendingSteps(runner: Runner, how: string): void {
           : `the step runner (process ${runner.child.pid ?? 'not started'}) ${how} ${running}`,
       ),
     );
-  }
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // The group is already gone.
   }
 }
