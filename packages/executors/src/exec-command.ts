@@ -51,15 +51,7 @@ export async function execWith(
   options: ExecOptions,
 ): Promise<ExecResult> {
   options.signal?.throwIfAborted();
-  const unsafe = nulByteInEnv(options.env);
-  if (unsafe !== undefined || [file, ...args].some((text) => text.includes('\0'))) {
-    throw new ExecError(
-      unsafe ?? `cannot run ${file}: an argument holds a NUL byte`,
-      'ERR_INVALID_ARG_VALUE',
-      '',
-      '',
-    );
-  }
+  refuseNulBytes(file, args, options);
   let child: SpawnedProcess;
   try {
     child = await spawner.spawn(file, args, {
@@ -128,4 +120,23 @@ function collect(
       },
     });
   });
+}
+
+/**
+ * Throws an {@link ExecError} when the program, an argument, the folder or the
+ * environment holds a NUL byte, which no process can be given: before anything starts,
+ * naming a variable without quoting its value (Node's spawn, which would refuse it later,
+ * quotes it).
+ */
+export function refuseNulBytes(file: string, args: readonly string[], options: ExecOptions): void {
+  const unsafe = nulByteInEnv(options.env, file);
+  const texts = [file, ...args, options.cwd ?? ''];
+  if (unsafe !== undefined || texts.some((text) => text.includes('\0'))) {
+    throw new ExecError(
+      unsafe ?? `cannot run ${file}: its folder or an argument holds a NUL byte`,
+      'ERR_INVALID_ARG_VALUE',
+      '',
+      '',
+    );
+  }
 }

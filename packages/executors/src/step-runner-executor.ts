@@ -11,6 +11,7 @@ import {
 import {
   DEFAULT_EXEC_MAX_BUFFER,
   ExecError,
+  refuseNulBytes,
   type ExecOptions,
   type ExecResult,
 } from './exec-command.js';
@@ -175,6 +176,7 @@ export class StepRunnerExecutor implements Executor {
    */
   async execFile(file: string, args: readonly string[], options: ExecOptions): Promise<ExecResult> {
     options.signal?.throwIfAborted();
+    refuseNulBytes(file, args, options);
     const runner = this.runnerFor();
     const id = this.nextId++;
     const done = await new Promise<ExecDoneMessage>((resolve, reject) => {

@@ -119,7 +119,28 @@ function run({ id, request, cancelled, killed }: RunMessage): void {
     });
 }
 
-function exec({ id, file, args, cwd, env, maxBuffer }: ExecMessage): void {
+function exec(message: ExecMessage): void {
+  try {
+    startExec(message);
+  } catch (error) {
+    // Refused before it started (the parent checks for what it knows of): answered
+    // without Node's message, which may quote an environment value.
+    running.delete(message.id);
+    const code = (error as { code?: unknown }).code;
+    tell({
+      type: 'exec-done',
+      id: message.id,
+      stdout: '',
+      stderr: '',
+      exitCode: null,
+      signal: null,
+      errorCode: typeof code === 'string' ? code : 'ERR_INVALID_ARG_VALUE',
+      errorMessage: `cannot run ${message.file}: Node.js refused its arguments or environment`,
+    });
+  }
+}
+
+function startExec({ id, file, args, cwd, env, maxBuffer }: ExecMessage): void {
   const kill = new AbortController();
   running.set(id, { cancel: kill, kill });
   execFile(

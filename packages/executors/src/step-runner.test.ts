@@ -255,6 +255,19 @@ describe('StepRunnerExecutor', () => {
     expect(output.stdout).toBe('partial');
   });
 
+  it('answers a command Node.js refuses to start with an error, without quoting it, and keeps the runner', async () => {
+    const executor = newExecutor();
+    const refused = executor.execFile('true', [], { env: { PATH: STANDARD_PATH }, maxBuffer: -1 });
+    await expect(refused).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
+      message: 'cannot run true: Node.js refused its arguments or environment',
+    });
+    const after = await executor.execFile('sh', ['-c', 'echo still here'], {
+      env: { PATH: STANDARD_PATH },
+    });
+    expect(after.stdout).toBe('still here\n');
+  });
+
   it('keeps the runner small: it never loads the pipeline language or its libraries', async () => {
     const loaded = await staticImports(fileURLToPath(runnerModule));
     const packages = [...loaded].filter((specifier) => !specifier.startsWith('/'));
@@ -380,6 +393,19 @@ for (const kind of kinds) {
         maxBuffer: 1000,
       });
       await expect(flood).rejects.toMatchObject({ code: 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' });
+    });
+
+    it('refuses a command whose environment holds a NUL byte, naming the program and the variable, never the value', async () => {
+      const executor = newExecutor();
+      const refused = executor.execFile('git', ['status'], {
+        env: { PATH: STANDARD_PATH, TOKEN: 'hun\0ter2' },
+      });
+      await expect(refused).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+      const message = String(await refused.catch((error: unknown) => error));
+      expect(message).toContain(
+        'cannot start git: the environment variable TOKEN holds a NUL byte',
+      );
+      expect(message).not.toMatch(/hun|ter2/);
     });
 
     it('rejects a step with an image with a bug error, as the process executor does', async () => {
