@@ -1,8 +1,7 @@
 import type { ForgeClient, MergeMethod } from '@slipway/core';
 import type { ForgeHttpOptions } from './forge-http.js';
 import type { ForgeTarget } from './forge-target.js';
-import { GiteaClient } from './gitea-client.js';
-import { GitHubClient } from './github-client.js';
+import { GITEA, GITHUB, GitHubApiClient } from './github-api-client.js';
 import { GitLabClient } from './gitlab-client.js';
 
 /** The forges Slipway reports to. */
@@ -24,11 +23,11 @@ export function createForgeClient(
 ): ForgeClient {
   switch (forge) {
     case 'github':
-      return new GitHubClient(target, http);
+      return new GitHubApiClient(target, GITHUB, http);
     case 'gitlab':
       return new GitLabClient(target, http);
     case 'gitea':
-      return new GiteaClient(target, http);
+      return new GitHubApiClient(target, GITEA, http);
   }
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { forgeRequest, type ForgeHttpOptions } from './forge-http.js';
 import { ownerAndName, shortDescription, type ForgeTarget } from './forge-target.js';
 
+/** A pull request's head or base: GitHub names its repository, Gitea also gives `repo_id`. */
 const Branch = z.looseObject({
   ref: z.string(),
   sha: z.string(),
@@ -24,8 +25,44 @@ const PullRequest = z.looseObject({
   merged: z.boolean().nullable().optional(),
 });
 
-/** Gitea's status states: no `running`. */
-function giteaState(state: CommitState): string {
+/** How a forge that speaks GitHub's REST API differs from GitHub. */
+export interface GitHubApiDialect {
+  /** The headers of every call, with the token. */
+  readonly headers: (token: string) => Readonly<Record<string, string>>;
+  /** The call that merges a pull request. */
+  readonly merge: (request: MergeRequest) => { method: 'PUT' | 'POST'; body: unknown };
+}
+
+/**
+ * GitHub, and GitHub Enterprise at `https://HOST/api/v3`: the token is sent as a bearer
+ * token, and a merge is guarded by the head commit (`sha`).
+ */
+export const GITHUB: GitHubApiDialect = {
+  headers: (token) => ({
+    accept: 'application/vnd.github+json',
+    authorization: `Bearer ${token}`,
+    'x-github-api-version': '2022-11-28',
+  }),
+  merge: (request) => ({
+    method: 'PUT',
+    body: { sha: request.commit, merge_method: request.method },
+  }),
+};
+
+/**
+ * Gitea and Forgejo at `https://HOST/api/v1`: the token is sent as `Authorization: token
+ * …`, and a merge is guarded by `head_commit_id`.
+ */
+export const GITEA: GitHubApiDialect = {
+  headers: (token) => ({ authorization: `token ${token}` }),
+  merge: (request) => ({
+    method: 'POST',
+    body: { Do: request.method, head_commit_id: request.commit },
+  }),
+};
+
+/** GitHub's and Gitea's status states: no `running`. */
+function statusState(state: CommitState): string {
   switch (state) {
     case CommitState.Pending:
     case CommitState.Running:
@@ -40,13 +77,14 @@ function giteaState(state: CommitState): string {
 }
 
 /**
- * Gitea and Forgejo (`https://HOST/api/v1`) through their REST API: commit statuses,
- * issue comments (a pull request is an issue), pull requests. The token is sent as
- * `Authorization: token …`.
+ * A forge that speaks GitHub's REST API (GitHub, GitHub Enterprise, Gitea, Forgejo), as
+ * its dialect says: commit statuses, issue comments (a pull request is an issue), pull
+ * requests and their merge.
  */
-export class GiteaClient implements ForgeClient {
+export class GitHubApiClient implements ForgeClient {
   constructor(
     private readonly target: ForgeTarget,
+    private readonly dialect: GitHubApiDialect,
     private readonly http: ForgeHttpOptions = {},
   ) {}
 
@@ -54,7 +92,7 @@ export class GiteaClient implements ForgeClient {
     await this.call('POST', `statuses/${encodeURIComponent(status.commit)}`, {
       what: `setting the status ${status.context} of ${status.commit.slice(0, 12)}`,
       body: {
-        state: giteaState(status.state),
+        state: statusState(status.state),
         context: status.context,
         description: shortDescription(status.description),
         ...(status.targetUrl !== undefined ? { target_url: status.targetUrl } : {}),
@@ -73,6 +111,7 @@ export class GiteaClient implements ForgeClient {
     const pr = PullRequest.parse(
       await this.call('GET', `pulls/${number}`, { what: `reading pull request #${number}` }),
     );
+    // A head whose repository is gone (a deleted fork) counts as a fork.
     const head = pr.head.repo_id ?? pr.head.repo?.id;
     const base = pr.base.repo_id ?? pr.base.repo?.id;
     return {
@@ -87,9 +126,10 @@ export class GiteaClient implements ForgeClient {
   }
 
   async mergePullRequest(request: MergeRequest): Promise<void> {
-    await this.call('POST', `pulls/${request.number}/merge`, {
+    const { method, body } = this.dialect.merge(request);
+    await this.call(method, `pulls/${request.number}/merge`, {
       what: `merging pull request #${request.number} at ${request.commit.slice(0, 12)}`,
-      body: { Do: request.method, head_commit_id: request.commit },
+      body,
     });
   }
 
@@ -102,7 +142,7 @@ export class GiteaClient implements ForgeClient {
       {
         method,
         url: `${this.target.apiUrl}/repos/${ownerAndName(this.target.repository)}/${path}`,
-        headers: { authorization: `token ${this.target.token}` },
+        headers: this.dialect.headers(this.target.token),
         ...request,
       },
       this.http,
