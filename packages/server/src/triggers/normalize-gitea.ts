@@ -1,11 +1,10 @@
-import { TriggerEvent, TriggerKind } from '@slipway/core';
 import { z } from 'zod';
 import {
   changedFiles,
-  defined,
-  splitRef,
-  ZERO_COMMIT,
   type NormalizeResult,
+  pullRequestTrigger,
+  pushTrigger,
+  ZERO_COMMIT,
 } from './normalized-trigger.js';
 
 const Commit = z.looseObject({
@@ -98,64 +97,38 @@ export function normalizeGitea(kind: string, payload: unknown): NormalizeResult 
 }
 
 function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
-  const { branch, tag } = splitRef(push.ref);
-  if (branch === undefined && tag === undefined) {
-    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
-  }
-  if (ZERO_COMMIT.test(push.after)) return { ignored: `${push.ref} was deleted` };
   const commits = (push.commits ?? []).map((c) => ({
     added: c.added ?? [],
     modified: c.modified ?? [],
     removed: c.removed ?? [],
   }));
-  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
-  const complete = before !== null && commits.length === (push.total_commits ?? commits.length);
-  return {
-    trigger: {
-      candidate: {
-        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
-        branch,
-        tag,
-        changedPaths: complete && commits.length > 0 ? changedFiles(commits) : null,
-      },
-      facts: defined({
-        event: TriggerEvent.Push,
-        branch,
-        tag,
-        commit: push.after,
-        actor: push.pusher?.login ?? push.pusher?.username ?? push.sender?.login,
-        message: push.head_commit?.message,
-      }),
-      diffBase: before,
-      untrusted: false,
-    },
-  };
+  const complete =
+    !ZERO_COMMIT.test(push.before) &&
+    commits.length > 0 &&
+    commits.length === (push.total_commits ?? commits.length);
+  return pushTrigger({
+    ref: push.ref,
+    commit: push.after,
+    before: push.before,
+    changedPaths: complete ? changedFiles(commits) : null,
+    actor: push.pusher?.login ?? push.pusher?.username ?? push.sender?.login,
+    message: push.head_commit?.message,
+  });
 }
 
 function normalizePullRequest(event: z.infer<typeof PullRequest>): NormalizeResult {
   const pr = event.pull_request;
   const headRepo = pr.head.repo_id ?? pr.head.repo?.id;
   const baseRepo = pr.base.repo_id ?? pr.base.repo?.id;
-  return {
-    trigger: {
-      candidate: {
-        kind: TriggerKind.PullRequest,
-        action: ACTIONS[event.action] ?? event.action,
-        branch: pr.head.ref,
-        baseBranch: pr.base.ref,
-        changedPaths: null,
-      },
-      facts: defined({
-        event: TriggerEvent.PullRequest,
-        branch: pr.head.ref,
-        base: pr.base.ref,
-        pr: event.number,
-        title: pr.title,
-        commit: pr.head.sha,
-        actor: pr.user?.login ?? pr.user?.username ?? event.sender?.login,
-      }),
-      diffBase: pr.base.sha,
-      untrusted: headRepo === undefined || baseRepo === undefined || headRepo !== baseRepo,
-    },
-  };
+  return pullRequestTrigger({
+    action: ACTIONS[event.action] ?? event.action,
+    number: event.number,
+    title: pr.title,
+    headBranch: pr.head.ref,
+    baseBranch: pr.base.ref,
+    commit: pr.head.sha,
+    actor: pr.user?.login ?? pr.user?.username ?? event.sender?.login,
+    diffBase: pr.base.sha,
+    fork: headRepo === undefined || baseRepo === undefined || headRepo !== baseRepo,
+  });
 }

@@ -1,11 +1,9 @@
-import { TriggerEvent, TriggerKind } from '@slipway/core';
 import { z } from 'zod';
 import {
   changedFiles,
-  defined,
-  splitRef,
-  ZERO_COMMIT,
   type NormalizeResult,
+  pullRequestTrigger,
+  pushTrigger,
 } from './normalized-trigger.js';
 
 /** GitHub lists at most this many commits in a push payload. */
@@ -89,63 +87,32 @@ export function normalizeGitHub(kind: string, payload: unknown): NormalizeResult
 }
 
 function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
-  const { branch, tag } = splitRef(push.ref);
-  if (branch === undefined && tag === undefined) {
-    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
-  }
-  if (push.deleted === true || ZERO_COMMIT.test(push.after)) {
-    return { ignored: `${push.ref} was deleted` };
-  }
   const commits = push.commits ?? [];
   const complete =
     push.created !== true && push.forced !== true && commits.length < GITHUB_PUSH_COMMITS;
-  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
-  return {
-    trigger: {
-      candidate: {
-        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
-        branch,
-        tag,
-        changedPaths: complete ? changedFiles(commits) : null,
-      },
-      facts: defined({
-        event: TriggerEvent.Push,
-        branch,
-        tag,
-        commit: push.after,
-        actor: push.sender?.login ?? push.pusher?.name,
-        message: push.head_commit?.message,
-      }),
-      diffBase: complete ? null : before,
-      untrusted: false,
-    },
-  };
+  return pushTrigger({
+    ref: push.ref,
+    commit: push.after,
+    deleted: push.deleted === true,
+    before: push.before,
+    changedPaths: complete ? changedFiles(commits) : null,
+    actor: push.sender?.login ?? push.pusher?.name,
+    message: push.head_commit?.message,
+  });
 }
 
 function normalizePullRequest(event: z.infer<typeof PullRequest>): NormalizeResult {
   const pr = event.pull_request;
   const headRepo = pr.head.repo?.id;
-  const fork = headRepo === undefined || headRepo !== pr.base.repo?.id;
-  return {
-    trigger: {
-      candidate: {
-        kind: TriggerKind.PullRequest,
-        action: event.action,
-        branch: pr.head.ref,
-        baseBranch: pr.base.ref,
-        changedPaths: null,
-      },
-      facts: defined({
-        event: TriggerEvent.PullRequest,
-        branch: pr.head.ref,
-        base: pr.base.ref,
-        pr: event.number,
-        title: pr.title,
-        commit: pr.head.sha,
-        actor: pr.user?.login ?? event.sender?.login,
-      }),
-      diffBase: pr.base.sha,
-      untrusted: fork,
-    },
-  };
+  return pullRequestTrigger({
+    action: event.action,
+    number: event.number,
+    title: pr.title,
+    headBranch: pr.head.ref,
+    baseBranch: pr.base.ref,
+    commit: pr.head.sha,
+    actor: pr.user?.login ?? event.sender?.login,
+    diffBase: pr.base.sha,
+    fork: headRepo === undefined || headRepo !== pr.base.repo?.id,
+  });
 }

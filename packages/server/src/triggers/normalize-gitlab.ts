@@ -1,11 +1,10 @@
-import { TriggerEvent, TriggerKind } from '@slipway/core';
 import { z } from 'zod';
 import {
   changedFiles,
-  defined,
-  splitRef,
-  ZERO_COMMIT,
   type NormalizeResult,
+  pullRequestTrigger,
+  pushTrigger,
+  ZERO_COMMIT,
 } from './normalized-trigger.js';
 
 const Commit = z.looseObject({
@@ -96,36 +95,18 @@ export function normalizeGitLab(kind: string, payload: unknown): NormalizeResult
 }
 
 function normalizePush(push: z.infer<typeof Push>): NormalizeResult {
-  const { branch, tag } = splitRef(push.ref);
-  if (branch === undefined && tag === undefined) {
-    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
-  }
   const commit = push.checkout_sha ?? push.after;
-  if (ZERO_COMMIT.test(commit)) return { ignored: `${push.ref} was deleted` };
   const commits = push.commits ?? [];
-  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
-  const complete = before !== null && commits.length === (push.total_commits_count ?? -1);
-  const head = commits.find((c) => c.id === commit);
-  return {
-    trigger: {
-      candidate: {
-        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
-        branch,
-        tag,
-        changedPaths: complete ? changedFiles(commits) : null,
-      },
-      facts: defined({
-        event: TriggerEvent.Push,
-        branch,
-        tag,
-        commit,
-        actor: push.user_username,
-        message: head?.message,
-      }),
-      diffBase: complete ? null : before,
-      untrusted: false,
-    },
-  };
+  const complete =
+    !ZERO_COMMIT.test(push.before) && commits.length === (push.total_commits_count ?? -1);
+  return pushTrigger({
+    ref: push.ref,
+    commit,
+    before: push.before,
+    changedPaths: complete ? changedFiles(commits) : null,
+    actor: push.user_username,
+    message: commits.find((c) => c.id === commit)?.message,
+  });
 }
 
 function normalizeMergeRequest(event: z.infer<typeof MergeRequest>): NormalizeResult {
@@ -136,27 +117,16 @@ function normalizeMergeRequest(event: z.infer<typeof MergeRequest>): NormalizeRe
         ? 'synchronize'
         : 'edited'
       : (ACTIONS[mr.action ?? ''] ?? mr.action ?? 'unknown');
-  return {
-    trigger: {
-      candidate: {
-        kind: TriggerKind.PullRequest,
-        action,
-        branch: mr.source_branch,
-        baseBranch: mr.target_branch,
-        changedPaths: null,
-      },
-      facts: defined({
-        event: TriggerEvent.PullRequest,
-        branch: mr.source_branch,
-        base: mr.target_branch,
-        pr: mr.iid,
-        title: mr.title,
-        commit: mr.last_commit.id,
-        message: mr.last_commit.message,
-        actor: event.user?.username,
-      }),
-      diffBase: `refs/heads/${mr.target_branch}`,
-      untrusted: mr.source_project_id !== mr.target_project_id,
-    },
-  };
+  return pullRequestTrigger({
+    action,
+    number: mr.iid,
+    title: mr.title,
+    headBranch: mr.source_branch,
+    baseBranch: mr.target_branch,
+    commit: mr.last_commit.id,
+    message: mr.last_commit.message,
+    actor: event.user?.username,
+    diffBase: `refs/heads/${mr.target_branch}`,
+    fork: mr.source_project_id !== mr.target_project_id,
+  });
 }

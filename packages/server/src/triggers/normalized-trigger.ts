@@ -1,4 +1,4 @@
-import type { TriggerCandidate, TriggerFacts } from '@slipway/core';
+import { TriggerEvent, TriggerKind, type TriggerCandidate, type TriggerFacts } from '@slipway/core';
 
 /** What a trigger event means for pipelines, once its payload is read. */
 export interface NormalizedTrigger {
@@ -70,4 +70,100 @@ export function changedFiles(
 /** Keeps only the defined values, so facts hold no `undefined` keys. */
 export function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** What a push delivery says, as each forge's reading finds it. */
+export interface PushFacts {
+  readonly ref: string;
+  /** The commit the ref points to now: zeros when the push deleted it. */
+  readonly commit: string;
+  /** The payload says the push deleted the ref (GitHub's `deleted`). */
+  readonly deleted?: boolean;
+  /** The commit it pointed to before: zeros when the push created it. */
+  readonly before: string;
+  /** The files the push changed, when the payload lists every commit; null otherwise. */
+  readonly changedPaths: readonly string[] | null;
+  readonly actor: string | undefined;
+  readonly message: string | undefined;
+}
+
+/**
+ * A push of a branch or a tag as a trigger; a push of another kind of ref, or one that
+ * deleted its ref, starts nothing. Without the changed files, the previous commit is
+ * where to find them.
+ */
+export function pushTrigger(push: PushFacts): NormalizeResult {
+  const { branch, tag } = splitRef(push.ref);
+  if (branch === undefined && tag === undefined) {
+    return { ignored: `push of ${push.ref}, which is neither a branch nor a tag` };
+  }
+  if (push.deleted === true || ZERO_COMMIT.test(push.commit)) {
+    return { ignored: `${push.ref} was deleted` };
+  }
+  const before = ZERO_COMMIT.test(push.before) ? null : push.before;
+  return {
+    trigger: {
+      candidate: {
+        kind: tag !== undefined ? TriggerKind.Tag : TriggerKind.Push,
+        branch,
+        tag,
+        changedPaths: push.changedPaths,
+      },
+      facts: defined({
+        event: TriggerEvent.Push,
+        branch,
+        tag,
+        commit: push.commit,
+        actor: push.actor,
+        message: push.message,
+      }),
+      diffBase: push.changedPaths === null ? before : null,
+      untrusted: false,
+    },
+  };
+}
+
+/** What a pull request delivery says, as each forge's reading finds it. */
+export interface PullRequestFacts {
+  /** GitHub's name for what happened (`opened`, `synchronize`, …). */
+  readonly action: string;
+  readonly number: number;
+  readonly title: string;
+  readonly headBranch: string;
+  readonly baseBranch: string;
+  /** The head commit: the one built. */
+  readonly commit: string;
+  readonly actor: string | undefined;
+  readonly message?: string | undefined;
+  /** Where to find the changed files: the base commit or branch. */
+  readonly diffBase: string;
+  /** The head is in another repository: the runs get no secrets. */
+  readonly fork: boolean;
+}
+
+/** A pull request event as a trigger that builds the head commit. */
+export function pullRequestTrigger(pr: PullRequestFacts): NormalizeResult {
+  return {
+    trigger: {
+      candidate: {
+        kind: TriggerKind.PullRequest,
+        action: pr.action,
+        branch: pr.headBranch,
+        baseBranch: pr.baseBranch,
+        changedPaths: null,
+      },
+      facts: defined({
+        event: TriggerEvent.PullRequest,
+        branch: pr.headBranch,
+        base: pr.baseBranch,
+        pr: pr.number,
+        title: pr.title,
+        commit: pr.commit,
+        message: pr.message,
+        actor: pr.actor,
+      }),
+      diffBase: pr.diffBase,
+      untrusted: pr.fork,
+    },
+  };
 }
