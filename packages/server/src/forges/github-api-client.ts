@@ -12,14 +12,13 @@ import { ownerAndName, shortDescription, type ForgeTarget } from './forge-target
 /** A pull request's head or base: GitHub names its repository, Gitea also gives `repo_id`. */
 const Branch = z.looseObject({
   ref: z.string(),
-  sha: z.string(),
   repo_id: z.number().optional(),
   repo: z.looseObject({ id: z.number() }).nullable().optional(),
 });
 const PullRequest = z.looseObject({
   number: z.number().int(),
   title: z.string(),
-  head: Branch,
+  head: Branch.extend({ sha: z.string() }),
   base: Branch,
   state: z.string().optional(),
   merged: z.boolean().nullable().optional(),
