@@ -139,6 +139,19 @@ describe.each(REPORTING_FORGES)('the %s client', (forge) => {
     });
   });
 
+  it('reads a pull request from a fork deleted since as from a fork', async () => {
+    const { standIn, client } = await setUp();
+    standIn.pullRequests.set(8, {
+      number: 8,
+      title: 'Fix a typo',
+      headCommit: COMMIT,
+      headBranch: 'typo',
+      baseBranch: 'main',
+      fork: 'deleted',
+    });
+    expect(await client.getPullRequest(8)).toMatchObject({ number: 8, fork: true });
+  });
+
   it('merges a pull request only at the head the checks passed on, and reads it as merged', async () => {
     const { standIn, client } = await setUp();
     standIn.pullRequests.set(7, {

@@ -19,7 +19,11 @@ export interface StandInPullRequest {
   readonly headCommit: string;
   readonly headBranch: string;
   readonly baseBranch: string;
-  readonly fork: boolean;
+  /**
+   * The head is in another repository; `deleted` when that fork is gone since, which
+   * GitHub and Gitea answer by naming no head repository (GitLab still gives its id).
+   */
+  readonly fork: boolean | 'deleted';
   /** `open` when absent; a merge through the stand-in makes it `merged`. */
   readonly state?: 'open' | 'closed' | 'merged';
 }
@@ -235,13 +239,14 @@ function mergeRoute(
 }
 
 function pullRequestBody(forge: ReportingForge, pr: StandInPullRequest): unknown {
-  const headRepo = pr.fork ? 2 : 1;
+  const headRepo = pr.fork === false ? 1 : 2;
+  const gone = pr.fork === 'deleted';
   switch (forge) {
     case 'github':
       return {
         number: pr.number,
         title: pr.title,
-        head: { ref: pr.headBranch, sha: pr.headCommit, repo: { id: headRepo } },
+        head: { ref: pr.headBranch, sha: pr.headCommit, repo: gone ? null : { id: headRepo } },
         base: { ref: pr.baseBranch, sha: '0'.repeat(40), repo: { id: 1 } },
         state: pr.state === 'merged' ? 'closed' : (pr.state ?? 'open'),
         merged: pr.state === 'merged',
@@ -250,7 +255,7 @@ function pullRequestBody(forge: ReportingForge, pr: StandInPullRequest): unknown
       return {
         number: pr.number,
         title: pr.title,
-        head: { ref: pr.headBranch, sha: pr.headCommit, repo_id: headRepo },
+        head: { ref: pr.headBranch, sha: pr.headCommit, ...(gone ? {} : { repo_id: headRepo }) },
         base: { ref: pr.baseBranch, sha: '0'.repeat(40), repo_id: 1 },
         state: pr.state === 'merged' ? 'closed' : (pr.state ?? 'open'),
         merged: pr.state === 'merged',
