@@ -227,6 +227,13 @@ CREATE TABLE role_bindings (
   CONSTRAINT role_bindings_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
 );
 
+CREATE TABLE run_plans (
+  run_id text NOT NULL,
+  plan text NOT NULL,
+  CONSTRAINT run_plans_pkey PRIMARY KEY (run_id),
+  CONSTRAINT run_plans_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(id) ON DELETE CASCADE
+);
+
 CREATE TABLE runs (
   id text NOT NULL,
   project_id text NOT NULL,
@@ -234,7 +241,6 @@ CREATE TABLE runs (
   pipeline text NOT NULL,
   status text NOT NULL,
   trigger text NOT NULL,
-  plan text NOT NULL,
   state text NOT NULL,
   wake_at bigint,
   created_at bigint NOT NULL,

@@ -17,7 +17,6 @@ CREATE TABLE "runs" (
   "pipeline" text not null,
   "status" text not null,
   "trigger" text not null,
-  "plan" text not null,
   "state" text not null,
   "wake_at" bigint,
   "created_at" bigint not null,
@@ -361,3 +360,8 @@ CREATE TABLE "group_members" (
 );
 
 CREATE INDEX "group_members_user_idx" on "group_members" ("user_name");
+
+CREATE TABLE "run_plans" (
+  "run_id" text not null primary key references "runs" ("id") on delete cascade,
+  "plan" text not null
+);

@@ -5,6 +5,7 @@
 export interface StoreDatabase {
   projects: ProjectsTable;
   runs: RunsTable;
+  run_plans: RunPlansTable;
   tasks: TasksTable;
   attempts: AttemptsTable;
   log_chunks: LogChunksTable;
@@ -45,7 +46,7 @@ export interface ProjectsTable {
   created_at: number;
 }
 
-/** One row per run, with its frozen plan and the scheduler's state. */
+/** One row per run, with the scheduler's state; its plan is in `run_plans`. */
 export interface RunsTable {
   id: string;
   project_id: string;
@@ -54,8 +55,6 @@ export interface RunsTable {
   status: string;
   /** JSON of the trigger facts. */
   trigger: string;
-  /** JSON of the plan. */
-  plan: string;
   /** JSON of the scheduler state. */
   state: string;
   wake_at: number | null;
@@ -80,6 +79,13 @@ export interface RunsTable {
   admitted: number;
   /** 1 from when a newer cancel-in-progress run supersedes this one until its cancel is applied. */
   cancel_pending: number;
+}
+
+/** The frozen plan of a run, written once with the run. */
+export interface RunPlansTable {
+  run_id: string;
+  /** JSON of the plan. */
+  plan: string;
 }
 
 /** One row per task of a run; `position` is the task's index in the plan. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Migration } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreDatabase } from '../database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
@@ -83,5 +83,25 @@ describe('migrateToLatest', () => {
     expect(await kysely.selectFrom('pipeline_catalogs').selectAll().execute()).toEqual([
       { project_id: 'p1', commit_id: '', pipelines, read_at: 5 },
     ]);
+  });
+
+  it('moves the plans of runs made before plans had a table of their own', async () => {
+    const kysely = open();
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0018'));
+    await migrateToLatest(kysely, null, provider(before));
+    await sql`insert into projects (id, name, source, default_branch, run_count, created_at)
+      values ('p1', 'shop', '/src', 'main', 1, 1)`.execute(kysely);
+    await sql`insert into runs (id, project_id, number, pipeline, status, trigger, plan, state, created_at, trusted, admitted)
+      values ('r1', 'p1', 1, 'build', 'running', '{}', '{"tasks":[]}', '{}', 2, 1, 1)`.execute(
+      kysely,
+    );
+    await migrateToLatest(kysely, null);
+    expect(await kysely.selectFrom('run_plans').selectAll().execute()).toEqual([
+      { run_id: 'r1', plan: '{"tasks":[]}' },
+    ]);
+    const runs = await kysely.introspection.getTables();
+    const columns = runs.find((table) => table.name === 'runs')?.columns.map((c) => c.name);
+    expect(columns).toContain('state');
+    expect(columns).not.toContain('plan');
   });
 });

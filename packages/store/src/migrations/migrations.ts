@@ -14,6 +14,7 @@ import { agents } from './0014-agents.js';
 import { userGroups } from './0015-user-groups.js';
 import { pullRequestState } from './0016-pull-request-state.js';
 import { pullRequestStateAt } from './0017-pull-request-state-at.js';
+import { runPlans } from './0018-run-plans.js';
 
 /** Every migration by name, applied in name order. Add new ones at the end. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -32,6 +33,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0015-user-groups': userGroups,
   '0016-pull-request-state': pullRequestState,
   '0017-pull-request-state-at': pullRequestStateAt,
+  '0018-run-plans': runPlans,
 };
 
 /** Hands Kysely's migrator the migrations above; nothing is read from disk. */

@@ -80,7 +80,6 @@ async function createRunWithin(trx: Kysely<StoreDatabase>, run: NewRun): Promise
       pipeline: record.pipeline,
       status: record.status,
       trigger: JSON.stringify(run.trigger),
-      plan: JSON.stringify(run.plan),
       state: JSON.stringify(run.state),
       wake_at: null,
       created_at: run.createdAt,
@@ -91,6 +90,10 @@ async function createRunWithin(trx: Kysely<StoreDatabase>, run: NewRun): Promise
       retry_of: run.retryOf ?? null,
       rerun_of: run.rerunOf ?? null,
     })
+    .execute();
+  await trx
+    .insertInto('run_plans')
+    .values({ run_id: record.id, plan: JSON.stringify(run.plan) })
     .execute();
   const carried = new Map((run.carried ?? []).map((c) => [c.taskId, c]));
   const tasks = run.plan.tasks.map((task, position) => {

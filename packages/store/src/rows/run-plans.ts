@@ -8,8 +8,9 @@ const MAX_PLANS = 256;
 const plans = new Map<string, Plan>();
 
 /*
- * A run's plan is written once, when the run is created, under a random id that is never
- * reused, and read with every change of the run; a large plan (a thousand tasks, a wide
+ * A run's plan is written once, when the run is created, into `run_plans` (apart from the
+ * run's row, which changes often) under a random id that is never reused, and read with
+ * every change of the run; a large plan (a thousand tasks, a wide
  * matrix) takes longer to read and parse than the rest of the change. So a plan is read
  * from the store once and then kept by run id; readers select a run's other columns
  * and take the plan from here. Kept plans are frozen: every reader shares them.
@@ -34,11 +35,11 @@ export async function plansOf(
   }
   if (missing.length === 0) return found;
   const rows = await db
-    .selectFrom('runs')
-    .select(['id', 'plan'])
-    .where('id', 'in', missing)
+    .selectFrom('run_plans')
+    .select(['run_id', 'plan'])
+    .where('run_id', 'in', missing)
     .execute();
-  for (const row of rows) found.set(row.id, keep(row.id, row.plan));
+  for (const row of rows) found.set(row.run_id, keep(row.run_id, row.plan));
   return found;
 }
 
