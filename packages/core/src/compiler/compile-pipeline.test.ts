@@ -217,6 +217,25 @@ tasks:
     expect(messages.join('\n')).toContain('always() can only be used in `when`');
   });
 
+  it('lets a task read the tasks it needs directly or through others, and no other', () => {
+    const pipeline = (reads: string) => `
+tasks:
+  fetch: { results: [ref], steps: [x] }
+  build: { needs: fetch, results: [image], steps: [x] }
+  lint: { results: [score], steps: [x] }
+  deploy:
+    needs: build
+    env:
+      R: \${{ tasks.${reads}.status }}
+    steps: [x]
+`;
+    expect(compile(pipeline('build')).tasks).toHaveLength(4);
+    expect(compile(pipeline('fetch')).tasks).toHaveLength(4);
+    expect(problems(pipeline('lint')).join('\n')).toContain(
+      'this task reads task "lint" but does not need it',
+    );
+  });
+
   it('runs finally tasks after the others by default and refuses needs on main tasks', () => {
     const plan = compile(`
 tasks:

@@ -256,8 +256,10 @@ function needsTransitively(
   target: string,
   byName: ReadonlyMap<string, TaskEntry>,
 ): boolean {
+  const direct = from.inlined.spec.needs ?? [];
+  if (direct.includes(target)) return true;
   const seen = new Set<string>();
-  const stack = [...(from.inlined.spec.needs ?? [])];
+  const stack = [...direct];
   for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
     if (name === target) return true;
     if (seen.has(name)) continue;
