@@ -8,12 +8,14 @@
 // over the measured runs' attempts): from queued to claimed, from claimed to its result
 // reported (the agent's part: checkout, steps, clean-up, reporting), and from the last
 // result reported before it was queued to its queueing (the server applying outcomes).
+// `serverWrittenKbPerTask`: what the server passed to write calls during a measured run
+// (its WAL and database above all; `wchar` of /proc/PID/io), per task, median of the runs.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GRAPHS, asMakefile, asPipeline, chain, independent, layers, timed } from './dag.js';
-import { makeRepository, startSlipway, waitForRun } from './slipway-up.js';
+import { makeRepository, startSlipway, waitForRun, writtenBytes } from './slipway-up.js';
 import { median, ms, seededRandom } from './stats.js';
 
 const RUNS = 3;
@@ -84,6 +86,7 @@ async function prepare({ slipway, dir, graph, log }) {
 
   const make = () => timed('make', [`-j${CAPACITY}`, '-s'], makeDir);
   const slipwayRun = async () => {
+    const writtenBefore = await writtenBytes(slipway.pid);
     const sent = Date.now();
     const created = await client.createRun(graph.name);
     try {
@@ -92,7 +95,8 @@ async function prepare({ slipway, dir, graph, log }) {
         timeoutMs: LIMIT_MS,
       });
       if (done.status !== 'succeeded') throw new Error(`run ${created.id} ${done.status}`);
-      return { runId: created.id, elapsed: done.finishedAt - sent };
+      const written = (await writtenBytes(slipway.pid)) - writtenBefore;
+      return { runId: created.id, elapsed: done.finishedAt - sent, written };
     } catch (error) {
       if (!/did not settle/.test(String(error))) throw error;
       await client.cancelRun(created.id, { mode: 'kill' });
@@ -129,28 +133,32 @@ async function prepare({ slipway, dir, graph, log }) {
     const runIds = [];
     const makeTimes = [];
     const slipwayTimes = [];
+    const writes = [];
     for (let i = 1; i <= RUNS; i++) {
       const { makeTime, measured } = await round(`round ${i}`);
       makeTimes.push(makeTime);
       if (measured === null) return incomplete(makeTimes);
       slipwayTimes.push(measured.elapsed);
+      writes.push(measured.written);
       runIds.push(measured.runId);
     }
-    return figure({ graph, tasks, dir, log, makeTimes, slipwayTimes, runIds });
+    return figure({ graph, tasks, dir, log, makeTimes, slipwayTimes, writes, runIds });
   };
 
   return { name: graph.name, warmUp, measure };
 }
 
 /** The figure of a graph from its measured rounds. */
-function figure({ graph, tasks, dir, log, makeTimes, slipwayTimes, runIds }) {
+function figure({ graph, tasks, dir, log, makeTimes, slipwayTimes, writes, runIds }) {
   const makeMs = { best: ms(Math.min(...makeTimes)), median: ms(median(makeTimes)) };
   const slipwayMs = { best: ms(Math.min(...slipwayTimes)), median: ms(median(slipwayTimes)) };
   const ratio = Math.round((slipwayMs.median / makeMs.median) * 100) / 100;
+  const serverWrittenKbPerTask = Math.round(median(writes) / 1024 / tasks.length);
   const attemptMs = attemptTimes(join(dir, 'data'), runIds);
   log(
     `  server-dag/${graph.name}: make ${makeMs.median} ms, slipway up ${slipwayMs.median} ms, ` +
-      `ratio ${ratio}; target ≤ ${TARGET_RATIO}; an attempt's median ms: ${JSON.stringify(attemptMs)}`,
+      `ratio ${ratio}; target ≤ ${TARGET_RATIO}; server wrote ${serverWrittenKbPerTask} KB a task; ` +
+      `an attempt's median ms: ${JSON.stringify(attemptMs)}`,
   );
   return {
     name: `server-dag/${graph.name}`,
@@ -160,6 +168,7 @@ function figure({ graph, tasks, dir, log, makeTimes, slipwayTimes, runIds }) {
     makeMs,
     slipwayMs,
     ratio,
+    serverWrittenKbPerTask,
     attemptMs,
     target: TARGET_RATIO,
   };

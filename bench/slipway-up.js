@@ -217,6 +217,12 @@ export async function residentMb(pid) {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** Bytes a process has passed to write calls so far (`wchar` of /proc/PID/io). */
+export async function writtenBytes(pid) {
+  const io = await readFile(`/proc/${pid}/io`, 'utf8');
+  return Number(/^wchar:\s+(\d+)/m.exec(io)?.[1]);
+}
+
 /**
  * Polls the project's newest run until `runId` has settled; resolves with the run. The
  * benchmarks wait for the run they created last, so the list asked for is one run long:
