@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeControlStoreContract } from '@slipway/testing';
@@ -49,8 +50,29 @@ describe('SQLite control store file', () => {
       expect(sync.rows, 'synchronous = FULL').toEqual([{ synchronous: 2 }]);
       const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(second.db);
       expect(busy.rows).toEqual([{ timeout: 5000 }]);
+      const pageSize = await sql<{ page_size: number }>`pragma page_size`.execute(second.db);
+      expect(pageSize.rows).toEqual([{ page_size: 16384 }]);
     } finally {
       await second.close();
+    }
+  });
+
+  it('opens a file made with another page size and keeps that size', async () => {
+    const path = join(folder, 'small-pages.db');
+    const made = new Database(path);
+    made.pragma('page_size = 4096');
+    made.pragma('journal_mode = WAL');
+    made.exec('create table made_before (id integer primary key)');
+    made.close();
+
+    const store = await SqliteControlStore.open(path);
+    try {
+      const pageSize = await sql<{ page_size: number }>`pragma page_size`.execute(store.db);
+      expect(pageSize.rows).toEqual([{ page_size: 4096 }]);
+      await store.createProject({ name: 'small-pages', source: '/x', defaultBranch: 'main' });
+      expect((await store.findProject('small-pages'))?.name).toBe('small-pages');
+    } finally {
+      await store.close();
     }
   });
 
