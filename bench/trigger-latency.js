@@ -4,8 +4,10 @@
 // (`trigger-latency/*`), and a GitHub push delivery for a new commit (`push-latency/*`).
 // The step writes bash's `$EPOCHREALTIME` to a file; the latency is that time minus the
 // moment the request was sent. A push's figure also says when its delivery was answered
-// and when the run was created (the server's `createdAt`), both from the send. The floor is the round trip of a bare node:http server in
-// another process, measured alternately with the triggers.
+// and when the run was created (the server's `createdAt`), both from the send. The floor
+// is the round trip of a bare node:http server in another process, measured alternately
+// with the triggers. SLIPWAY_BENCH_REPO_FILES=N adds N small files to the repository (a
+// large repository; the figures are then named `…-N-files`).
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -31,6 +33,15 @@ const TARGET_MS = { sqlite: 20, postgres: 50 };
 /** Push to first step started, on an idle server, whatever the store. */
 const PUSH_TARGET_MS = 50;
 const SECRET = 'bench-webhook-secret-0123456789';
+const EXTRA_FILES = Number(process.env.SLIPWAY_BENCH_REPO_FILES ?? 0);
+const NAME_SUFFIX = EXTRA_FILES > 0 ? `-${EXTRA_FILES}-files` : '';
+
+/** `count` small files in folders of 100, for a large repository. */
+function filler(count) {
+  const files = {};
+  for (let i = 0; i < count; i++) files[`src/${Math.floor(i / 100)}/file-${i}.txt`] = `${i}\n`;
+  return files;
+}
 
 export async function run({ root, log }) {
   const results = [];
@@ -49,6 +60,7 @@ async function measure({ root, log, backend, pg }) {
   let slipway;
   try {
     const repository = await makeRepository(join(dir, 'repo'), {
+      ...filler(EXTRA_FILES),
       '.slipway.yml': [
         'name: trigger',
         'tasks:',
@@ -69,7 +81,7 @@ async function measure({ root, log, backend, pg }) {
 
     const marks = new MarkWatcher(marksDir);
     const api = await sample(floor, marks, () => client.createRun('bench'));
-    const apiFigure = figureOf(`trigger-latency/${backend}`, api, TARGET_MS[backend]);
+    const apiFigure = figureOf(`trigger-latency/${backend}${NAME_SUFFIX}`, api, TARGET_MS[backend]);
     apiFigure.createRunP50Ms = ms(percentile(api.answered, 50));
     apiFigure.afterResponseP50Ms = ms(
       percentile(
@@ -87,7 +99,7 @@ async function measure({ root, log, backend, pg }) {
       () => deliverPush(hookUrl, template, repository.before, repository.after),
       () => repository.commit(),
     );
-    const pushFigure = figureOf(`push-latency/${backend}`, push, PUSH_TARGET_MS);
+    const pushFigure = figureOf(`push-latency/${backend}${NAME_SUFFIX}`, push, PUSH_TARGET_MS);
     pushFigure.deliveryP50Ms = ms(percentile(push.answered, 50));
     pushFigure.runCreatedP50Ms = ms(percentile(push.created, 50));
     marks.close();

@@ -18,6 +18,9 @@ export interface PipelineFile {
 
 const ROOT_FILES = ['.slipway.yml', '.slipway.yaml'] as const;
 const FOLDER = '.slipway';
+
+/** The paths at a repository's root that {@link discoverPipelineFiles} reads. */
+export const PIPELINE_FILE_PATHS: readonly string[] = [...ROOT_FILES, FOLDER];
 const YAML_FILE = /\.ya?ml$/;
 
 /**

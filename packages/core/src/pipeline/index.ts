@@ -7,7 +7,11 @@ export {
 } from './limits.js';
 export { parsePipelineDocument } from './parse-pipeline-document.js';
 export { parseTemplateDocument } from './parse-template-document.js';
-export { discoverPipelineFiles, type PipelineFile } from './discover-pipeline-files.js';
+export {
+  discoverPipelineFiles,
+  PIPELINE_FILE_PATHS,
+  type PipelineFile,
+} from './discover-pipeline-files.js';
 export {
   jsonSchemaText,
   PIPELINE_SCHEMA_FILE,

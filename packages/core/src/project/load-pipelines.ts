@@ -6,6 +6,7 @@ import { isUserError, UserError, UserErrorKind } from '../errors/user-error.js';
 import { inferMakefilePipeline } from '../makefile/infer-makefile-pipeline.js';
 import {
   discoverPipelineFiles,
+  PIPELINE_FILE_PATHS,
   parsePipelineDocument,
   parseTemplateDocument,
   type LoadedPipeline,
@@ -30,6 +31,12 @@ export interface LoadedPipelines {
 }
 
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
+
+/**
+ * The paths at a repository's root that {@link loadPipelines} reads, besides the
+ * templates in the repository that pipelines name and the files that links point to.
+ */
+export const PIPELINE_PATHS: readonly string[] = [...PIPELINE_FILE_PATHS, ...MAKEFILES];
 
 /**
  * Finds and loads the pipelines of a repository checkout: `.slipway.yml` and

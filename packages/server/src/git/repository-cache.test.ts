@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { PIPELINE_PATHS } from '@slipway/core';
 import { launchHere, type CommandLauncher } from '@slipway/executors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitFiles, git, gitRepository, TWO_TASKS } from '../testing/server-fixture.js';
@@ -27,7 +28,7 @@ async function recordingCache(): Promise<{ cache: RepositoryCache; commands: str
 function subcommand(args: readonly string[]): string {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (arg === '-C' || arg === '--git-dir' || arg === '--work-tree') i++;
+    if (arg === '-C' || arg === '-c' || arg === '--git-dir' || arg === '--work-tree') i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return '';
@@ -116,6 +117,37 @@ describe('RepositoryCache.resolve', () => {
   });
 });
 
+describe('RepositoryCache.withCheckout', () => {
+  it('writes only the paths asked for, and everything when none are', async () => {
+    const repo = await sourceRepository({
+      '.slipway.yml': TWO_TASKS,
+      '.slipway/deploy.yml': TWO_TASKS.replace('name: ci', 'name: deploy'),
+      Makefile: 'test:\n\ttrue\n',
+      'src/app.js': 'console.log(1);\n',
+      'docs/.slipway.yml': 'not at the root\n',
+    });
+    const { cache } = await recordingCache();
+    await cache.resolve(repo.dir, 'main');
+    const listFiles = async (dir: string) =>
+      (await readdir(dir, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+        .sort();
+
+    const partial = await cache.withCheckout(repo.dir, repo.commit, listFiles, PIPELINE_PATHS);
+    const whole = await cache.withCheckout(repo.dir, repo.commit, listFiles);
+
+    expect(partial).toEqual(['.slipway.yml', '.slipway/deploy.yml', 'Makefile']);
+    expect(whole).toEqual([
+      '.slipway.yml',
+      '.slipway/deploy.yml',
+      'Makefile',
+      'docs/.slipway.yml',
+      'src/app.js',
+    ]);
+  });
+});
+
 describe('CommitPipelines', () => {
   it('checks a commit out once to load its pipelines', async () => {
     const repo = await sourceRepository({ '.slipway.yml': TWO_TASKS });
@@ -130,5 +162,45 @@ describe('CommitPipelines', () => {
     expect(first.pipelines.map((p) => p.name)).toEqual(['ci']);
     expect(again).toBe(first);
     expect(commands).toEqual(['read-tree']);
+  });
+});
+
+describe('CommitPipelines with files outside the pipeline paths', () => {
+  it('loads a template of the repository from a checkout of everything', async () => {
+    const repo = await sourceRepository({
+      '.slipway.yml': 'name: ci\ntasks:\n  build:\n    uses: ./ci/build.yml\n',
+      'ci/build.yml': 'task:\n  steps: [make]\n',
+    });
+    const { cache, commands } = await recordingCache();
+    const pipelines = new CommitPipelines(cache, join(repo.dir, '..', 'templates-unused'));
+    await cache.resolve(repo.dir, 'main');
+
+    commands.length = 0;
+    const loaded = await pipelines.load(repo.dir, repo.commit);
+
+    expect(loaded.diagnostics).toEqual([]);
+    expect([...(loaded.pipelines[0]?.templates.values() ?? [])].map((t) => t.provenance)).toEqual([
+      expect.objectContaining({ kind: 'file', path: 'ci/build.yml' }),
+    ]);
+    expect(commands).toEqual(['read-tree', 'read-tree']);
+  });
+
+  it('follows a link of a pipeline file inside the repository, and refuses one out of it', async () => {
+    const repo = await sourceRepository({ 'ci/pipeline.yml': TWO_TASKS });
+    await symlink('ci/pipeline.yml', join(repo.dir, '.slipway.yml'));
+    const inside = await commitFiles(repo.dir, {}, 'link inside');
+    await mkdir(join(repo.dir, '.slipway'));
+    await symlink('/etc/hostname', join(repo.dir, '.slipway', 'outside.yml'));
+    const outside = await commitFiles(repo.dir, {}, 'link outside');
+    const { cache } = await recordingCache();
+    const pipelines = new CommitPipelines(cache, join(repo.dir, '..', 'templates-unused'));
+    await cache.resolve(repo.dir, 'main');
+
+    const loaded = await pipelines.load(repo.dir, inside);
+
+    expect(loaded.pipelines.map((p) => p.name)).toEqual(['ci']);
+    await expect(pipelines.load(repo.dir, outside)).rejects.toThrow(
+      'this file links to a file outside the repository',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { borrowLocalObjects, FetchMaintenance, UserError, UserErrorKind } from '@slipway/core';
 import type { CommandLauncher } from '@slipway/executors';
 import { GitError, runGit, type GitOptions } from './run-git.js';
@@ -36,6 +36,8 @@ export class RepositoryCache {
   private readonly borrowed = new Map<string, boolean>();
   /** Per mirror, the source's refs (as `git ls-remote` listed them) when last fetched. */
   private readonly fetchedRefs = new Map<string, string>();
+  /** Per mirror, the sparse-checkout patterns last written. */
+  private readonly sparsePatterns = new Map<string, string>();
 
   private readonly git: (
     args: readonly string[],
@@ -173,16 +175,21 @@ export class RepositoryCache {
 
   /**
    * Checks `commit` (already fetched by {@link resolve}) out into a temporary folder,
-   * calls `use` with it, and removes the folder afterwards.
+   * calls `use` with it, and removes the folder afterwards. With `only`, just those
+   * paths (files or folders, from the repository's root) are written, whatever else the
+   * commit holds: reading a few files of a large repository writes no more than them.
    *
    * The files are written by one `git read-tree` into the folder, with an index of the
-   * checkout's own: the mirror gains no worktree to register and prune later, and as
-   * nothing of the mirror changes, checkouts need not wait for each other or for fetches.
+   * checkout's own: the mirror gains no worktree to register and prune later, and
+   * checkouts need not wait for each other or for fetches. A partial checkout reads its
+   * paths from the mirror's sparse-checkout file; it writes the file when they differ
+   * from the last ones, and holds the mirror's lock while it does and while git reads it.
    */
   async withCheckout<T>(
     source: string,
     commit: string,
     use: (dir: string) => Promise<T>,
+    only?: readonly string[],
   ): Promise<T> {
     const mirror = this.mirrorOf(source);
     await mkdir(this.scratch, { recursive: true });
@@ -190,14 +197,44 @@ export class RepositoryCache {
     const dir = join(parent, 'src');
     try {
       await mkdir(dir);
-      await this.git(
-        ['--git-dir', mirror, '--work-tree', dir, 'read-tree', '--reset', '-u', commit],
-        { env: { GIT_INDEX_FILE: join(parent, 'index') } },
-      );
+      const readTree = (sparse: boolean) =>
+        this.git(
+          [
+            ...(sparse ? ['-c', 'core.sparseCheckout=true'] : []),
+            '--git-dir',
+            mirror,
+            '--work-tree',
+            dir,
+            'read-tree',
+            '--reset',
+            '-u',
+            commit,
+          ],
+          { env: { GIT_INDEX_FILE: join(parent, 'index') } },
+        );
+      if (only === undefined) await readTree(false);
+      else {
+        await this.locked(mirror, async () => {
+          await this.writeSparsePatterns(mirror, only);
+          await readTree(true);
+        });
+      }
       return await use(dir);
     } finally {
       await rm(parent, { recursive: true, force: true });
     }
+  }
+
+  /** Makes the mirror's sparse-checkout file name exactly `paths`. */
+  private async writeSparsePatterns(mirror: string, paths: readonly string[]): Promise<void> {
+    const patterns = paths.map((path) => `/${path.replace(/[\\*?[\]!#]/g, '\\$&')}\n`).join('');
+    if (this.sparsePatterns.get(mirror) === patterns) return;
+    const file = join(mirror, 'info', 'sparse-checkout');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(`${file}.new`, patterns);
+    await rename(`${file}.new`, file);
+    if (this.sparsePatterns.size >= 1000) this.sparsePatterns.clear();
+    this.sparsePatterns.set(mirror, patterns);
   }
 
   private mirrorOf(source: string): string {
