@@ -200,7 +200,9 @@ export class RepositoryCache {
       const readTree = (sparse: boolean) =>
         this.git(
           [
-            ...(sparse ? ['-c', 'core.sparseCheckout=true'] : []),
+            ...(sparse
+              ? ['-c', 'core.sparseCheckout=true', '-c', 'core.sparseCheckoutCone=false']
+              : []),
             '--git-dir',
             mirror,
             '--work-tree',
